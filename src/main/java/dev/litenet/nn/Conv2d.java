@@ -1,0 +1,105 @@
+package dev.litenet.nn;
+
+import dev.litenet.tensor.Depthwise;
+import dev.litenet.tensor.Gemm;
+import dev.litenet.tensor.Im2col;
+import dev.litenet.tensor.Padding;
+import dev.litenet.tensor.Tensor;
+
+/**
+ * 2-D convolution, {@code groups} 1 (dense) or equal to the channel count (depthwise), as torch's
+ * {@code Conv2d(in, out, k, stride, padding=(k-1)/2, groups, bias)}. in (N,H,W,Cin) -> out (N,outH,outW,Cout).
+ * The weight is torch's {@code [out, in/groups, k, k]}, stored {@code [k][k][in/groups][out]} so that a dense
+ * conv is one GEMM over im2col patches (a 1×1 stride-1 conv needs no patches) and a depthwise conv reads a
+ * vector of channels per tap. An optional output clamp lets a folded Conv+BN+ReLU6 run as one kernel.
+ */
+public final class Conv2d extends Layer {
+    public final int in, out, k, stride, groups;
+    private Padding padding = Padding.TORCH;
+    public final Parameter weight;
+    public final Parameter bias;                      // null without bias
+    private float lo = Float.NEGATIVE_INFINITY, hi = Float.POSITIVE_INFINITY;
+    private Tensor savedX;
+
+    public Conv2d(int in, int out, int k, int stride, int groups, boolean bias) {
+        if (groups != 1 && !(groups == in && in == out)) throw new IllegalArgumentException("groups must be 1 or in == out");
+        this.in = in; this.out = out; this.k = k; this.stride = stride; this.groups = groups;
+        this.weight = addParameter("weight", new Parameter(new int[]{out, in / groups, k, k}, new int[]{2, 3, 1, 0}, true));
+        this.bias = bias ? addParameter("bias", Parameter.of(true, out)) : null;
+    }
+
+    public boolean depthwise() { return groups > 1; }
+
+    public Padding padding() { return padding; }
+
+    public void setPadding(Padding padding) { this.padding = padding; }
+
+    /** Clamps outputs to [lo, hi] (ReLU6 folded in); used by inference-only fused models. */
+    public void setClamp(float lo, float hi) { this.lo = lo; this.hi = hi; }
+
+    public Padding.Geometry geometry(int inH, int inW) { return padding.geometry(inH, inW, k, stride); }
+
+    @Override public Tensor forward(Tensor x) {
+        int N = x.dim(0), C = x.dim(3);
+        if (C != in) throw new IllegalArgumentException("Conv2d expects " + in + " channels, got " + x.shapeString());
+        Padding.Geometry g = geometry(x.dim(1), x.dim(2));
+        Tensor y = Tensor.zeros(N, g.outH(), g.outW(), out);
+        float[] b = bias == null ? null : bias.data;
+        if (depthwise()) {
+            Depthwise.forward(x.data, N, C, g, weight.data, b, lo, hi, y.data);
+        } else {
+            int M = N * g.outH() * g.outW();
+            float[] cols = pointwise(g) ? x.data : Im2col.unfold(x.data, N, C, g);
+            Gemm.multiply(M, out, k * k * in, cols, weight.data, y.data, false);
+            if (b != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY) biasClamp(y.data, b);
+        }
+        savedX = recording ? x : null;
+        return y;
+    }
+
+    @Override public Tensor backward(Tensor dy) {
+        requireRecorded(savedX);
+        Tensor x = savedX;
+        int N = x.dim(0), C = in;
+        Padding.Geometry g = geometry(x.dim(1), x.dim(2));
+        Tensor dx = Tensor.zeros(x.shape);
+        if (depthwise()) {
+            if (weight.trainable()) Depthwise.backwardWeight(x.data, dy.data, N, C, g, weight.grad());
+            Depthwise.backwardInput(dy.data, N, C, g, weight.data, dx.data);
+        } else {
+            int M = N * g.outH() * g.outW(), rows = k * k * in;
+            boolean pw = pointwise(g);
+            if (weight.trainable()) {
+                float[] cols = pw ? x.data : Im2col.unfold(x.data, N, C, g);
+                Gemm.multiply(rows, out, M, cols, 0, 1, rows, dy.data, 0, out, weight.grad(), 0, out, true); // colsᵀ·dy
+            }
+            float[] wt = transpose(weight.data, rows, out);
+            float[] dcols = pw ? dx.data : new float[M * rows];
+            Gemm.multiply(M, rows, out, dy.data, wt, dcols, false);                                       // dy·Wᵀ
+            if (!pw) Im2col.fold(dcols, N, C, g, dx.data);
+        }
+        if (bias != null && bias.trainable()) {
+            float[] db = bias.grad();
+            for (int i = 0; i < dy.data.length; i += out) for (int c = 0; c < out; c++) db[c] += dy.data[i + c];
+        }
+        return dx;
+    }
+
+    private boolean pointwise(Padding.Geometry g) { return k == 1 && stride == 1 && g.padTop() == 0 && g.padLeft() == 0; }
+
+    private void biasClamp(float[] y, float[] b) {
+        for (int i = 0; i < y.length; i += out)
+            for (int c = 0; c < out; c++) y[i + c] = Math.min(hi, Math.max(lo, y[i + c] + (b == null ? 0f : b[c])));
+    }
+
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];
+        return t;
+    }
+
+    @Override public String toString() {
+        return "Conv2d(" + in + ", " + out + ", kernel_size=(" + k + ", " + k + "), stride=(" + stride + ", " + stride + ")"
+                + (groups > 1 ? ", groups=" + groups : "") + (bias == null ? ", bias=False" : "") + ")";
+    }
+}

@@ -1,0 +1,169 @@
+package dev.litenet.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Depthwise k×k convolution in NHWC: every channel has its own filter, so the channel dimension is the
+ * vector dimension. Weights are {@code [kh][kw][C]}. Forward takes an optional per-channel bias and clamps
+ * the result to {@code [lo, hi]} (ReLU6 folded in at inference; ±∞ for none).
+ */
+public final class Depthwise {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int V = S.length();
+
+    private Depthwise() {}
+
+    /** Reference: x (N,H,W,C), w (k,k,C) -> y (N,outH,outW,C). */
+    public static void forwardReference(float[] x, int N, int C, Padding.Geometry g, float[] w, float[] bias,
+                                        float lo, float hi, float[] y) {
+        int k = g.k();
+        for (int n = 0; n < N; n++)
+            for (int oh = 0; oh < g.outH(); oh++)
+                for (int ow = 0; ow < g.outW(); ow++)
+                    for (int c = 0; c < C; c++) {
+                        float s = bias == null ? 0f : bias[c];
+                        for (int kh = 0; kh < k; kh++) {
+                            int ih = oh * g.stride() - g.padTop() + kh;
+                            if (ih < 0 || ih >= g.inH()) continue;
+                            for (int kw = 0; kw < k; kw++) {
+                                int iw = ow * g.stride() - g.padLeft() + kw;
+                                if (iw < 0 || iw >= g.inW()) continue;
+                                s += x[((n * g.inH() + ih) * g.inW() + iw) * C + c] * w[(kh * k + kw) * C + c];
+                            }
+                        }
+                        y[((n * g.outH() + oh) * g.outW() + ow) * C + c] = Math.min(hi, Math.max(lo, s));
+                    }
+    }
+
+    /** Vector API forward, one output row per task. */
+    public static void forward(float[] x, int N, int C, Padding.Geometry g, float[] w, float[] bias,
+                               float lo, float hi, float[] y) {
+        int k = g.k();
+        Parallel.range(N * g.outH(), 4, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int n = r / g.outH(), oh = r % g.outH();
+                int ih0 = oh * g.stride() - g.padTop();
+                int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
+                for (int ow = 0; ow < g.outW(); ow++) {
+                    int iw0 = ow * g.stride() - g.padLeft();
+                    int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
+                    int out = ((n * g.outH() + oh) * g.outW() + ow) * C;
+                    for (int c = 0; c < C; c += V) {
+                        VectorMask<Float> m = S.indexInRange(c, C);
+                        FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
+                        for (int kh = khLo; kh < khHi; kh++) {
+                            int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c, wi = kh * k * C + c;
+                            for (int kw = kwLo; kw < kwHi; kw++) {
+                                acc = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), acc);
+                            }
+                        }
+                        acc.max(lo).min(hi).intoArray(y, out + c, m);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Reference input gradient: dx (N,H,W,C) += Σ dy·w over the outputs each input pixel feeds. */
+    public static void backwardInputReference(float[] dy, int N, int C, Padding.Geometry g, float[] w, float[] dx) {
+        int k = g.k();
+        for (int n = 0; n < N; n++)
+            for (int oh = 0; oh < g.outH(); oh++)
+                for (int ow = 0; ow < g.outW(); ow++)
+                    for (int kh = 0; kh < k; kh++) {
+                        int ih = oh * g.stride() - g.padTop() + kh;
+                        if (ih < 0 || ih >= g.inH()) continue;
+                        for (int kw = 0; kw < k; kw++) {
+                            int iw = ow * g.stride() - g.padLeft() + kw;
+                            if (iw < 0 || iw >= g.inW()) continue;
+                            for (int c = 0; c < C; c++) {
+                                dx[((n * g.inH() + ih) * g.inW() + iw) * C + c] +=
+                                        dy[((n * g.outH() + oh) * g.outW() + ow) * C + c] * w[(kh * k + kw) * C + c];
+                            }
+                        }
+                    }
+    }
+
+    /** Vector API input gradient, gathered per input row so tasks never write the same pixel. */
+    public static void backwardInput(float[] dy, int N, int C, Padding.Geometry g, float[] w, float[] dx) {
+        int k = g.k(), s = g.stride();
+        Parallel.range(N * g.inH(), 4, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int n = r / g.inH(), ih = r % g.inH();
+                for (int iw = 0; iw < g.inW(); iw++) {
+                    int xi = ((n * g.inH() + ih) * g.inW() + iw) * C;
+                    for (int c = 0; c < C; c += V) {
+                        VectorMask<Float> m = S.indexInRange(c, C);
+                        FloatVector acc = FloatVector.fromArray(S, dx, xi + c, m);
+                        for (int kh = 0; kh < k; kh++) {
+                            int t = ih + g.padTop() - kh;                       // = oh * s
+                            if (t < 0 || t % s != 0 || t / s >= g.outH()) continue;
+                            int oh = t / s;
+                            for (int kw = 0; kw < k; kw++) {
+                                int u = iw + g.padLeft() - kw;
+                                if (u < 0 || u % s != 0 || u / s >= g.outW()) continue;
+                                int yi = ((n * g.outH() + oh) * g.outW() + u / s) * C + c;
+                                acc = FloatVector.fromArray(S, dy, yi, m).fma(FloatVector.fromArray(S, w, (kh * k + kw) * C + c, m), acc);
+                            }
+                        }
+                        acc.intoArray(dx, xi + c, m);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Reference weight gradient: dw (k,k,C) += Σ over n, oh, ow of x·dy. */
+    public static void backwardWeightReference(float[] x, float[] dy, int N, int C, Padding.Geometry g, float[] dw) {
+        int k = g.k();
+        for (int n = 0; n < N; n++)
+            for (int oh = 0; oh < g.outH(); oh++)
+                for (int ow = 0; ow < g.outW(); ow++)
+                    for (int kh = 0; kh < k; kh++) {
+                        int ih = oh * g.stride() - g.padTop() + kh;
+                        if (ih < 0 || ih >= g.inH()) continue;
+                        for (int kw = 0; kw < k; kw++) {
+                            int iw = ow * g.stride() - g.padLeft() + kw;
+                            if (iw < 0 || iw >= g.inW()) continue;
+                            for (int c = 0; c < C; c++) {
+                                dw[(kh * k + kw) * C + c] += x[((n * g.inH() + ih) * g.inW() + iw) * C + c]
+                                        * dy[((n * g.outH() + oh) * g.outW() + ow) * C + c];
+                            }
+                        }
+                    }
+    }
+
+    /** Vector API weight gradient: each task sums its rows into a private buffer, then adds it to dw. */
+    public static void backwardWeight(float[] x, float[] dy, int N, int C, Padding.Geometry g, float[] dw) {
+        int k = g.k();
+        Parallel.range(N * g.outH(), 8, (from, to) -> {
+            float[] part = new float[k * k * C];
+            for (int r = from; r < to; r++) {
+                int n = r / g.outH(), oh = r % g.outH();
+                int ih0 = oh * g.stride() - g.padTop();
+                int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
+                for (int ow = 0; ow < g.outW(); ow++) {
+                    int iw0 = ow * g.stride() - g.padLeft();
+                    int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
+                    int yi = ((n * g.outH() + oh) * g.outW() + ow) * C;
+                    for (int c = 0; c < C; c += V) {
+                        VectorMask<Float> m = S.indexInRange(c, C);
+                        FloatVector d = FloatVector.fromArray(S, dy, yi + c, m);
+                        for (int kh = khLo; kh < khHi; kh++) {
+                            int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c;
+                            for (int kw = kwLo; kw < kwHi; kw++) {
+                                int wi = (kh * k + kw) * C + c;
+                                FloatVector.fromArray(S, x, xi + kw * C, m).fma(d, FloatVector.fromArray(S, part, wi, m)).intoArray(part, wi, m);
+                            }
+                        }
+                    }
+                }
+            }
+            synchronized (dw) {
+                for (int i = 0; i < part.length; i++) dw[i] += part[i];
+            }
+        });
+    }
+}

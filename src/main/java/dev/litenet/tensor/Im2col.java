@@ -1,0 +1,58 @@
+package dev.litenet.tensor;
+
+/**
+ * Unfolds k×k patches so a general convolution becomes one {@link Gemm}: patch row {@code (n, oh, ow)} holds
+ * {@code x[n, oh*s - padTop + kh, ow*s - padLeft + kw, c]} for kh, kw, c in that order (zero outside the image),
+ * which matches a weight stored as {@code [kh][kw][cin][cout]} read as a {@code [k*k*cin, cout]} matrix.
+ */
+public final class Im2col {
+    private Im2col() {}
+
+    /** x (N,H,W,C) -> patches (N*outH*outW, k*k*C). */
+    public static float[] unfold(float[] x, int N, int C, Padding.Geometry g) {
+        int k = g.k(), rowLen = k * k * C, pixels = g.outH() * g.outW();
+        float[] cols = new float[N * pixels * rowLen];
+        Parallel.range(N * g.outH(), 8, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int n = r / g.outH(), oh = r % g.outH();
+                for (int ow = 0; ow < g.outW(); ow++) {
+                    int dst = ((n * g.outH() + oh) * g.outW() + ow) * rowLen;
+                    for (int kh = 0; kh < k; kh++) {
+                        int ih = oh * g.stride() - g.padTop() + kh;
+                        if (ih < 0 || ih >= g.inH()) continue;                  // stays zero
+                        for (int kw = 0; kw < k; kw++) {
+                            int iw = ow * g.stride() - g.padLeft() + kw;
+                            if (iw < 0 || iw >= g.inW()) continue;
+                            System.arraycopy(x, ((n * g.inH() + ih) * g.inW() + iw) * C, cols, dst + (kh * k + kw) * C, C);
+                        }
+                    }
+                }
+            }
+        });
+        return cols;
+    }
+
+    /** The adjoint of unfold: adds patch gradients (N*outH*outW, k*k*C) back into dx (N,H,W,C). */
+    public static void fold(float[] cols, int N, int C, Padding.Geometry g, float[] dx) {
+        int k = g.k(), rowLen = k * k * C;
+        Parallel.range(N, (from, to) -> {                                   // one image per task: no write races
+            for (int n = from; n < to; n++) {
+                for (int oh = 0; oh < g.outH(); oh++) {
+                    for (int ow = 0; ow < g.outW(); ow++) {
+                        int src = ((n * g.outH() + oh) * g.outW() + ow) * rowLen;
+                        for (int kh = 0; kh < k; kh++) {
+                            int ih = oh * g.stride() - g.padTop() + kh;
+                            if (ih < 0 || ih >= g.inH()) continue;
+                            for (int kw = 0; kw < k; kw++) {
+                                int iw = ow * g.stride() - g.padLeft() + kw;
+                                if (iw < 0 || iw >= g.inW()) continue;
+                                int d = ((n * g.inH() + ih) * g.inW() + iw) * C, s = src + (kh * k + kw) * C;
+                                for (int c = 0; c < C; c++) dx[d + c] += cols[s + c];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,81 @@
+package dev.litenet.nn;
+
+import dev.litenet.models.InvertedResidual;
+import dev.litenet.tensor.Padding;
+import dev.litenet.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import static dev.litenet.nn.GradCheck.check;
+import static dev.litenet.nn.GradCheck.randomTensor;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Backward of every layer against numeric derivatives on tiny shapes. */
+class GradientTest {
+    static <L extends Layer> L randomized(L layer, long seed) {
+        int s = 0;
+        for (Parameter p : layer.parameters()) {
+            Tensor t = randomTensor(seed + s++, p.numel());
+            System.arraycopy(t.data, 0, p.data, 0, p.numel());
+        }
+        return layer;
+    }
+
+    @Test void denseConvStride2() {
+        check(randomized(new Conv2d(3, 5, 3, 2, 1, true), 1), randomTensor(2, 2, 7, 6, 3), 2e-2);
+    }
+
+    @Test void denseConvTfSame() {
+        Conv2d c = randomized(new Conv2d(4, 3, 3, 2, 1, false), 3);
+        c.setPadding(Padding.TF_SAME);
+        check(c, randomTensor(4, 1, 6, 6, 4), 2e-2);
+    }
+
+    @Test void pointwiseConv() {
+        check(randomized(new Conv2d(6, 4, 1, 1, 1, false), 5), randomTensor(6, 2, 3, 3, 6), 2e-2);
+    }
+
+    @Test void depthwiseConv() {
+        check(randomized(new Conv2d(5, 5, 3, 2, 5, false), 7), randomTensor(8, 2, 5, 5, 5), 2e-2);
+        check(randomized(new Conv2d(3, 3, 3, 1, 3, false), 9), randomTensor(10, 1, 4, 5, 3), 2e-2);
+    }
+
+    @Test void batchNormTrainingAndEval() {
+        BatchNorm2d bn = randomized(new BatchNorm2d(3), 11);
+        bn.runningVar.fill(1.5f);
+        bn.train(true);
+        check(bn, randomTensor(12, 2, 3, 2, 3), 3e-2);
+        bn.train(false);
+        check(bn, randomTensor(13, 2, 3, 2, 3), 2e-2);
+    }
+
+    @Test void linearAndReLU6() {
+        check(randomized(new Linear(7, 4), 14), randomTensor(15, 3, 7), 2e-2);
+        Tensor x = randomTensor(16, 2, 10);
+        for (int i = 0; i < x.size(); i++) x.data[i] *= 8;                   // values on both sides of 0 and 6
+        check(new ReLU6(), x, 2e-2);
+    }
+
+    @Test void invertedResidualWithSkip() {
+        InvertedResidual block = randomized(new InvertedResidual(4, 4, 1, 2), 17);
+        block.train(false);
+        check(block, randomTensor(18, 1, 4, 4, 4), 3e-2, 1e-3f);
+    }
+
+    @Test void crossEntropyGradient() {
+        Tensor logits = randomTensor(19, 3, 5);
+        int[] labels = {4, 0, 2};
+        Tensor g = CrossEntropy.gradient(logits, labels);
+        for (int i = 0; i < logits.size(); i++) {
+            float old = logits.data[i];
+            logits.data[i] = old + 1e-3f;
+            double plus = CrossEntropy.loss(logits, labels);
+            logits.data[i] = old - 1e-3f;
+            double minus = CrossEntropy.loss(logits, labels);
+            logits.data[i] = old;
+            assertThat(g.data[i]).isCloseTo((float) ((plus - minus) / 2e-3), within(1e-3f));
+        }
+        // hand-computed: equal logits over 4 classes -> loss ln 4
+        assertThat(CrossEntropy.loss(Tensor.zeros(1, 4), new int[]{2})).isCloseTo(Math.log(4), within(1e-9));
+    }
+}

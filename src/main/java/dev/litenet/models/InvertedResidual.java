@@ -26,7 +26,18 @@ public final class InvertedResidual extends Layer {
         addChild("conv", conv);
     }
 
+    private InvertedResidual(Sequential conv, boolean useResidual) {
+        this.conv = conv;
+        this.useResidual = useResidual;
+        addChild("conv", conv);
+    }
+
     public Sequential conv() { return conv; }
+
+    @Override public Layer fused() {
+        Layer f = conv.fused();
+        return new InvertedResidual(f instanceof Sequential s ? s : new Sequential(f), useResidual);
+    }
 
     @Override public Tensor forward(Tensor x) {
         Tensor y = conv.call(x);

@@ -3,6 +3,7 @@ package dev.litenet.models;
 import dev.litenet.nn.BatchNorm2d;
 import dev.litenet.nn.Conv2d;
 import dev.litenet.nn.Dropout;
+import dev.litenet.nn.GlobalAvgPool;
 import dev.litenet.nn.Layer;
 import dev.litenet.nn.Linear;
 import dev.litenet.nn.Parameter;
@@ -93,6 +94,14 @@ public final class MobileNetV2 extends Layer {
     }
 
     @Override public Tensor forward(Tensor x) { return classifier().call(embed(x)); }
+
+    /** Inference twin: folded features, global average pool, classifier without dropout. */
+    @Override public Layer fused() {
+        return new Sequential(features.fused(), new GlobalAvgPool(), classifier().fused());
+    }
+
+    /** Inference twin of the backbone only: (N,H,W,3) -> (N, lastChannel) features. */
+    public Layer fusedEmbedding() { return new Sequential(features.fused(), new GlobalAvgPool()); }
 
     @Override public Tensor backward(Tensor dy) {
         Tensor dPooled = classifier().backward(dy);

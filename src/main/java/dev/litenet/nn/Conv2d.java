@@ -85,6 +85,18 @@ public final class Conv2d extends Layer {
         return dx;
     }
 
+    /** This conv followed by eval-mode BatchNorm (and ReLU6) as one conv with bias and clamp. */
+    public Conv2d foldedWith(BatchNorm2d bn, boolean relu6) {
+        float[][] ss = bn.evalScaleShift();
+        float[] scale = ss[0], shift = ss[1];
+        Conv2d f = new Conv2d(in, out, k, stride, groups, true);
+        f.padding = padding;
+        for (int i = 0; i < weight.data.length; i++) f.weight.data[i] = weight.data[i] * scale[i % out];   // out is innermost
+        for (int c = 0; c < out; c++) f.bias.data[c] = shift[c] + (bias == null ? 0f : bias.data[c] * scale[c]);
+        if (relu6) f.setClamp(0f, 6f);
+        return f;
+    }
+
     private boolean pointwise(Padding.Geometry g) { return k == 1 && stride == 1 && g.padTop() == 0 && g.padLeft() == 0; }
 
     private void biasClamp(float[] y, float[] b) {

@@ -53,6 +53,12 @@ public abstract class Layer {
         }
     }
 
+    /**
+     * An inference-only twin of this layer in eval mode: BatchNorm folded into the conv before it, ReLU6 folded
+     * into the conv's output clamp, dropout removed. The twin has its own weights; this layer is unchanged.
+     */
+    public Layer fused() { return this; }
+
     /** The name shown in summaries, torch's class name. */
     public String typeName() { return getClass().getSimpleName(); }
 

@@ -20,6 +20,23 @@ public class Sequential extends Layer {
 
     public final int size() { return children().size(); }
 
+    /** Folds each Conv2d → BatchNorm2d [→ ReLU6] run into one conv; drops dropout; fuses the rest. */
+    @Override public Layer fused() {
+        List<Layer> layers = new ArrayList<>(children().values());
+        Sequential out = new Sequential();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            if (l instanceof Conv2d conv && i + 1 < layers.size() && layers.get(i + 1) instanceof BatchNorm2d bn) {
+                boolean relu6 = i + 2 < layers.size() && layers.get(i + 2) instanceof ReLU6;
+                out.add(conv.foldedWith(bn, relu6));
+                i += relu6 ? 2 : 1;
+            } else if (!(l instanceof Dropout)) {
+                out.add(l.fused());
+            }
+        }
+        return out.size() == 1 ? out.get(0) : out;
+    }
+
     @Override public Tensor forward(Tensor x) {
         for (Layer l : children().values()) x = l.call(x);
         return x;

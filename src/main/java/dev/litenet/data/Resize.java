@@ -54,8 +54,7 @@ public record Resize(int shorterSide, int height, int width) implements Transfor
             for (int x = 0; x < outW; x++) {
                 float r = 0, g = 0, b = 0;
                 int s = y * inRow + filter.first[x] * 3;
-                for (double wk : filter.weights[x]) {
-                    float k = (float) wk;
+                for (float k : filter.weights[x]) {
                     r += k * src[s];
                     g += k * src[s + 1];
                     b += k * src[s + 2];
@@ -77,8 +76,7 @@ public record Resize(int shorterSide, int height, int width) implements Transfor
         for (int y = 0; y < outH; y++) {
             int d = y * row;
             int s = filter.first[y] * row;
-            for (double wk : filter.weights[y]) {
-                float k = (float) wk;
+            for (float k : filter.weights[y]) {
                 for (int i = 0; i < row; i++) dst[d + i] += k * src[s + i];
                 s += row;
             }
@@ -91,13 +89,13 @@ public record Resize(int shorterSide, int height, int width) implements Transfor
      * PIL {@code precompute_coeffs}: centre = (i + 0.5) * scale, support = max(scale, 1), weights from the
      * triangle {@code max(0, 1 - |x|)} at (source - centre + 0.5) / max(scale, 1), cut to the image and summed to 1.
      */
-    private record Filter(int[] first, double[][] weights) {
+    private record Filter(int[] first, float[][] weights) {
         static Filter of(int inSize, int outSize) {
             double scale = (double) inSize / outSize;
             double filterScale = Math.max(scale, 1.0);
             double support = filterScale; // the triangle's own support is 1
             int[] first = new int[outSize];
-            double[][] weights = new double[outSize][];
+            float[][] weights = new float[outSize][];
             for (int i = 0; i < outSize; i++) {
                 double centre = (i + 0.5) * scale;
                 int min = Math.max(0, (int) (centre - support + 0.5));
@@ -108,9 +106,9 @@ public record Resize(int shorterSide, int height, int width) implements Transfor
                     w[k] = Math.max(0, 1 - Math.abs((min + k - centre + 0.5) / filterScale));
                     sum += w[k];
                 }
-                for (int k = 0; k < w.length; k++) w[k] /= sum;
                 first[i] = min;
-                weights[i] = w;
+                weights[i] = new float[w.length];
+                for (int k = 0; k < w.length; k++) weights[i][k] = (float) (w[k] / sum);
             }
             return new Filter(first, weights);
         }

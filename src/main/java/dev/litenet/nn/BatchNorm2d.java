@@ -46,14 +46,18 @@ public final class BatchNorm2d extends Layer {
                 invStd[c] = (float) (1.0 / Math.sqrt(runningVar.data[c] + EPS));
             }
         }
+        // y = x·α + β with α = invStd·γ, β = b − mean·α (the same rounding as torch's CPU kernel)
+        float[] alpha = new float[C], beta = new float[C];
+        for (int c = 0; c < C; c++) {
+            alpha[c] = invStd[c] * weight.data[c];
+            beta[c] = bias.data[c] - mean[c] * alpha[c];
+        }
         Tensor y = Tensor.zeros(x.shape);
         float[] xhat = recording ? new float[x.size()] : null;
-        float[] g = weight.data, b = bias.data;
         for (int i = 0; i < x.data.length; i += C) {
             for (int c = 0; c < C; c++) {
-                float h = (x.data[i + c] - mean[c]) * invStd[c];
-                if (xhat != null) xhat[i + c] = h;
-                y.data[i + c] = h * g[c] + b[c];
+                if (xhat != null) xhat[i + c] = (x.data[i + c] - mean[c]) * invStd[c];
+                y.data[i + c] = x.data[i + c] * alpha[c] + beta[c];
             }
         }
         savedXhat = xhat;

@@ -89,6 +89,7 @@ final class FlatBuffer {
 
     /** Element {@code i} of a vector of tables. */
     int tableAt(Vec v, int i) {
+        java.util.Objects.checkIndex(i, v.length());
         return table(follow(v.start() + 4 * i));
     }
 

@@ -62,7 +62,14 @@ public final class TfliteFile {
         Vec buffers = fb.vector(model, MODEL_BUFFERS, 4);
         Vec tensorTables = fb.vector(graph, SUBGRAPH_TENSORS, 4);
         List<Tensor> tensors = new ArrayList<>();
-        for (int i = 0; i < tensorTables.length(); i++) tensors.add(tensor(fb, i, fb.tableAt(tensorTables, i), buffers));
+        long constantValues = 0;
+        for (int i = 0; i < tensorTables.length(); i++) {
+            Tensor t = tensor(fb, i, fb.tableAt(tensorTables, i), buffers);
+            // Tensors may share a buffer; without this bound a small file could expand to any size.
+            constantValues += t.values().length;
+            if (constantValues > fb.size()) throw fb.bad("constant tensors hold more values than the file has bytes");
+            tensors.add(t);
+        }
 
         List<Code> opcodes = operatorCodes(fb, model);
         Vec operatorTables = fb.vector(graph, SUBGRAPH_OPERATORS, 4);
@@ -209,6 +216,10 @@ public final class TfliteFile {
         int type = Byte.toUnsignedInt(fb.byteField(operator, OP_OPTIONS_TYPE, (byte) 0));
         int t = fb.tableField(operator, OP_OPTIONS);
         if (type != expected || t < 0) throw fb.bad(what + " lacks its options (union type " + type + ", expected " + expected + ")");
+        // Slots: Conv2DOptions {padding, stride_w, stride_h, activation, dilation_w, dilation_h};
+        // DepthwiseConv2DOptions {padding, stride_w, stride_h, depth_multiplier, activation, dilation_w, dilation_h};
+        // Pool2DOptions {padding, stride_w, stride_h, filter_width, filter_height, activation};
+        // SoftmaxOptions {beta}; AddOptions {activation}.
         Options options = switch (op) {
             case CONV_2D -> new Options.Conv(padding(fb, what, t), fb.intField(t, 2, 0), fb.intField(t, 1, 0),
                     fb.intField(t, 5, 1), fb.intField(t, 4, 1), 1, activation(fb, what, t, 3));

@@ -89,7 +89,7 @@ public record TfliteModel(Path file, int version, List<Tensor> tensors, List<Ope
 
         static String name(Op op, int code, String customCode) {
             if (!customCode.isEmpty()) return "custom operator '" + customCode + "'";
-            return op != Op.OTHER ? op.name() : "builtin operator " + code;
+            return op != Op.OTHER ? op.name() : "builtin code " + code;
         }
 
         @Override public String toString() { return "operator " + index + " (" + name() + ")"; }

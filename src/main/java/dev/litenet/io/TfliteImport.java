@@ -1,5 +1,6 @@
 package dev.litenet.io;
 
+import dev.litenet.tensor.Padding;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -9,7 +10,7 @@ import java.util.List;
  * preprocessing their input expects, and the class labels ({@code labels.get(0)} is "background"; empty when
  * none came with the file).
  */
-public record TfliteImport(LinkedHashMap<String, TorchTensor> stateDict, PaddingMode padding,
+public record TfliteImport(LinkedHashMap<String, TorchTensor> stateDict, Padding padding,
                            Preprocessing preprocessing, List<String> labels) {
 
     /**

@@ -85,7 +85,7 @@ public final class TfliteMobileNetV2 {
                 putFoldedBatchNorm(stateDict, slot.bn(), bias);
             }
         }
-        return new TfliteImport(stateDict, PaddingMode.TF_SAME, preprocessing(model), labels(model));
+        return new TfliteImport(stateDict, dev.litenet.tensor.Padding.TF_SAME, preprocessing(model), labels(model));
     }
 
     /** The conv operators in graph order, after checking every operator is one MobileNetV2 uses. */

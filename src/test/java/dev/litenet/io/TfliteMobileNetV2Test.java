@@ -37,7 +37,7 @@ class TfliteMobileNetV2Test {
             assertThat(new ArrayList<>(imported.stateDict().keySet())).isEqualTo(torchvision);
             assertThat(imported.parameterCount()).isEqualTo(PARAMETERS_1001).isEqualTo(3_506_153);
             assertThat(imported.numClasses()).isEqualTo(1001);
-            assertThat(imported.padding()).isEqualTo(PaddingMode.TF_SAME);
+            assertThat(imported.padding()).isEqualTo(dev.litenet.tensor.Padding.TF_SAME);
             assertThat(imported.labels()).hasSize(1001).startsWith("background");
             Map<String, TorchTensor> sd = imported.stateDict();
             assertThat(sd.get("features.0.0.weight").shape()).containsExactly(32, 3, 3, 3);

@@ -8,13 +8,14 @@ import java.util.Map;
 /**
  * The small JSON a safetensors header needs. Parsing gives {@code LinkedHashMap} (key order kept),
  * {@code ArrayList}, {@code String}, {@code Long} (integers), {@code Double}, {@code Boolean} and {@code null};
- * writing takes the same kinds (any {@code Map} with string keys, any {@code List}, any integer {@code Number}).
+ * writing takes the same kinds (any {@code Map} with string keys, any {@code List}, any {@code Number}; NaN and
+ * infinities become {@code null}).
  */
-final class Json {
+public final class Json {
     private static final int MAX_DEPTH = 64;
 
     /** Malformed JSON, with the character position of the problem. */
-    static final class ParseException extends RuntimeException {
+    public static final class ParseException extends RuntimeException {
         ParseException(String message) { super(message); }
     }
 
@@ -23,7 +24,7 @@ final class Json {
 
     private Json(String text) { this.text = text; }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.space();
         Object value = p.value(0);
@@ -32,7 +33,7 @@ final class Json {
         return value;
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out);
         return out.toString();
@@ -171,6 +172,10 @@ final class Json {
             case Boolean b -> out.append(b);
             case Long n -> out.append(n);
             case Integer n -> out.append(n);
+            case Number n -> {                                  // Double, Float: JSON has no NaN or infinity
+                double d = n.doubleValue();
+                out.append(Double.isFinite(d) ? Double.toString(d) : "null");
+            }
             case Map<?, ?> map -> {
                 out.append('{');
                 boolean first = true;

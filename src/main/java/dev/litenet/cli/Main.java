@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 /** The {@code litenet} command: one subcommand per job. Exit codes: 0 ok, 1 failure, 2 bad input. */
 @Command(name = "litenet", mixinStandardHelpOptions = true, version = "LiteNet 0.1.0",
         description = "Lightweight neural networks for the JVM: MobileNetV2, summaries, transfer learning.",
-        subcommands = {CommandLine.HelpCommand.class, SummaryCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, SummaryCommand.class, ForwardCommand.class, PredictCommand.class,
+                TrainCommand.class, EvalCommand.class})
 public final class Main {
     public static final int OK = 0, FAILURE = 1, BAD_INPUT = 2;
 
@@ -21,10 +22,11 @@ public final class Main {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out).setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? BAD_INPUT : FAILURE);
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("litenet: " + e.getMessage());
-            e.getCommandLine().usage(err);
+            err.println("see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

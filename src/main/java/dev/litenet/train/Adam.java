@@ -12,13 +12,16 @@ import java.util.Map;
  */
 public final class Adam implements Optimizer {
     private final List<Parameter> params;
-    private final double lr, beta1, beta2, eps;
+    private final double lr, beta1, beta2, eps, weightDecay;
     private final float[][] m, v;
     private int t;
 
-    public Adam(List<Parameter> params, double lr, double beta1, double beta2, double eps) {
+    public Adam(List<Parameter> params, double lr, double beta1, double beta2, double eps) { this(params, lr, beta1, beta2, eps, 0); }
+
+    /** With L2 weight decay as torch adds it: g += weightDecay·p before the moments. */
+    public Adam(List<Parameter> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
         this.params = List.copyOf(params);
-        this.lr = lr; this.beta1 = beta1; this.beta2 = beta2; this.eps = eps;
+        this.lr = lr; this.beta1 = beta1; this.beta2 = beta2; this.eps = eps; this.weightDecay = weightDecay;
         this.m = new float[params.size()][];
         this.v = new float[params.size()][];
     }
@@ -33,8 +36,9 @@ public final class Adam implements Optimizer {
             if (m[i] == null) { m[i] = new float[w.length]; v[i] = new float[w.length]; }
             float[] mi = m[i], vi = v[i];
             for (int j = 0; j < w.length; j++) {
-                mi[j] = (float) (beta1 * mi[j] + (1 - beta1) * g[j]);
-                vi[j] = (float) (beta2 * vi[j] + (1 - beta2) * g[j] * g[j]);
+                double gj = g[j] + weightDecay * w[j];
+                mi[j] = (float) (beta1 * mi[j] + (1 - beta1) * gj);
+                vi[j] = (float) (beta2 * vi[j] + (1 - beta2) * gj * gj);
                 w[j] -= (float) (stepSize * mi[j] / (Math.sqrt(vi[j]) / sqrtBc2 + eps));
             }
         }

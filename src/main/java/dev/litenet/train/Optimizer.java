@@ -18,10 +18,10 @@ public sealed interface Optimizer permits Sgd, Adam {
 
     void loadState(java.util.Map<String, float[]> state);
 
-    static Optimizer create(String name, List<Parameter> params, double lr) {
+    static Optimizer create(String name, List<Parameter> params, double lr, double weightDecay) {
         return switch (name) {
-            case "adam" -> new Adam(params, lr, 0.9, 0.999, 1e-8);
-            case "sgd" -> new Sgd(params, lr, 0.9);
+            case "adam" -> new Adam(params, lr, 0.9, 0.999, 1e-8, weightDecay);
+            case "sgd" -> new Sgd(params, lr, 0.9, weightDecay);
             default -> throw new IllegalArgumentException("unknown optimizer " + name);
         };
     }

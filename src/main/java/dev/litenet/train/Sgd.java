@@ -9,14 +9,18 @@ import java.util.Map;
 /** torch.optim.SGD with momentum: buf = μ·buf + g (buf = g on the first step); p -= lr·buf. */
 public final class Sgd implements Optimizer {
     private final List<Parameter> params;
-    private final double lr, momentum;
+    private final double lr, momentum, weightDecay;
     private final float[][] buffers;
     private boolean started;
 
-    public Sgd(List<Parameter> params, double lr, double momentum) {
+    public Sgd(List<Parameter> params, double lr, double momentum) { this(params, lr, momentum, 0); }
+
+    /** With L2 weight decay as torch adds it: g += weightDecay·p. */
+    public Sgd(List<Parameter> params, double lr, double momentum, double weightDecay) {
         this.params = List.copyOf(params);
         this.lr = lr;
         this.momentum = momentum;
+        this.weightDecay = weightDecay;
         this.buffers = new float[params.size()][];
     }
 
@@ -24,7 +28,8 @@ public final class Sgd implements Optimizer {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             if (!p.trainable() || !p.hasGrad()) continue;
-            float[] g = p.grad(), w = p.data;
+            float[] w = p.data, g = p.grad().clone();
+            for (int j = 0; j < w.length; j++) g[j] += (float) (weightDecay * w[j]);
             if (momentum == 0) {
                 for (int j = 0; j < w.length; j++) w[j] -= (float) (lr * g[j]);
                 continue;

@@ -1,0 +1,74 @@
+package dev.litenet.eval;
+
+import dev.litenet.data.BadImage;
+import dev.litenet.nn.CrossEntropy;
+import dev.litenet.tensor.Tensor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a classifier did on labelled data it did not train on: accuracy, mean cross-entropy, the confusion
+ * matrix ({@code confusion[actual][predicted]}), per-class precision and recall, the misclassified files, and the
+ * files that could not be read.
+ */
+public record Evaluation(List<String> classes, int n, double accuracy, double loss, int[][] confusion,
+                         double[] precision, double[] recall, List<Misclassified> misclassified, List<BadImage> skipped) {
+
+    /** One wrong answer: the file, its class, the predicted class and the probability given to it. */
+    public record Misclassified(Path file, String actual, String predicted, double probability) {}
+
+    /** logits (N, K) against labels (N); files name the rows. */
+    public static Evaluation of(List<String> classes, Tensor logits, int[] labels, List<Path> files, List<BadImage> skipped) {
+        int n = labels.length, k = classes.size();
+        int[][] confusion = new int[k][k];
+        List<Misclassified> wrong = new ArrayList<>();
+        Tensor probs = CrossEntropy.softmax(logits);
+        int correct = 0;
+        for (int i = 0; i < n; i++) {
+            int predicted = argmax(probs.data, i * k, k);
+            confusion[labels[i]][predicted]++;
+            if (predicted == labels[i]) correct++;
+            else wrong.add(new Misclassified(files.get(i), classes.get(labels[i]), classes.get(predicted), probs.data[i * k + predicted]));
+        }
+        double[] precision = new double[k], recall = new double[k];
+        for (int c = 0; c < k; c++) {
+            int tp = confusion[c][c], predictedC = 0, actualC = 0;
+            for (int j = 0; j < k; j++) { predictedC += confusion[j][c]; actualC += confusion[c][j]; }
+            precision[c] = predictedC == 0 ? Double.NaN : (double) tp / predictedC;
+            recall[c] = actualC == 0 ? Double.NaN : (double) tp / actualC;
+        }
+        double loss = n == 0 ? Double.NaN : CrossEntropy.loss(logits, labels);
+        return new Evaluation(List.copyOf(classes), n, n == 0 ? Double.NaN : (double) correct / n, loss, confusion,
+                precision, recall, List.copyOf(wrong), List.copyOf(skipped));
+    }
+
+    public int correct() { return (int) Math.round(accuracy * n); }
+
+    static int argmax(float[] v, int from, int len) {
+        int best = 0;
+        for (int i = 1; i < len; i++) if (v[from + i] > v[from + best]) best = i;
+        return best;
+    }
+
+    /** As JSON-ready values: accuracy, loss, n, confusion, classes, precision, recall, misclassified, skipped. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accuracy", accuracy);
+        m.put("loss", loss);
+        m.put("n", n);
+        List<Object> rows = new ArrayList<>();
+        for (int[] row : confusion) rows.add(java.util.Arrays.stream(row).boxed().toList());
+        m.put("confusion", rows);
+        m.put("classes", classes);
+        m.put("precision", java.util.Arrays.stream(precision).boxed().toList());
+        m.put("recall", java.util.Arrays.stream(recall).boxed().toList());
+        m.put("misclassified", misclassified.stream().map(w -> Map.of("file", w.file().toString(), "actual", w.actual(),
+                "predicted", w.predicted(), "probability", w.probability())).toList());
+        m.put("skipped", skipped.stream().map(b -> Map.of("file", b.path().toString(), "reason", b.reason())).toList());
+        return m;
+    }
+}

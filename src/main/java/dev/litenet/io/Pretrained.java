@@ -1,0 +1,65 @@
+package dev.litenet.io;
+
+import dev.litenet.data.Normalize;
+import dev.litenet.data.Preprocess;
+import dev.litenet.data.Resize;
+import dev.litenet.models.MobileNetV2;
+import dev.litenet.nn.StateDict;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pretrained MobileNetV2 with what travels with its weights: the preprocessing its input expects, its class
+ * labels, and where it came from. TFLite files give 1001 classes (index 0 = "background") and TF SAME padding;
+ * torchvision {@code .pth} and safetensors files give 1000 classes and torchvision's preprocessing.
+ */
+public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> labels, String origin, String sha256) {
+
+    /** Reads a {@code .tflite}, {@code .pth} or {@code .safetensors} file into a MobileNetV2 in eval mode. */
+    public static Pretrained load(Path file) {
+        if (!Files.isRegularFile(file)) throw new BadInputException(file, "no such weights file");
+        String sha = sha256(file);
+        if (file.getFileName().toString().endsWith(".tflite")) {
+            TfliteImport imported = TfliteMobileNetV2.toStateDict(TfliteFile.read(file));
+            MobileNetV2 model = new MobileNetV2(imported.numClasses());
+            model.setPadding(imported.padding());
+            StateDict.load(model, imported.stateDict(), file.toString());
+            model.train(false);
+            TfliteImport.Preprocessing p = imported.preprocessing();
+            Preprocess preprocess = new Preprocess(p.cropFraction(), Resize.to(p.inputSize(), p.inputSize()), 0,
+                    Normalize.pixel(p.mean(), p.std()));
+            return new Pretrained(model, preprocess, imported.labels(), file.getFileName().toString(), sha);
+        }
+        Map<String, TorchTensor> state = StateDicts.read(file);
+        TorchTensor bias = state.get("classifier.1.bias");
+        if (bias == null) throw new BadInputException(file, "not a MobileNetV2 state_dict (no classifier.1.bias)");
+        MobileNetV2 model = new MobileNetV2(bias.shape()[0]);
+        StateDict.load(model, state, file.toString());
+        model.train(false);
+        return new Pretrained(model, Preprocess.TORCHVISION_IMAGENET, List.of(), file.getFileName().toString(), sha);
+    }
+
+    /** The label of class i, or "class i" when the weights came without labels. */
+    public String label(int i) { return i < labels.size() ? labels.get(i) : "class " + i; }
+
+    public static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new BadInputException(file, "cannot read: " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -37,19 +37,27 @@ public final class WeightsCache {
     }
 
     private static final int BUFFER = 1 << 16;
+    private static final Duration DEFAULT_STALL = Duration.ofSeconds(60);
 
     private final Path dir;
     private final Path localWeightsDir;
     private final HttpClient client;
+    private final Duration stallTimeout;
 
     /**
      * @param dir             where downloaded files live, flat: {@code <dir>/<file name>}; created when needed
      * @param localWeightsDir a read-only folder {@code <dir>/<name>/<file>} searched after the cache, or null
      */
     public WeightsCache(Path dir, Path localWeightsDir, HttpClient client) {
+        this(dir, localWeightsDir, client, DEFAULT_STALL);
+    }
+
+    /** @param stallTimeout how long a download may wait for the next bytes before it fails */
+    public WeightsCache(Path dir, Path localWeightsDir, HttpClient client, Duration stallTimeout) {
         this.dir = dir;
         this.localWeightsDir = localWeightsDir;
         this.client = client;
+        this.stallTimeout = stallTimeout;
     }
 
     /** The cache in {@link #defaultDir()} with {@link #defaultClient()}. */
@@ -150,10 +158,10 @@ public final class WeightsCache {
 
     /** GETs the url into {@code temp}; returns the sha256 hex of the bytes received. */
     private String get(WeightsInfo weights, Path temp, Progress progress) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(weights.url()).timeout(Duration.ofSeconds(60)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(weights.url()).timeout(stallTimeout).GET().build();
         HttpResponse<InputStream> response;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = client.send(request, StallTimeoutBody.handler(stallTimeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failed(weights, "interrupted");

@@ -8,6 +8,7 @@ import dev.litenet.data.ImageFolder;
 import dev.litenet.eval.Evaluation;
 import dev.litenet.io.BadInputException;
 import dev.litenet.io.Json;
+import dev.litenet.nn.Inference;
 import dev.litenet.nn.Layer;
 import dev.litenet.tensor.Parallel;
 import dev.litenet.tensor.Tensor;
@@ -67,7 +68,7 @@ public final class EvalCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (BatchLoader loader = new BatchLoader(folder.samples(), run.preprocess().pipeline(), options)) {
             for (Batch b : loader.epoch(0)) {
-                Tensor logits = net.forward(b.images());
+                Tensor logits = Inference.forward(net, b.images());
                 int k = logits.size() / b.size();
                 for (int i = 0; i < b.size(); i++) {
                     rows.add(java.util.Arrays.copyOfRange(logits.data, i * k, (i + 1) * k));

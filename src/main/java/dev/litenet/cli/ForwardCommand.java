@@ -2,6 +2,7 @@ package dev.litenet.cli;
 
 import dev.litenet.io.BadInputException;
 import dev.litenet.io.Pretrained;
+import dev.litenet.nn.Inference;
 import dev.litenet.tensor.Parallel;
 import dev.litenet.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -58,7 +59,7 @@ public final class ForwardCommand implements Callable<Integer> {
             for (int b = 0; b < n; b++) for (int ch = 0; ch < c; ch++) for (int y = 0; y < h; y++) for (int xx = 0; xx < w; xx++)
                 x.data[((b * h + y) * w + xx) * c + ch] = raw[((b * c + ch) * h + y) * w + xx];
         }
-        Tensor logits = Pretrained.load(weights).model().fused().forward(x);
+        Tensor logits = Inference.forward(Pretrained.load(weights).model().fused(), x);
         ByteBuffer out = ByteBuffer.allocate(logits.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
         out.asFloatBuffer().put(logits.data);
         Files.write(output, out.array());

@@ -50,8 +50,7 @@ public final class Conv2d extends Layer {
         } else {
             int M = N * g.outH() * g.outW();
             float[] cols = pointwise(g) ? x.data : Im2col.unfold(x.data, N, C, g);
-            Gemm.multiply(M, out, k * k * in, cols, weight.data, y.data, false);
-            if (b != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY) biasClamp(y.data, b);
+            Gemm.multiply(M, out, k * k * in, cols, weight.data, y.data, new Gemm.Epilogue(false, b, lo, hi));
         }
         savedX = recording ? x : null;
         return y;
@@ -98,11 +97,6 @@ public final class Conv2d extends Layer {
     }
 
     private boolean pointwise(Padding.Geometry g) { return k == 1 && stride == 1 && g.padTop() == 0 && g.padLeft() == 0; }
-
-    private void biasClamp(float[] y, float[] b) {
-        for (int i = 0; i < y.length; i += out)
-            for (int c = 0; c < out; c++) y[i + c] = Math.min(hi, Math.max(lo, y[i + c] + (b == null ? 0f : b[c])));
-    }
 
     private static float[] transpose(float[] a, int rows, int cols) {
         float[] t = new float[a.length];

@@ -36,6 +36,32 @@ public final class Gemm {
     /** Vector API kernel over 4×(2·V) register tiles, tiles spread over the thread pool. */
     public static void multiply(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        multiply(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, accumulate ? Epilogue.ACCUMULATE : Epilogue.STORE);
+    }
+
+    /**
+     * What happens to a finished tile: stored, added to C, or (for a folded conv) {@code min(hi, max(lo, v + bias[j]))}.
+     * Doing this in the tile's registers saves a pass over the output.
+     */
+    public record Epilogue(boolean accumulate, float[] bias, float lo, float hi) {
+        public static final Epilogue STORE = new Epilogue(false, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+        public static final Epilogue ACCUMULATE = new Epilogue(true, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+
+        boolean clamps() { return lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY; }
+
+        float apply(float v, int j) {
+            if (bias != null) v += bias[j];
+            return Math.min(hi, Math.max(lo, v));
+        }
+    }
+
+    /** C[M,N] = epilogue(A·B), all row-major contiguous (a 1×1 conv or im2col GEMM with its bias and clamp). */
+    public static void multiply(int M, int N, int K, float[] a, float[] b, float[] c, Epilogue epilogue) {
+        multiply(M, N, K, a, 0, K, 1, b, 0, N, c, 0, N, epilogue);
+    }
+
+    public static void multiply(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
+                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
         int rowTiles = (M + MR - 1) / MR, colTiles = (N + NR - 1) / NR;
         long flopsPerTile = 2L * MR * NR * K;
         int grain = (int) Math.max(1, 200_000 / Math.max(1, flopsPerTile));
@@ -43,12 +69,12 @@ public final class Gemm {
             for (int t = from; t < to; t++) {
                 int i0 = (t / colTiles) * MR, j0 = (t % colTiles) * NR;
                 int mr = Math.min(MR, M - i0);
-                if (mr == MR && j0 + NR <= N) {
-                    tile4x2(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, accumulate);
+                if (mr == MR) {
+                    tile4x2(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, N - j0, e, j0);
                 } else {
                     for (int i = i0; i < i0 + mr; i++) {
                         for (int j = j0; j < Math.min(N, j0 + NR); j += V) {
-                            row1(K, a, aOff + i * rsA, csA, b, bOff + j, ldb, c, cOff + i * ldc + j, N - j, accumulate);
+                            row1(K, a, aOff + i * rsA, csA, b, bOff + j, ldb, c, cOff + i * ldc + j, N - j, e, j);
                         }
                     }
                 }
@@ -56,9 +82,38 @@ public final class Gemm {
         });
     }
 
-    // c[4, 2V] (+)= a[4, K] · b[K, 2V]
+    // c[4, min(2V, left)] (+)= a[4, K] · b[K, ...]: full tiles unmasked, the right edge masked
     private static void tile4x2(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, boolean accumulate) {
+                                float[] c, int cOff, int ldc, int left, Epilogue e, int j0) {
+        if (left >= NR) {
+            tile4x2Full(K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e, j0);
+        } else if (left > V) {
+            tile4x1(K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, S.indexInRange(0, V), e, j0);
+            tile4x1(K, a, aOff, rsA, csA, b, bOff + V, ldb, c, cOff + V, ldc, S.indexInRange(0, left - V), e, j0 + V);
+        } else {
+            tile4x1(K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, S.indexInRange(0, left), e, j0);
+        }
+    }
+
+    // c[4, V] (+)= a[4, K] · b[K, V] under a column mask
+    private static void tile4x1(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, VectorMask<Float> m, Epilogue e, int j0) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
+        boolean full = m.allTrue();
+        for (int p = 0, bp = bOff, ap = 0; p < K; p++, bp += ldb, ap += csA) {
+            FloatVector b0 = full ? FloatVector.fromArray(S, b, bp) : FloatVector.fromArray(S, b, bp, m);
+            c0 = FloatVector.broadcast(S, a[a0 + ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(b0, c3);
+        }
+        store(c0, c, cOff, m, e, j0); store(c1, c, cOff + ldc, m, e, j0);
+        store(c2, c, cOff + 2 * ldc, m, e, j0); store(c3, c, cOff + 3 * ldc, m, e, j0);
+    }
+
+    private static void tile4x2Full(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                    float[] c, int cOff, int ldc, Epilogue e, int j0) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
         for (int p = 0, bp = bOff, ap = 0; p < K; p++, bp += ldb, ap += csA) {
@@ -72,26 +127,34 @@ public final class Gemm {
             x = FloatVector.broadcast(S, a[a3 + ap]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
         }
-        store(c00, c, cOff, accumulate); store(c01, c, cOff + V, accumulate);
-        store(c10, c, cOff + ldc, accumulate); store(c11, c, cOff + ldc + V, accumulate);
-        store(c20, c, cOff + 2 * ldc, accumulate); store(c21, c, cOff + 2 * ldc + V, accumulate);
-        store(c30, c, cOff + 3 * ldc, accumulate); store(c31, c, cOff + 3 * ldc + V, accumulate);
+        store(c00, c, cOff, e, j0); store(c01, c, cOff + V, e, j0 + V);
+        store(c10, c, cOff + ldc, e, j0); store(c11, c, cOff + ldc + V, e, j0 + V);
+        store(c20, c, cOff + 2 * ldc, e, j0); store(c21, c, cOff + 2 * ldc + V, e, j0 + V);
+        store(c30, c, cOff + 3 * ldc, e, j0); store(c31, c, cOff + 3 * ldc + V, e, j0 + V);
     }
 
     // c[1, min(V, left)] (+)= a[1, K] · b[K, min(V, left)], masked at the right edge
     private static void row1(int K, float[] a, int aOff, int csA, float[] b, int bOff, int ldb,
-                             float[] c, int cOff, int left, boolean accumulate) {
+                             float[] c, int cOff, int left, Epilogue e, int j0) {
         VectorMask<Float> m = S.indexInRange(0, left);
         FloatVector acc = FloatVector.zero(S);
         for (int p = 0, bp = bOff, ap = aOff; p < K; p++, bp += ldb, ap += csA) {
             acc = FloatVector.broadcast(S, a[ap]).fma(FloatVector.fromArray(S, b, bp, m), acc);
         }
-        if (accumulate) acc = acc.add(FloatVector.fromArray(S, c, cOff, m));
-        acc.intoArray(c, cOff, m);
+        store(acc, c, cOff, m, e, j0);
     }
 
-    private static void store(FloatVector v, float[] c, int off, boolean accumulate) {
-        if (accumulate) v = v.add(FloatVector.fromArray(S, c, off));
+    private static void store(FloatVector v, float[] c, int off, Epilogue e, int j) {
+        if (e.accumulate) v = v.add(FloatVector.fromArray(S, c, off));
+        if (e.bias != null) v = v.add(FloatVector.fromArray(S, e.bias, j));
+        if (e.clamps()) v = v.max(e.lo).min(e.hi);
         v.intoArray(c, off);
+    }
+
+    private static void store(FloatVector v, float[] c, int off, VectorMask<Float> m, Epilogue e, int j) {
+        if (e.accumulate) v = v.add(FloatVector.fromArray(S, c, off, m));
+        if (e.bias != null) v = v.add(FloatVector.fromArray(S, e.bias, j, m));
+        if (e.clamps()) v = v.max(e.lo).min(e.hi);
+        v.intoArray(c, off, m);
     }
 }

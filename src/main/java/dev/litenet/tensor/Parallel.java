@@ -1,11 +1,13 @@
 package dev.litenet.tensor;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 
 /**
  * One small thread pool for every kernel. {@link #range} splits {@code [0, n)} into contiguous chunks and runs
  * them on the pool; with one thread (or little work) it runs inline, so small layers pay no scheduling cost.
+ * Called from inside a task it also runs inline: a batch split across threads runs each image's kernels serially.
  */
 public final class Parallel {
     private static volatile ForkJoinPool pool = newPool(Runtime.getRuntime().availableProcessors());
@@ -28,7 +30,7 @@ public final class Parallel {
     /** Runs body over [0, n) in up to threads() chunks; {@code grain} is the least work worth a chunk. */
     public static void range(int n, int grain, Body body) {
         int chunks = Math.min(threads(), Math.max(1, n / Math.max(1, grain)));
-        if (chunks <= 1) {
+        if (chunks <= 1 || ForkJoinTask.inForkJoinPool()) {             // nested inside a task: run inline
             body.run(0, n);
             return;
         }

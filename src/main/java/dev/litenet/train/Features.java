@@ -6,6 +6,7 @@ import dev.litenet.data.BatchLoader;
 import dev.litenet.data.Sample;
 import dev.litenet.data.Transform;
 import dev.litenet.io.BadInputException;
+import dev.litenet.nn.Inference;
 import dev.litenet.nn.Layer;
 import dev.litenet.tensor.Tensor;
 
@@ -88,7 +89,7 @@ public record Features(float[][] x, int[] labels, List<Path> files) {
             int done = 0;
             try (BatchLoader loader = new BatchLoader(todo, transform, opts)) {
                 for (Batch b : loader.epoch(0)) {
-                    Tensor out = backbone.forward(b.images());
+                    Tensor out = Inference.forward(backbone, b.images());
                     int dim = out.size() / b.size();
                     for (int i = 0; i < b.size(); i++) {
                         float[] f = new float[dim];

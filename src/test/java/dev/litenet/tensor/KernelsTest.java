@@ -27,7 +27,7 @@ class KernelsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1,1,1", "5,7,3", "4,32,16", "13,40,27", "64,96,24", "3,1000,1280", "33,17,160"})
+    @CsvSource({"1,1,1", "5,7,3", "4,32,16", "13,40,27", "64,96,24", "3,1000,1280", "33,17,160", "12,24,9", "8,16,5", "9,40,33"})
     void gemmMatchesReference(int M, int N, int K) {
         float[] a = random(M * K, 1), b = random(K * N, 2), c0 = random(M * N, 3);
         for (boolean accumulate : new boolean[]{false, true}) {
@@ -36,6 +36,12 @@ class KernelsTest {
             Gemm.reference(M, N, K, a, 0, K, 1, b, 0, N, ref, 0, N, accumulate);
             assertClose(fast, ref, 1e-5f);
         }
+        // with a folded conv's epilogue: bias per column, clamp to [0, 6]
+        float[] bias = random(N, 5), fused = new float[M * N], plain = new float[M * N];
+        Gemm.multiply(M, N, K, a, b, fused, new Gemm.Epilogue(false, bias, 0f, 6f));
+        Gemm.reference(M, N, K, a, 0, K, 1, b, 0, N, plain, 0, N, false);
+        for (int i = 0; i < plain.length; i++) plain[i] = Math.min(6f, Math.max(0f, plain[i] + bias[i % N]));
+        assertClose(fused, plain, 1e-5f);
         // Aᵀ·B with A stored (K, M): element (i, p) at p*M + i
         float[] at = random(K * M, 4), fast = new float[M * N], ref = new float[M * N];
         Gemm.multiply(M, N, K, at, 0, 1, M, b, 0, N, fast, 0, N, false);

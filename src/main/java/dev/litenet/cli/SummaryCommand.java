@@ -2,6 +2,7 @@ package dev.litenet.cli;
 
 import dev.litenet.io.BadInputException;
 import dev.litenet.models.MobileNetV2;
+import dev.litenet.io.Pretrained;
 import dev.litenet.models.Models;
 import dev.litenet.nn.Layer;
 import dev.litenet.nn.Linear;
@@ -94,6 +95,10 @@ public final class SummaryCommand implements Callable<Integer> {
             description = "default or torchinfo-0.0.8 (default: ${DEFAULT-VALUE}).")
     private String style;
 
+    @Option(names = "--weights", paramLabel = "NAME|FILE",
+            description = "Summarize the MobileNetV2 of pretrained weights (a known name or a .tflite/.pth/.safetensors file).")
+    private String weights;
+
     @Option(names = "--json", description = "Print every layer call and the totals as JSON instead of the table.")
     private boolean json;
 
@@ -129,7 +134,13 @@ public final class SummaryCommand implements Callable<Integer> {
         if (!(widthMult > 0 && widthMult <= MAX_WIDTH_MULT)) {
             throw bad("--width-mult must be above 0 and at most " + MAX_WIDTH_MULT + ", got " + widthMult);
         }
-        Layer net = Models.create(model, new Models.Config(classes, widthMult));
+        Layer net;
+        if (weights != null) {
+            if (numClasses != null) throw bad("--num-classes does not go with --weights (the weights fix the classes); use --head N");
+            net = Pretrained.load(WeightsOption.resolve(weights, spec.commandLine().getErr())).model();
+        } else {
+            net = Models.create(model, new Models.Config(classes, widthMult));
+        }
         if (lessonHead != null) {
             if (!(net instanceof MobileNetV2 m)) throw bad("--head is not supported for " + model);
             m.setClassifier(new Linear(m.lastChannel, lessonHead));

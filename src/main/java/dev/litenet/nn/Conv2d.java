@@ -4,6 +4,7 @@ import dev.litenet.tensor.Depthwise;
 import dev.litenet.tensor.Gemm;
 import dev.litenet.tensor.Im2col;
 import dev.litenet.tensor.Padding;
+import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
 /**
@@ -43,7 +44,7 @@ public final class Conv2d extends Layer {
         int N = x.dim(0), C = x.dim(3);
         if (C != in) throw new IllegalArgumentException("Conv2d expects " + in + " channels, got " + x.shapeString());
         Padding.Geometry g = geometry(x.dim(1), x.dim(2));
-        Tensor y = Tensor.zeros(N, g.outH(), g.outW(), out);
+        Tensor y = recording ? Tensor.zeros(N, g.outH(), g.outW(), out) : Scratch.uninitialized(N, g.outH(), g.outW(), out);
         float[] b = bias == null ? null : bias.data;
         if (depthwise()) {
             Depthwise.forward(x.data, N, C, g, weight.data, b, lo, hi, y.data);

@@ -1,5 +1,6 @@
 package dev.litenet.nn;
 
+import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -37,8 +38,14 @@ public class Sequential extends Layer {
         return out.size() == 1 ? out.get(0) : out;
     }
 
+    /** At inference (not recording), intermediate outputs go back to {@link Scratch} once the next layer has run. */
     @Override public Tensor forward(Tensor x) {
-        for (Layer l : children().values()) x = l.call(x);
+        Tensor in = x;
+        for (Layer l : children().values()) {
+            Tensor y = l.call(x);
+            if (!recording && x != in && x != y) Scratch.release(x);
+            x = y;
+        }
         return x;
     }
 

@@ -53,7 +53,10 @@ final class Charts {
         data.addSeries(val);
         NumberAxis axis = new NumberAxis(name);
         axis.setAutoRangeIncludesZero(false);
-        XYPlot plot = new XYPlot(data, null, axis, new XYLineAndShapeRenderer(true, true));
+        XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
+        lines.setSeriesPaint(0, new java.awt.Color(31, 119, 180));                  // training: blue
+        lines.setSeriesPaint(1, new java.awt.Color(255, 127, 14));                  // validation: orange
+        XYPlot plot = new XYPlot(data, null, axis, lines);
         plot.setBackgroundPaint(java.awt.Color.WHITE);
         plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
         plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);

@@ -78,4 +78,30 @@ class GradientTest {
         // hand-computed: equal logits over 4 classes -> loss ln 4
         assertThat(CrossEntropy.loss(Tensor.zeros(1, 4), new int[]{2})).isCloseTo(Math.log(4), within(1e-9));
     }
+
+    @Test void globalAveragePool() {
+        check(new GlobalAvgPool(), randomTensor(22, 2, 3, 4, 5), 2e-2);
+    }
+
+    @Test void dropoutScalesKeptValuesAndRoutesGradientsThroughTheSameMask() {
+        Dropout d = new Dropout(0.25f);
+        d.setSeed(7);
+        d.train(true);
+        d.setRecording(true);
+        Tensor x = Tensor.zeros(1, 4000);
+        java.util.Arrays.fill(x.data, 2f);
+        Tensor y = d.forward(x);
+        int kept = 0;
+        for (float v : y.data) {
+            assertThat(v).isIn(0f, 2f / 0.75f);
+            if (v != 0) kept++;
+        }
+        assertThat(kept / 4000.0).isCloseTo(0.75, within(0.03));
+        Tensor ones = Tensor.zeros(1, 4000);
+        java.util.Arrays.fill(ones.data, 1f);
+        Tensor dx = d.backward(ones);
+        for (int i = 0; i < 4000; i++) assertThat(dx.data[i]).isEqualTo(y.data[i] / 2f);
+        d.train(false);
+        assertThat(d.forward(x).data).containsOnly(2f);
+    }
 }

@@ -37,33 +37,102 @@ public final class Depthwise {
                     }
     }
 
-    /** Vector API forward, one output row per task. */
+    /**
+     * Vector API forward, one output row per task. A 3×3 filter away from the borders keeps its nine weight
+     * vectors in registers and slides over four output pixels at a time; borders and other sizes take the
+     * per-pixel path.
+     */
     public static void forward(float[] x, int N, int C, Padding.Geometry g, float[] w, float[] bias,
                                float lo, float hi, float[] y) {
-        int k = g.k();
+        int k = g.k(), s = g.stride();
+        // output columns [owLo, owHi) read only columns inside the image
+        int owLo = Math.min(g.outW(), (g.padLeft() + s - 1) / s);
+        int owHi = Math.max(owLo, Math.min(g.outW(), (g.inW() - k + g.padLeft()) / s + 1));
         Parallel.range(N * g.outH(), 4, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int n = r / g.outH(), oh = r % g.outH();
-                int ih0 = oh * g.stride() - g.padTop();
-                int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
-                for (int ow = 0; ow < g.outW(); ow++) {
-                    int iw0 = ow * g.stride() - g.padLeft();
-                    int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
-                    int out = ((n * g.outH() + oh) * g.outW() + ow) * C;
-                    for (int c = 0; c < C; c += V) {
-                        VectorMask<Float> m = S.indexInRange(c, C);
-                        FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
-                        for (int kh = khLo; kh < khHi; kh++) {
-                            int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c, wi = kh * k * C + c;
-                            for (int kw = kwLo; kw < kwHi; kw++) {
-                                acc = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), acc);
-                            }
-                        }
-                        acc.max(lo).min(hi).intoArray(y, out + c, m);
-                    }
+                int ih0 = oh * s - g.padTop();
+                if (k == 3 && ih0 >= 0 && ih0 + 3 <= g.inH()) {
+                    pixels(x, n, C, g, w, bias, lo, hi, y, oh, 0, owLo);
+                    interiorRow3x3(x, n, C, g, w, bias, lo, hi, y, oh, owLo, owHi);
+                    pixels(x, n, C, g, w, bias, lo, hi, y, oh, owHi, g.outW());
+                } else {
+                    pixels(x, n, C, g, w, bias, lo, hi, y, oh, 0, g.outW());
                 }
             }
         });
+    }
+
+    // output pixels [owFrom, owTo) of one row, any filter size, borders checked per pixel
+    private static void pixels(float[] x, int n, int C, Padding.Geometry g, float[] w, float[] bias, float lo, float hi,
+                               float[] y, int oh, int owFrom, int owTo) {
+        int k = g.k();
+        int ih0 = oh * g.stride() - g.padTop();
+        int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
+        for (int ow = owFrom; ow < owTo; ow++) {
+            int iw0 = ow * g.stride() - g.padLeft();
+            int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
+            int out = ((n * g.outH() + oh) * g.outW() + ow) * C;
+            for (int c = 0; c < C; c += V) {
+                VectorMask<Float> m = S.indexInRange(c, C);
+                FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
+                for (int kh = khLo; kh < khHi; kh++) {
+                    int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c, wi = kh * k * C + c;
+                    for (int kw = kwLo; kw < kwHi; kw++) {
+                        acc = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), acc);
+                    }
+                }
+                acc.max(lo).min(hi).intoArray(y, out + c, m);
+            }
+        }
+    }
+
+    // 3×3, all rows and columns inside the image: four output pixels per step share each weight vector
+    private static void interiorRow3x3(float[] x, int n, int C, Padding.Geometry g, float[] w, float[] bias, float lo,
+                                       float hi, float[] y, int oh, int owFrom, int owTo) {
+        int s = g.stride();
+        int row0 = (n * g.inH() + oh * s - g.padTop()) * g.inW(), rowStep = g.inW() * C;
+        int outRow = (n * g.outH() + oh) * g.outW();
+        for (int c = 0; c < C; c += V) {
+            int ow = owFrom;
+            for (; ow + 4 <= owTo; ow += 4) {
+                block4(x, (row0 + ow * s - g.padLeft()) * C + c, s * C, rowStep, C, c, w, bias, lo, hi, y, (outRow + ow) * C + c);
+            }
+            for (; ow < owTo; ow++) {
+                block1(x, (row0 + ow * s - g.padLeft()) * C + c, rowStep, C, c, w, bias, lo, hi, y, (outRow + ow) * C + c);
+            }
+        }
+    }
+
+    // four output pixels p apart (p = stride·C), channels [c, c+V): y = clamp(b + Σ x·w)
+    private static void block4(float[] x, int xi, int p, int rowStep, int C, int c, float[] w, float[] bias, float lo,
+                               float hi, float[] y, int out) {
+        VectorMask<Float> m = S.indexInRange(c, C);
+        FloatVector a0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m), a1 = a0, a2 = a0, a3 = a0;
+        for (int kh = 0, wi = c; kh < 3; kh++, xi += rowStep, wi += 3 * C) {
+            for (int kw = 0; kw < 3; kw++) {
+                FloatVector wv = FloatVector.fromArray(S, w, wi + kw * C, m);
+                int xk = xi + kw * C;
+                a0 = FloatVector.fromArray(S, x, xk, m).fma(wv, a0);
+                a1 = FloatVector.fromArray(S, x, xk + p, m).fma(wv, a1);
+                a2 = FloatVector.fromArray(S, x, xk + 2 * p, m).fma(wv, a2);
+                a3 = FloatVector.fromArray(S, x, xk + 3 * p, m).fma(wv, a3);
+            }
+        }
+        a0.max(lo).min(hi).intoArray(y, out, m);
+        a1.max(lo).min(hi).intoArray(y, out + C, m);
+        a2.max(lo).min(hi).intoArray(y, out + 2 * C, m);
+        a3.max(lo).min(hi).intoArray(y, out + 3 * C, m);
+    }
+
+    private static void block1(float[] x, int xi, int rowStep, int C, int c, float[] w, float[] bias, float lo, float hi,
+                               float[] y, int out) {
+        VectorMask<Float> m = S.indexInRange(c, C);
+        FloatVector a = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
+        for (int kh = 0, wi = c; kh < 3; kh++, xi += rowStep, wi += 3 * C) {
+            for (int kw = 0; kw < 3; kw++) a = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), a);
+        }
+        a.max(lo).min(hi).intoArray(y, out, m);
     }
 
     /** Reference input gradient: dx (N,H,W,C) += Σ dy·w over the outputs each input pixel feeds. */

@@ -48,7 +48,7 @@ public final class MaxPool2d extends Layer {
                     for (int iw = w0; iw < w1; iw++) {
                         int i = ((n * g.inH() + ih) * g.inW() + iw) * C + c;
                         float v = x[i];
-                        if (at < 0 || v > best || (Float.isNaN(v) && !Float.isNaN(best))) { best = v; at = i; }
+                        if (v > best || at < 0 || (v != v && best == best)) { best = v; at = i; }   // v != v: NaN
                     }
                 }
                 y[out + c] = best;

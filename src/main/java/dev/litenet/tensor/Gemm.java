@@ -45,6 +45,10 @@ public final class Gemm {
                 int mr = Math.min(MR, M - i0);
                 if (mr == MR && j0 + NR <= N) {
                     tile4x2(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, accumulate);
+                } else if (mr == MR) {                                   // right edge, or N narrower than a tile
+                    for (int j = j0; j < Math.min(N, j0 + NR); j += V) {
+                        tile4x1(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j, ldb, c, cOff + i0 * ldc + j, ldc, N - j, accumulate);
+                    }
                 } else {
                     for (int i = i0; i < i0 + mr; i++) {
                         for (int j = j0; j < Math.min(N, j0 + NR); j += V) {
@@ -76,6 +80,30 @@ public final class Gemm {
         store(c10, c, cOff + ldc, accumulate); store(c11, c, cOff + ldc + V, accumulate);
         store(c20, c, cOff + 2 * ldc, accumulate); store(c21, c, cOff + 2 * ldc + V, accumulate);
         store(c30, c, cOff + 3 * ldc, accumulate); store(c31, c, cOff + 3 * ldc + V, accumulate);
+    }
+
+    // c[4, min(V, left)] (+)= a[4, K] · b[K, min(V, left)], masked at the right edge: one load of b feeds 4 rows
+    private static void tile4x1(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, int left, boolean accumulate) {
+        VectorMask<Float> m = S.indexInRange(0, left);
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
+        for (int p = 0, bp = bOff, ap = 0; p < K; p++, bp += ldb, ap += csA) {
+            FloatVector bv = FloatVector.fromArray(S, b, bp, m);
+            c0 = FloatVector.broadcast(S, a[a0 + ap]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(bv, c3);
+        }
+        store(c0, c, cOff, m, accumulate);
+        store(c1, c, cOff + ldc, m, accumulate);
+        store(c2, c, cOff + 2 * ldc, m, accumulate);
+        store(c3, c, cOff + 3 * ldc, m, accumulate);
+    }
+
+    private static void store(FloatVector v, float[] c, int off, VectorMask<Float> m, boolean accumulate) {
+        if (accumulate) v = v.add(FloatVector.fromArray(S, c, off, m));
+        v.intoArray(c, off, m);
     }
 
     // c[1, min(V, left)] (+)= a[1, K] · b[K, min(V, left)], masked at the right edge

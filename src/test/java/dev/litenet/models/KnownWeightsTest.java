@@ -1,0 +1,126 @@
+package dev.litenet.models;
+
+import dev.litenet.Shared;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** The registry's metadata against the real files in shared/weights and torchvision's published values. */
+class KnownWeightsTest {
+
+    @Test
+    void tfliteChecksumsAndSizesMatchTheRealFiles() throws Exception {
+        for (WeightsInfo w : new WeightsInfo[] {KnownWeights.MOBILENET_V2_1_0_224_QUANT, KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ}) {
+            Path file = Shared.path("weights/" + w.name() + "/" + w.fileName());
+            assertThat(Files.size(file)).as(w.name()).isEqualTo(w.sizeBytes());
+            assertThat(sha256(file)).as(w.name()).isEqualTo(w.sha256());
+            assertThat(w.matchesSha256(sha256(file))).isTrue();
+        }
+        assertThat(KnownWeights.MOBILENET_V2_1_0_224_QUANT.sizeBytes()).isEqualTo(3_610_798);
+    }
+
+    @Test
+    void tfliteChecksumsMatchTheSharedManifest() throws IOException {
+        String manifest = Files.readString(Shared.path("weights/MANIFEST.sha256"));
+        for (WeightsInfo w : new WeightsInfo[] {KnownWeights.MOBILENET_V2_1_0_224_QUANT, KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ}) {
+            assertThat(manifest).contains(w.sha256() + "  " + w.name() + "/" + w.fileName());
+        }
+    }
+
+    @Test
+    void torchvisionEntriesFollowTheTorchHubPrefixRule() {
+        WeightsInfo v1 = KnownWeights.MOBILENET_V2_IMAGENET1K_V1, v2 = KnownWeights.MOBILENET_V2_IMAGENET1K_V2;
+        assertThat(v1.url()).isEqualTo(URI.create("https://download.pytorch.org/models/mobilenet_v2-b0353104.pth"));
+        assertThat(v1.fileName()).isEqualTo("mobilenet_v2-b0353104.pth");
+        assertThat(v1.sha256()).isNull();
+        assertThat(v1.sha256Prefix()).isEqualTo("b0353104");
+        assertThat(v1.expectedHash()).isEqualTo("b0353104...");
+        assertThat(v2.sha256Prefix()).isEqualTo("7ebf99e0");
+        assertThat(v1.matchesSha256("b0353104" + "0".repeat(56))).isTrue();
+        assertThat(v1.matchesSha256("b0353105" + "0".repeat(56))).isFalse();
+        assertThat(WeightsInfo.torchHubHashPrefix("resnet18-f37072fd.pth")).isEqualTo("f37072fd");
+        assertThat(WeightsInfo.torchHubHashPrefix("weights.pth")).isNull();
+    }
+
+    @Test
+    void torchvisionMetadataIsTorchvisions() {
+        WeightsInfo v1 = KnownWeights.MOBILENET_V2_IMAGENET1K_V1, v2 = KnownWeights.MOBILENET_V2_IMAGENET1K_V2;
+        assertThat(v1.numParams()).isEqualTo(3_504_872);
+        assertThat(v1.numClasses()).isEqualTo(1000);
+        assertThat(v1.metrics()).containsEntry("acc@1", 71.878);
+        assertThat(v2.metrics()).containsEntry("acc@1", 72.154);
+        assertThat(v1.format()).isEqualTo(WeightsFormat.PTH);
+        assertThat(v1.preprocessing().resize()).isEqualTo(256);
+        assertThat(v2.preprocessing().resize()).isEqualTo(232);
+        assertThat(v2.preprocessing().crop()).isEqualTo(224);
+        assertThat(v1.preprocessing().cropFraction()).isEqualTo(0.875);
+        assertThat(v1.preprocessing().mean()).containsExactly(0.485f, 0.456f, 0.406f);
+        assertThat(v1.preprocessing().std()).containsExactly(0.229f, 0.224f, 0.225f);
+    }
+
+    @Test
+    void tflitePreprocessingIsTheInputQuantizationOnZeroTo255Pixels() {
+        Preprocessing quant = KnownWeights.MOBILENET_V2_1_0_224_QUANT.preprocessing();
+        Preprocessing tf2 = KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ.preprocessing();
+        assertThat(quant.order()).isEqualTo(Preprocessing.Crop.CENTRAL_FRACTION_THEN_RESIZE);
+        assertThat(quant.cropFraction()).isEqualTo(0.875);
+        assertThat(quant.resize()).isEqualTo(224);
+        for (int p : new int[] {0, 1, 127, 128, 200, 255}) {
+            assertThat(normalize(quant, p)).as("quant p=%d", p).isCloseTo((p - 128) / 128.0, within(1e-6));
+            assertThat(normalize(tf2, p)).as("tf2 p=%d", p).isCloseTo((p - 127) / 127.5, within(1e-6));
+        }
+        assertThat(KnownWeights.MOBILENET_V2_1_0_224_QUANT.numClasses()).isEqualTo(1001);
+    }
+
+    @Test
+    void lookupIgnoresCaseAndAcceptsAliases() {
+        assertThat(KnownWeights.find("mobilenet_v2_imagenet1k_v1")).contains(KnownWeights.MOBILENET_V2_IMAGENET1K_V1);
+        assertThat(KnownWeights.find("IMAGENET1K_V2")).contains(KnownWeights.MOBILENET_V2_IMAGENET1K_V2);
+        assertThat(KnownWeights.find("imagenet1k_v1")).contains(KnownWeights.MOBILENET_V2_IMAGENET1K_V1);
+        assertThat(KnownWeights.find("Mobilenet_V2_Quant")).contains(KnownWeights.MOBILENET_V2_1_0_224_QUANT);
+        assertThat(KnownWeights.find("mobilenet_v2_1.0_224_quant")).contains(KnownWeights.MOBILENET_V2_1_0_224_QUANT);
+        assertThat(KnownWeights.find("mobilenet_v2_ptq")).contains(KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ);
+        assertThat(KnownWeights.find("resnet50")).isEmpty();
+        assertThat(KnownWeights.find("mobilenet_v2-b0353104.pth")).isEmpty();
+        assertThat(KnownWeights.all()).extracting(WeightsInfo::name).containsExactly("MOBILENET_V2_IMAGENET1K_V1",
+                "MOBILENET_V2_IMAGENET1K_V2", "mobilenet_v2_1.0_224_quant", "tf2_mobilenet_v2_1.0_224_ptq");
+    }
+
+    @Test
+    void badEntriesAreRefused() {
+        Preprocessing pre = Preprocessing.torchvision(256, 224);
+        URI url = URI.create("http://127.0.0.1/x");
+        assertThatThrownBy(() -> new WeightsInfo("x", url, "abc", null, "x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
+                .hasMessageContaining("64 lowercase hex");
+        assertThatThrownBy(() -> new WeightsInfo("x", url, null, "b035", "x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
+                .hasMessageContaining("8 to 64");
+        assertThatThrownBy(() -> new WeightsInfo("x", url, "a".repeat(64), "b0353104", "x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
+                .hasMessageContaining("does not start with");
+        assertThatThrownBy(() -> new WeightsInfo("x", url, null, "b0353104", "../x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
+                .hasMessageContaining("not a plain file name");
+    }
+
+    private static double normalize(Preprocessing pre, int pixel) {
+        return (pixel / 255.0 - pre.mean()[0]) / pre.std()[0];
+    }
+
+    private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            sha.update(in.readAllBytes());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}

@@ -6,6 +6,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.plot.XYPlot;
@@ -25,6 +26,8 @@ import java.nio.file.Path;
  */
 final class AccuracyChart {
     static final int WIDTH = 900, HEIGHT = 560;
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+            new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b)};
 
     private AccuracyChart() {}
 
@@ -38,11 +41,13 @@ final class AccuracyChart {
         }
         LogAxis x = new LogAxis("Multiply-adds per image (log scale)");
         x.setSmallestValue(1);
+        x.setTickUnit(new NumberTickUnit(1));                  // one tick per power of ten
         NumberAxis y = new NumberAxis("Test accuracy");
         y.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
         renderer.setDefaultItemLabelGenerator((data, series, item) -> c.trained().get(series).name());
         renderer.setDefaultItemLabelsVisible(true);
+        for (int i = 0; i < c.trained().size(); i++) renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
         renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         renderer.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
         XYPlot plot = new XYPlot(points, x, y, renderer);
@@ -50,7 +55,7 @@ final class AccuracyChart {
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         Comparison.Setup s = c.setup();
-        String title = "Accuracy vs multiply-adds: " + s.epochs() + " epochs on " + ComparisonTable.count(s.trainImages()) + " images";
+        String title = "Accuracy vs multiply-adds: " + s.epochs() + (s.epochs() == 1 ? " epoch" : " epochs") + " on " + ComparisonTable.count(s.trainImages()) + " images";
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);

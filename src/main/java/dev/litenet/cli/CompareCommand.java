@@ -96,6 +96,10 @@ public final class CompareCommand implements java.util.concurrent.Callable<Integ
     @Option(names = "--image-size", defaultValue = "224", paramLabel = "S", description = "Input side of the image models (default: ${DEFAULT-VALUE}).")
     private int imageSize;
 
+    @Option(names = "--min-time", defaultValue = "1.0", paramLabel = "SECONDS",
+            description = "Least time of the timed runs of each latency measurement, after as long a warm-up half (default: ${DEFAULT-VALUE}).")
+    private double minTime;
+
     @Option(names = "--json", description = "Print the results as JSON instead of tables.")
     private boolean json;
 
@@ -142,8 +146,8 @@ public final class CompareCommand implements java.util.concurrent.Callable<Integ
                 });
         double accuracy = Accuracy.of(net, test.images(), test.labels(), 256);
         Layer fused = net.fused();
-        Latency one = Latency.measure(fused, firstImages(test.images(), 1), 20, 0.3);
-        Latency batch = Latency.measure(fused, firstImages(test.images(), Math.min(64, test.size())), 5, 0.3);
+        Latency one = Latency.measure(fused, firstImages(test.images(), 1), 20, minTime);
+        Latency batch = Latency.measure(fused, firstImages(test.images(), Math.min(64, test.size())), 5, minTime);
         double seconds = history.stream().mapToDouble(ArrayTrainer.EpochDone::seconds).sum();
         double finalLoss = history.isEmpty() ? Double.NaN : history.getLast().meanLoss();
         return new Comparison.TrainedModel(name, SMALL_MODELS.get(name), cost.totalParams(), cost.multAdds(), accuracy,
@@ -158,7 +162,7 @@ public final class CompareCommand implements java.util.concurrent.Callable<Integ
         Tensor x = Tensor.zeros(1, imageSize, imageSize, 3);
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < x.size(); i++) x.data[i] = (float) (random.nextDouble() * 2 - 1);
-        Latency latency = Latency.measure(net.fused(), x, 5, 1.0);
+        Latency latency = Latency.measure(net.fused(), x, 5, minTime);
         return new Comparison.ImageModel(name, cost.totalParams(), cost.multAdds(), latency.msPerImage(), latency.runs());
     }
 
@@ -169,6 +173,7 @@ public final class CompareCommand implements java.util.concurrent.Callable<Integ
         if (trainLimit != null && trainLimit < 1) throw bad("--train-limit must be at least 1, got " + trainLimit);
         if (threads != null && (threads < 1 || threads > MAX_THREADS)) throw bad("--threads must be 1 to " + MAX_THREADS + ", got " + threads);
         if (imageSize < MIN_IMAGE || imageSize > MAX_IMAGE) throw bad("--image-size must be " + MIN_IMAGE + " to " + MAX_IMAGE + ", got " + imageSize);
+        if (!(minTime >= 0 && minTime <= 600)) throw bad("--min-time must be 0 to 600 seconds, got " + minTime);
         if (models.isEmpty()) throw bad("--models needs at least one of " + String.join(", ", SMALL_MODELS.keySet()));
         for (String m : models) {
             if (!SMALL_MODELS.containsKey(m)) throw bad("unknown small net '" + m + "'; known: " + String.join(", ", SMALL_MODELS.keySet()));

@@ -23,11 +23,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 
 /**
  * {@code litenet compare}: why lightweight. Trains the lesson's MNIST nets on an IDX data set and prints, per net,
@@ -46,7 +48,7 @@ import java.util.SplittableRandom;
                 "lr 0.001.",
                 ""},
         footer = {"", "Example:", "  litenet compare --data /usr/share/datasets/fashion-mnist --chart accuracy.png"})
-public final class CompareCommand implements java.util.concurrent.Callable<Integer> {
+public final class CompareCommand implements Callable<Integer> {
     static final int CLASSES = 10, SIDE = 28, MAX_EPOCHS = 1000, MAX_BATCH = 65_536, MAX_THREADS = 256;
     static final int MIN_IMAGE = 16, MAX_IMAGE = 1024;
     static final List<String> IMAGE_MODELS = List.of("mobilenet_v2", "mobilenet_v2_0.5", "mobilenet_v2_0.35", "resnet18");
@@ -117,7 +119,7 @@ public final class CompareCommand implements java.util.concurrent.Callable<Integ
             IdxDataset train = checked(IdxDataset.load(data, true), "training"), test = checked(IdxDataset.load(data, false), "test");
             int n = trainLimit == null ? train.size() : Math.min(trainLimit, train.size());
             Tensor images = firstImages(train.images(), n);
-            int[] labels = java.util.Arrays.copyOf(train.labels(), n);
+            int[] labels = Arrays.copyOf(train.labels(), n);
             setup = new Comparison.Setup(data.toString(), n, train.size(), test.size(), epochs, batchSize, lr, seed);
             for (String name : models) trained.add(trainAndMeasure(name, images, labels, test, err));
         }
@@ -201,7 +203,7 @@ public final class CompareCommand implements java.util.concurrent.Callable<Integ
         int per = images.size() / images.dim(0);
         int[] shape = images.shape.clone();
         shape[0] = n;
-        return new Tensor(java.util.Arrays.copyOf(images.data, n * per), shape);
+        return new Tensor(Arrays.copyOf(images.data, n * per), shape);
     }
 
     private static BadInputException bad(String message) { return new BadInputException(message); }

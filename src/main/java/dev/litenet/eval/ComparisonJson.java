@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link Comparison} as JSON:
+ * {@link Comparison} as JSON, on one line (spaced out here):
  * <pre>
  * {"threads": 2,
  *  "setup": {"data": "...", "trainImages": 60000, "trainAvailable": 60000, "testImages": 10000, "epochs": 5,

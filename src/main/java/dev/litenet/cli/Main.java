@@ -9,8 +9,8 @@ import java.io.PrintWriter;
 /** The {@code litenet} command: one subcommand per job. Exit codes: 0 ok, 1 failure, 2 bad input. */
 @Command(name = "litenet", mixinStandardHelpOptions = true, version = "LiteNet 0.1.0",
         description = "Lightweight neural networks for the JVM: MobileNetV2, summaries, transfer learning.",
-        subcommands = {CommandLine.HelpCommand.class, SummaryCommand.class, ForwardCommand.class, PredictCommand.class,
-                TrainCommand.class, EvalCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, SummaryCommand.class, TrainCommand.class, EvalCommand.class,
+                PredictCommand.class, ForwardCommand.class, CompareCommand.class})
 public final class Main {
     public static final int OK = 0, FAILURE = 1, BAD_INPUT = 2;
 

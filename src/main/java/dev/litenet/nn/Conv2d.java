@@ -9,7 +9,7 @@ import dev.litenet.tensor.Tensor;
 
 /**
  * 2-D convolution, {@code groups} 1 (dense) or equal to the channel count (depthwise), as torch's
- * {@code Conv2d(in, out, k, stride, padding=(k-1)/2, groups, bias)}. in (N,H,W,Cin) -> out (N,outH,outW,Cout).
+ * {@code Conv2d(in, out, k, stride, padding=(k-1)/2, groups, bias)}; {@link #setPad} gives any other padding p. in (N,H,W,Cin) -> out (N,outH,outW,Cout).
  * The weight is torch's {@code [out, in/groups, k, k]}, stored {@code [k][k][in/groups][out]} so that a dense
  * conv is one GEMM over im2col patches (a 1×1 stride-1 conv needs no patches) and a depthwise conv reads a
  * vector of channels per tap. An optional output clamp lets a folded Conv+BN+ReLU6 run as one kernel.
@@ -17,6 +17,7 @@ import dev.litenet.tensor.Tensor;
 public final class Conv2d extends Layer {
     public final int in, out, k, stride, groups;
     private Padding padding = Padding.TORCH;
+    private int pad = -1;                             // an explicit torch padding; -1: as {@code padding} says
     public final Parameter weight;
     public final Parameter bias;                      // null without bias
     private float lo = Float.NEGATIVE_INFINITY, hi = Float.POSITIVE_INFINITY;
@@ -33,12 +34,20 @@ public final class Conv2d extends Layer {
 
     public Padding padding() { return padding; }
 
-    public void setPadding(Padding padding) { this.padding = padding; }
+    public void setPadding(Padding padding) { this.padding = padding; this.pad = -1; }
+
+    /** Pads p on every side, as torch's {@code Conv2d(..., padding=p)} (the lesson's convs use 0). */
+    public void setPad(int p) {
+        if (p < 0) throw new IllegalArgumentException("padding must be >= 0, got " + p);
+        this.pad = p;
+    }
 
     /** Clamps outputs to [lo, hi] (ReLU6 folded in); used by inference-only fused models. */
     public void setClamp(float lo, float hi) { this.lo = lo; this.hi = hi; }
 
-    public Padding.Geometry geometry(int inH, int inW) { return padding.geometry(inH, inW, k, stride); }
+    public Padding.Geometry geometry(int inH, int inW) {
+        return pad >= 0 ? Padding.torch(inH, inW, k, stride, pad) : padding.geometry(inH, inW, k, stride);
+    }
 
     @Override public Tensor forward(Tensor x) {
         int N = x.dim(0), C = x.dim(3);
@@ -91,6 +100,7 @@ public final class Conv2d extends Layer {
         float[] scale = ss[0], shift = ss[1];
         Conv2d f = new Conv2d(in, out, k, stride, groups, true);
         f.padding = padding;
+        f.pad = pad;
         for (int i = 0; i < weight.data.length; i++) f.weight.data[i] = weight.data[i] * scale[i % out];   // out is innermost
         for (int c = 0; c < out; c++) f.bias.data[c] = shift[c] + (bias == null ? 0f : bias.data[c] * scale[c]);
         if (relu6) f.setClamp(0f, 6f);
@@ -107,6 +117,7 @@ public final class Conv2d extends Layer {
 
     @Override public String toString() {
         return "Conv2d(" + in + ", " + out + ", kernel_size=(" + k + ", " + k + "), stride=(" + stride + ", " + stride + ")"
+                + (pad > 0 ? ", padding=(" + pad + ", " + pad + ")" : "")
                 + (groups > 1 ? ", groups=" + groups : "") + (bias == null ? ", bias=False" : "") + ")";
     }
 }

@@ -6,7 +6,11 @@ import dev.litenet.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs its children in order, named "0", "1", ... as torch's {@code nn.Sequential}; backward in reverse. */
+/**
+ * Runs its children in order, named "0", "1", ... as torch's {@code nn.Sequential}, or by name as torch's
+ * {@code nn.Sequential(OrderedDict(...))} (models whose forward is a plain chain name their children this way);
+ * backward in reverse.
+ */
 public class Sequential extends Layer {
     public Sequential(Layer... layers) {
         for (Layer l : layers) add(l);
@@ -17,20 +21,30 @@ public class Sequential extends Layer {
         return this;
     }
 
-    public final Layer get(int i) { return child(Integer.toString(i)); }
+    /** Appends a named child, as torch's {@code add_module(name, layer)}. */
+    public final Sequential add(String name, Layer layer) {
+        if (children().containsKey(name)) throw new IllegalArgumentException("child " + name + " exists");
+        addChild(name, layer);
+        return this;
+    }
+
+    /** The i-th child in order, whatever its name. */
+    public final Layer get(int i) { return new ArrayList<>(children().values()).get(i); }
 
     public final int size() { return children().size(); }
 
-    /** Folds each Conv2d → BatchNorm2d [→ ReLU6] run into one conv; drops dropout; fuses the rest. */
+    /** Folds each Conv2d → BatchNorm2d [→ ReLU6 or ReLU] run into one conv; drops dropout; fuses the rest. */
     @Override public Layer fused() {
         List<Layer> layers = new ArrayList<>(children().values());
         Sequential out = new Sequential();
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             if (l instanceof Conv2d conv && i + 1 < layers.size() && layers.get(i + 1) instanceof BatchNorm2d bn) {
-                boolean relu6 = i + 2 < layers.size() && layers.get(i + 2) instanceof ReLU6;
-                out.add(conv.foldedWith(bn, relu6));
-                i += relu6 ? 2 : 1;
+                Layer next = i + 2 < layers.size() ? layers.get(i + 2) : null;
+                Conv2d folded = conv.foldedWith(bn, next instanceof ReLU6);
+                if (next instanceof ReLU) folded.setClamp(0f, Float.POSITIVE_INFINITY);
+                out.add(folded);
+                i += next instanceof ReLU6 || next instanceof ReLU ? 2 : 1;
             } else if (!(l instanceof Dropout)) {
                 out.add(l.fused());
             }

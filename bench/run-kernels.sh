@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# JMH micro-benchmarks of LiteNet's kernels (GEMM of the 1×1 convs, depthwise forward/backward, the stem conv,
+# BatchNorm folding); the gflop column is GFLOP/s. Builds bench/target/benchmarks.jar when sources changed, then
+# passes every argument to JMH. See docs/BENCHMARKS.md.
+#
+#   bench/run-kernels.sh                                   # all, JMH settings from the annotations
+#   bench/run-kernels.sh Depthwise -p threads=2            # a regex of benchmarks, a parameter
+#   bench/run-kernels.sh -f 0 -wi 0 -i 1 -r 300ms          # smoke test, not a measurement
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
+if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME" 2>/dev/null || echo 0)" -lt 25 ]; then
+  for d in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25*; do
+    if [ -x "$d/bin/java" ]; then export JAVA_HOME="$d"; break; fi
+  done
+fi
+jar="$here/target/benchmarks.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$repo/src/main" "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
+  echo "run-kernels: building bench/target/benchmarks.jar..." >&2
+  (cd "$repo" && ./mvnw -q -B -f bench/pom.xml package -DskipTests)
+fi
+exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# LiteNet against its peers, side by side: for each case, rounds of LiteNet, ONNX Runtime, PyTorch, LiteNet, ...
+# (one fresh process per run, the engines alternating so that drifts of the machine hit all of them alike), then
+# a Markdown table of median milliseconds and LiteNet/peer ratios. See docs/BENCHMARKS.md.
+#
+#   bench/run-peers.sh [--quick] [--rounds R] [--out DIR]
+#
+# --quick: one round of one iteration without warm-up per run, a smoke test of the tools, not a measurement.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+python=/usr/bin/python3
+onnx="${LITENET_ONNX:-$repo/../shared/fixtures/mobilenet_v2/mobilenet_v2_calib.onnx}"
+
+quick=0
+rounds=3
+out=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1; rounds=1 ;;
+    --rounds) rounds="$2"; shift ;;
+    --out) out="$2"; shift ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run-peers: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+out="${out:-$here/target/peers-$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$out"
+results="$out/results.jsonl"
+: >"$results"
+
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
+if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME" 2>/dev/null || echo 0)" -lt 25 ]; then
+  for d in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25*; do
+    if [ -x "$d/bin/java" ]; then export JAVA_HOME="$d"; break; fi
+  done
+fi
+java="$JAVA_HOME/bin/java"
+
+# Build both jars up front so no run pays for a build.
+"$repo/litenet" --version >/dev/null
+jar="$here/target/benchmarks.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$repo/src/main" "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
+  echo "run-peers: building bench/target/benchmarks.jar..." >&2
+  (cd "$repo" && ./mvnw -q -B -f bench/pom.xml package -DskipTests) >"$out/bench-build.log" 2>&1 \
+    || { echo "run-peers: bench build failed; see $out/bench-build.log" >&2; exit 1; }
+fi
+
+# Training at batch 32 keeps every activation of the step; give LiteNet's heap room for it.
+export LITENET_JAVA_OPTS="${LITENET_JAVA_OPTS:--Xmx16g}"
+
+# case name | mode | batch | threads | iterations | warm-up | engines
+cases=(
+  "infer b1 t1|infer|1|1|30|5|litenet onnxruntime torch"
+  "infer b1 t2|infer|1|2|30|5|litenet onnxruntime torch"
+  "infer b32 t1|infer|32|1|5|2|litenet onnxruntime torch"
+  "infer b32 t2|infer|32|2|5|2|litenet onnxruntime torch"
+  "train b32 t2|train|32|2|5|2|litenet torch"
+)
+
+# record CASE ROUND ENGINE STDOUT_FILE STDERR_FILE EXIT_CODE: one line of results.jsonl
+record() {
+  "$python" - "$@" >>"$results" <<'EOF'
+import json, sys
+case, rnd, engine, stdout, stderr, code = sys.argv[1:]
+lines = [l for l in open(stdout).read().splitlines() if l.startswith("{")]
+entry = {"case": case, "round": int(rnd), "engine": engine, "result": None}
+if code == "0" and lines:
+    entry["result"] = json.loads(lines[-1])
+else:
+    err = open(stderr).read().strip().splitlines()
+    entry["error"] = f"exit {code}: " + (err[-1] if err else "no output")
+print(json.dumps(entry))
+EOF
+}
+
+run_engine() {   # ENGINE MODE BATCH THREADS ITERATIONS WARMUP
+  local engine=$1 mode=$2 batch=$3 threads=$4 n=$5 w=$6
+  case "$engine" in
+    litenet) "$repo/litenet" bench --mode "$mode" --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" --json ;;
+    onnxruntime) "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.litenet.bench.OrtBench --model "$onnx" \
+        --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" ;;
+    torch) "$python" "$here/peers/torch_bench.py" --mode "$mode" --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" ;;
+  esac
+}
+
+for spec in "${cases[@]}"; do
+  IFS='|' read -r name mode batch threads n w engines <<<"$spec"
+  if [ "$quick" = 1 ]; then n=1; w=0; fi
+  for ((r = 1; r <= rounds; r++)); do
+    for engine in $engines; do
+      echo "run-peers: $name, round $r/$rounds, $engine" >&2
+      code=0
+      run_engine "$engine" "$mode" "$batch" "$threads" "$n" "$w" >"$out/last.out" 2>"$out/last.err" || code=$?
+      record "$name" "$r" "$engine" "$out/last.out" "$out/last.err" "$code"
+    done
+  done
+done
+rm -f "$out/last.out" "$out/last.err"
+
+{
+  echo "## LiteNet vs ONNX Runtime vs PyTorch$([ "$quick" = 1 ] && echo ' (SMOKE RUN: --quick, 1 iteration, not a measurement)')"
+  echo
+  echo "$(date -u +%Y-%m-%d), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
+  echo
+  "$python" "$here/peers/table.py" "$results"
+} | tee "$out/table.md"
+echo "run-peers: results in $out" >&2

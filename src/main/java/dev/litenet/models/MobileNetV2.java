@@ -42,7 +42,9 @@ public final class MobileNetV2 extends Layer {
         this.widthMult = widthMult;
         int inputChannel = makeDivisible(32 * widthMult, 8);
         lastChannel = makeDivisible(1280 * Math.max(1f, widthMult), 8);
-        features = new Sequential(new ConvBNReLU(3, inputChannel, 3, 2, 1));
+        ConvBNReLU stem = new ConvBNReLU(3, inputChannel, 3, 2, 1);
+        stem.conv().setInputGradient(false);                          // nothing below the image to pass gradients to
+        features = new Sequential(stem);
         for (int[] row : INVERTED_RESIDUAL_SETTING) {
             int t = row[0], c = row[1], n = row[2], s = row[3];
             int outputChannel = makeDivisible(c * widthMult, 8);
@@ -103,6 +105,7 @@ public final class MobileNetV2 extends Layer {
     /** Inference twin of the backbone only: (N,H,W,3) -> (N, lastChannel) features. */
     public Layer fusedEmbedding() { return new Sequential(features.fused(), new GlobalAvgPool()); }
 
+    /** Fills the parameter gradients; returns null, as the image needs no gradient. */
     @Override public Tensor backward(Tensor dy) {
         Tensor dPooled = classifier().backward(dy);
         return features.backward(Pool.globalAverageBackward(dPooled, featureH, featureW));

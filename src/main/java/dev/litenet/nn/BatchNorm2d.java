@@ -1,5 +1,10 @@
 package dev.litenet.nn;
 
+import dev.litenet.tensor.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
 /**
@@ -11,7 +16,10 @@ public final class BatchNorm2d extends Layer {
     public static final float EPS = 1e-5f, MOMENTUM = 0.1f;
     public final int channels;
     public final Parameter weight, bias, runningMean, runningVar, numBatchesTracked;
-    private float[] savedXhat, savedInvStd;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int V = S.length(), ROWS = 512;    // rows per task
+    private Tensor savedX;
+    private float[] savedMean, savedInvStd;
 
     public BatchNorm2d(int channels) {
         this.channels = channels;
@@ -29,10 +37,9 @@ public final class BatchNorm2d extends Layer {
         if (x.dim(-1) != C) throw new IllegalArgumentException("BatchNorm2d expects " + C + " channels, got " + x.shapeString());
         float[] mean = new float[C], invStd = new float[C];
         if (training) {
-            double[] s = new double[C], ss = new double[C];
-            for (int i = 0; i < x.data.length; i += C) for (int c = 0; c < C; c++) s[c] += x.data[i + c];
+            double[] s = channelSums(x.data, null, null, C, M);
             for (int c = 0; c < C; c++) mean[c] = (float) (s[c] / M);
-            for (int i = 0; i < x.data.length; i += C) for (int c = 0; c < C; c++) { double d = x.data[i + c] - mean[c]; ss[c] += d * d; }
+            double[] ss = channelSums(x.data, null, mean, C, M);
             for (int c = 0; c < C; c++) {
                 double var = ss[c] / M;
                 invStd[c] = (float) (1.0 / Math.sqrt(var + EPS));
@@ -52,41 +59,80 @@ public final class BatchNorm2d extends Layer {
             alpha[c] = invStd[c] * weight.data[c];
             beta[c] = bias.data[c] - mean[c] * alpha[c];
         }
-        Tensor y = Tensor.zeros(x.shape);
-        float[] xhat = recording ? new float[x.size()] : null;
-        for (int i = 0; i < x.data.length; i += C) {
-            for (int c = 0; c < C; c++) {
-                if (xhat != null) xhat[i + c] = (x.data[i + c] - mean[c]) * invStd[c];
-                y.data[i + c] = x.data[i + c] * alpha[c] + beta[c];
-            }
-        }
-        savedXhat = xhat;
+        Tensor y = recording ? Tensor.zeros(x.shape) : Scratch.uninitialized(x.shape);
+        float[] xv = x.data, yv = y.data;
+        Parallel.range(M, ROWS, (from, to) -> {
+            for (int i = from * C; i < to * C; i += C) for (int c = 0; c < C; c++) yv[i + c] = xv[i + c] * alpha[c] + beta[c];
+        });
+        savedX = recording ? x : null;
+        savedMean = mean;
         savedInvStd = invStd;
         return y;
     }
 
     @Override public Tensor backward(Tensor dy) {
-        requireRecorded(savedXhat);
+        requireRecorded(savedX);
         int C = channels, M = dy.size() / C;
-        float[] xhat = savedXhat, g = weight.data;
-        double[] dGamma = new double[C], dBeta = new double[C];
-        for (int i = 0; i < dy.data.length; i += C) {
-            for (int c = 0; c < C; c++) { dGamma[c] += dy.data[i + c] * xhat[i + c]; dBeta[c] += dy.data[i + c]; }
-        }
+        float[] x = savedX.data, mean = savedMean, invStd = savedInvStd, g = weight.data;
+        double[] dBeta = channelSums(dy.data, null, null, C, M);
+        double[] dGamma = channelSums(dy.data, x, mean, C, M);                 // Σ dy·(x − mean)
+        for (int c = 0; c < C; c++) dGamma[c] *= invStd[c];                    // Σ dy·x̂
         if (weight.trainable()) { float[] gw = weight.grad(); for (int c = 0; c < C; c++) gw[c] += (float) dGamma[c]; }
         if (bias.trainable()) { float[] gb = bias.grad(); for (int c = 0; c < C; c++) gb[c] += (float) dBeta[c]; }
         Tensor dx = Tensor.zeros(dy.shape);
+        float[] d = dy.data, out = dx.data;
         if (training) {
             // dx = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂))
-            for (int i = 0; i < dy.data.length; i += C) {
-                for (int c = 0; c < C; c++) {
-                    dx.data[i + c] = (float) (g[c] * savedInvStd[c] / M * (M * dy.data[i + c] - dBeta[c] - xhat[i + c] * dGamma[c]));
-                }
+            float[] k = new float[C], b = new float[C], h = new float[C];
+            for (int c = 0; c < C; c++) {
+                k[c] = g[c] * invStd[c];
+                b[c] = (float) (dBeta[c] / M);
+                h[c] = (float) (dGamma[c] / M) * invStd[c];
             }
+            Parallel.range(M, ROWS, (from, to) -> {
+                for (int i = from * C; i < to * C; i += C)
+                    for (int c = 0; c < C; c++) out[i + c] = k[c] * (d[i + c] - b[c] - (x[i + c] - mean[c]) * h[c]);
+            });
         } else {
-            for (int i = 0; i < dy.data.length; i += C) for (int c = 0; c < C; c++) dx.data[i + c] = dy.data[i + c] * g[c] * savedInvStd[c];
+            Parallel.range(M, ROWS, (from, to) -> {
+                for (int i = from * C; i < to * C; i += C) for (int c = 0; c < C; c++) out[i + c] = d[i + c] * g[c] * invStd[c];
+            });
         }
+        savedX = null;                           // backward runs once per forward: let the memory go
         return dx;
+    }
+
+    /**
+     * Per-channel sums over the M rows of v (M, C), in double, rows split over threads: Σ v, or with
+     * {@code center}: Σ (v − center)² if {@code other} is null, else Σ v·(other − center).
+     */
+    private static double[] channelSums(float[] v, float[] other, float[] center, int C, int M) {
+        double[] total = new double[C];
+        Parallel.range(M, ROWS, (from, to) -> {
+            double[] s = new double[C];
+            float[] part = new float[C];
+            for (int r0 = from; r0 < to; r0 += 64) {                 // float partial sums of ≤ 64 rows, then double
+                java.util.Arrays.fill(part, 0f);
+                for (int i = r0 * C; i < Math.min(to, r0 + 64) * C; i += C) addRow(v, other, center, i, C, part);
+                for (int c = 0; c < C; c++) s[c] += part[c];
+            }
+            synchronized (total) {
+                for (int c = 0; c < C; c++) total[c] += s[c];
+            }
+        });
+        return total;
+    }
+
+    // part[c] += v[i+c], or (v − center)², or v·(other − center), a vector of channels at a time
+    private static void addRow(float[] v, float[] other, float[] center, int i, int C, float[] part) {
+        for (int c = 0; c < C; c += V) {
+            VectorMask<Float> m = S.indexInRange(c, C);
+            FloatVector x = FloatVector.fromArray(S, v, i + c, m), acc = FloatVector.fromArray(S, part, c, m);
+            if (center == null) acc = acc.add(x);
+            else if (other == null) { FloatVector t = x.sub(FloatVector.fromArray(S, center, c, m)); acc = t.fma(t, acc); }
+            else acc = x.fma(FloatVector.fromArray(S, other, i + c, m).sub(FloatVector.fromArray(S, center, c, m)), acc);
+            acc.intoArray(part, c, m);
+        }
     }
 
     /** Per-channel scale and shift of eval mode: y = x·scale + shift, for folding into the preceding conv. */

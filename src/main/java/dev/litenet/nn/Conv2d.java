@@ -21,6 +21,7 @@ public final class Conv2d extends Layer {
     public final Parameter weight;
     public final Parameter bias;                      // null without bias
     private float lo = Float.NEGATIVE_INFINITY, hi = Float.POSITIVE_INFINITY;
+    private boolean inputGradient = true;
     private Tensor savedX;
 
     public Conv2d(int in, int out, int k, int stride, int groups, boolean bias) {
@@ -33,6 +34,9 @@ public final class Conv2d extends Layer {
     public boolean depthwise() { return groups > 1; }
 
     public Padding padding() { return padding; }
+
+    /** Whether backward computes dL/dx; the first layer of a network has no use for it (backward then returns null). */
+    public void setInputGradient(boolean on) { inputGradient = on; }
 
     public void setPadding(Padding padding) { this.padding = padding; this.pad = -1; }
 
@@ -71,10 +75,10 @@ public final class Conv2d extends Layer {
         Tensor x = savedX;
         int N = x.dim(0), C = in;
         Padding.Geometry g = geometry(x.dim(1), x.dim(2));
-        Tensor dx = Tensor.zeros(x.shape);
+        Tensor dx = inputGradient ? Tensor.zeros(x.shape) : null;
         if (depthwise()) {
             if (weight.trainable()) Depthwise.backwardWeight(x.data, dy.data, N, C, g, weight.grad());
-            Depthwise.backwardInput(dy.data, N, C, g, weight.data, dx.data);
+            if (dx != null) Depthwise.backwardInput(dy.data, N, C, g, weight.data, dx.data);
         } else {
             int M = N * g.outH() * g.outW(), rows = k * k * in;
             boolean pw = pointwise(g);
@@ -82,15 +86,18 @@ public final class Conv2d extends Layer {
                 float[] cols = pw ? x.data : Im2col.unfold(x.data, N, C, g);
                 Gemm.multiply(rows, out, M, cols, 0, 1, rows, dy.data, 0, out, weight.grad(), 0, out, true); // colsᵀ·dy
             }
-            float[] wt = transpose(weight.data, rows, out);
-            float[] dcols = pw ? dx.data : new float[M * rows];
-            Gemm.multiply(M, rows, out, dy.data, wt, dcols, false);                                       // dy·Wᵀ
-            if (!pw) Im2col.fold(dcols, N, C, g, dx.data);
+            if (dx != null) {
+                float[] wt = transpose(weight.data, rows, out);
+                float[] dcols = pw ? dx.data : new float[M * rows];
+                Gemm.multiply(M, rows, out, dy.data, wt, dcols, false);                                   // dy·Wᵀ
+                if (!pw) Im2col.fold(dcols, N, C, g, dx.data);
+            }
         }
         if (bias != null && bias.trainable()) {
             float[] db = bias.grad();
             for (int i = 0; i < dy.data.length; i += out) for (int c = 0; c < out; c++) db[c] += dy.data[i + c];
         }
+        savedX = null;                           // backward runs once per forward: let the memory go
         return dx;
     }
 

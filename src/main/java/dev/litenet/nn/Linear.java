@@ -40,6 +40,7 @@ public final class Linear extends Layer {
         for (int i = 0; i < in; i++) for (int o = 0; o < out; o++) wt[o * in + i] = weight.data[i * out + o];
         Tensor dx = Tensor.zeros(savedX.shape);
         Gemm.multiply(N, in, out, dy.data, wt, dx.data, false);
+        savedX = null;                           // backward runs once per forward: let the memory go
         return dx;
     }
 

@@ -65,6 +65,7 @@ public final class MaxPool2d extends Layer {
         Parallel.range(N, (from, to) -> {                          // windows never cross images: no write races
             for (int i = from * perImage; i < to * perImage; i++) dx.data[savedArgmax[i]] += dy.data[i];
         });
+        savedArgmax = null;                           // backward runs once per forward: let the memory go
         return dx;
     }
 

@@ -15,7 +15,9 @@ public final class ReLU extends Layer {
 
     @Override public Tensor backward(Tensor dy) {
         requireRecorded(savedY);
-        return backward(dy, savedY);
+        Tensor dx = backward(dy, savedY);
+        savedY = null;                           // backward runs once per forward: let the memory go
+        return dx;
     }
 
     /**

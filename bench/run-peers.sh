@@ -48,7 +48,7 @@ if [ ! -f "$jar" ] || [ -n "$(find "$repo/src/main" "$here/src" "$here/pom.xml" 
 fi
 
 # Training at batch 32 keeps every activation of the step; give LiteNet's heap room for it.
-export LITENET_JAVA_OPTS="${LITENET_JAVA_OPTS:--Xmx16g}"
+export LITENET_JAVA_OPTS="${LITENET_JAVA_OPTS:--Xmx3g}"   # a capped heap, so peak RSS shows the working set
 
 # case name | mode | batch | threads | iterations | warm-up | engines
 cases=(

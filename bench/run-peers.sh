@@ -47,8 +47,10 @@ if [ ! -f "$jar" ] || [ -n "$(find "$repo/src/main" "$here/src" "$here/pom.xml" 
     || { echo "run-peers: bench build failed; see $out/bench-build.log" >&2; exit 1; }
 fi
 
-# Training at batch 32 keeps every activation of the step; give LiteNet's heap room for it.
-export LITENET_JAVA_OPTS="${LITENET_JAVA_OPTS:--Xmx3g}"   # a capped heap, so peak RSS shows the working set
+# LiteNet's heap is capped so that peak RSS shows the working set, not a heap the JVM grew because it could:
+# inference holds one image's activations per thread; a batch-32 training step keeps every activation (~1.8 GB).
+infer_heap="${LITENET_INFER_HEAP:--Xmx1g}"
+train_heap="${LITENET_TRAIN_HEAP:--Xmx3g}"
 
 # case name | mode | batch | threads | iterations | warm-up | engines
 cases=(
@@ -78,7 +80,8 @@ EOF
 run_engine() {   # ENGINE MODE BATCH THREADS ITERATIONS WARMUP
   local engine=$1 mode=$2 batch=$3 threads=$4 n=$5 w=$6
   case "$engine" in
-    litenet) "$repo/litenet" bench --mode "$mode" --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" --json ;;
+    litenet) LITENET_JAVA_OPTS="$([ "$mode" = train ] && echo "$train_heap" || echo "$infer_heap")" \
+        "$repo/litenet" bench --mode "$mode" --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" --json ;;
     onnxruntime) "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.litenet.bench.OrtBench --model "$onnx" \
         --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" ;;
     torch) "$python" "$here/peers/torch_bench.py" --mode "$mode" --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" ;;

@@ -6,6 +6,7 @@ import dev.litenet.io.Pretrained;
 import dev.litenet.models.MobileNetV2;
 import dev.litenet.models.Models;
 import dev.litenet.nn.CrossEntropy;
+import dev.litenet.nn.Inference;
 import dev.litenet.nn.Layer;
 import dev.litenet.summary.Summary;
 import dev.litenet.summary.SummaryOptions;
@@ -165,7 +166,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static Step inference(MobileNetV2 model, Tensor x) {
         Layer fused = model.fused();
         return () -> {
-            fused.forward(x);
+            Inference.forward(fused, x);
             return Double.NaN;
         };
     }

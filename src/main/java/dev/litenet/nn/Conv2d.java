@@ -63,8 +63,10 @@ public final class Conv2d extends Layer {
             Depthwise.forward(x.data, N, C, g, weight.data, b, lo, hi, y.data);
         } else {
             int M = N * g.outH() * g.outW();
-            float[] cols = pointwise(g) ? x.data : Im2col.unfold(x.data, N, C, g);
-            Gemm.multiply(M, out, k * k * in, cols, weight.data, y.data, new Gemm.Epilogue(false, b, lo, hi));
+            Tensor cols = pointwise(g) ? x : Scratch.uninitialized(M, k * k * in);
+            if (cols != x) Im2col.unfold(x.data, N, C, g, cols.data);
+            Gemm.multiply(M, out, k * k * in, cols.data, weight.data, y.data, new Gemm.Epilogue(false, b, lo, hi));
+            if (cols != x) Scratch.release(cols);
         }
         savedX = recording ? x : null;
         return y;

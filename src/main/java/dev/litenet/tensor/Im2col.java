@@ -10,8 +10,15 @@ public final class Im2col {
 
     /** x (N,H,W,C) -> patches (N*outH*outW, k*k*C). */
     public static float[] unfold(float[] x, int N, int C, Padding.Geometry g) {
-        int k = g.k(), rowLen = k * k * C, pixels = g.outH() * g.outW();
-        float[] cols = new float[N * pixels * rowLen];
+        int k = g.k();
+        float[] cols = new float[N * g.outH() * g.outW() * k * k * C];
+        unfold(x, N, C, g, cols);
+        return cols;
+    }
+
+    /** The same into {@code cols}, every element written (padding as zeros), so cols may hold garbage before. */
+    public static void unfold(float[] x, int N, int C, Padding.Geometry g, float[] cols) {
+        int k = g.k(), rowLen = k * k * C;
         Parallel.range(N * g.outH(), 8, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int n = r / g.outH(), oh = r % g.outH();
@@ -19,17 +26,15 @@ public final class Im2col {
                     int dst = ((n * g.outH() + oh) * g.outW() + ow) * rowLen;
                     for (int kh = 0; kh < k; kh++) {
                         int ih = oh * g.stride() - g.padTop() + kh;
-                        if (ih < 0 || ih >= g.inH()) continue;                  // stays zero
                         for (int kw = 0; kw < k; kw++) {
-                            int iw = ow * g.stride() - g.padLeft() + kw;
-                            if (iw < 0 || iw >= g.inW()) continue;
-                            System.arraycopy(x, ((n * g.inH() + ih) * g.inW() + iw) * C, cols, dst + (kh * k + kw) * C, C);
+                            int iw = ow * g.stride() - g.padLeft() + kw, at = dst + (kh * k + kw) * C;
+                            if (ih < 0 || ih >= g.inH() || iw < 0 || iw >= g.inW()) java.util.Arrays.fill(cols, at, at + C, 0f);
+                            else System.arraycopy(x, ((n * g.inH() + ih) * g.inW() + iw) * C, cols, at, C);
                         }
                     }
                 }
             }
         });
-        return cols;
     }
 
     /** The adjoint of unfold: adds patch gradients (N*outH*outW, k*k*C) back into dx (N,H,W,C). */

@@ -47,8 +47,6 @@ public final class Gemm {
         public static final Epilogue STORE = new Epilogue(false, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
         public static final Epilogue ACCUMULATE = new Epilogue(true, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
 
-        boolean clamps() { return lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY; }
-
         float apply(float v, int j) {
             if (bias != null) v += bias[j];
             return Math.min(hi, Math.max(lo, v));
@@ -108,8 +106,15 @@ public final class Gemm {
             c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(b0, c2);
             c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(b0, c3);
         }
-        store(c0, c, cOff, m, e, j0); store(c1, c, cOff + ldc, m, e, j0);
-        store(c2, c, cOff + 2 * ldc, m, e, j0); store(c3, c, cOff + 3 * ldc, m, e, j0);
+        FloatVector bias = e.bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias, j0, m);
+        int r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+        if (e.accumulate) {
+            c0 = c0.add(FloatVector.fromArray(S, c, cOff, m)); c1 = c1.add(FloatVector.fromArray(S, c, r1, m));
+            c2 = c2.add(FloatVector.fromArray(S, c, r2, m)); c3 = c3.add(FloatVector.fromArray(S, c, r3, m));
+        }
+        float lo = e.lo, hi = e.hi;
+        c0.add(bias).max(lo).min(hi).intoArray(c, cOff, m); c1.add(bias).max(lo).min(hi).intoArray(c, r1, m);
+        c2.add(bias).max(lo).min(hi).intoArray(c, r2, m); c3.add(bias).max(lo).min(hi).intoArray(c, r3, m);
     }
 
     private static void tile4x2Full(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
@@ -127,10 +132,21 @@ public final class Gemm {
             x = FloatVector.broadcast(S, a[a3 + ap]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
         }
-        store(c00, c, cOff, e, j0); store(c01, c, cOff + V, e, j0 + V);
-        store(c10, c, cOff + ldc, e, j0); store(c11, c, cOff + ldc + V, e, j0 + V);
-        store(c20, c, cOff + 2 * ldc, e, j0); store(c21, c, cOff + 2 * ldc + V, e, j0 + V);
-        store(c30, c, cOff + 3 * ldc, e, j0); store(c31, c, cOff + 3 * ldc + V, e, j0 + V);
+        // the epilogue written out here: vector values handed to a helper method would not stay in registers
+        FloatVector b0 = e.bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias, j0);
+        FloatVector b1 = e.bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias, j0 + V);
+        int r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+        if (e.accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, cOff)); c01 = c01.add(FloatVector.fromArray(S, c, cOff + V));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + V));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + V));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + V));
+        }
+        float lo = e.lo, hi = e.hi;
+        c00.add(b0).max(lo).min(hi).intoArray(c, cOff); c01.add(b1).max(lo).min(hi).intoArray(c, cOff + V);
+        c10.add(b0).max(lo).min(hi).intoArray(c, r1); c11.add(b1).max(lo).min(hi).intoArray(c, r1 + V);
+        c20.add(b0).max(lo).min(hi).intoArray(c, r2); c21.add(b1).max(lo).min(hi).intoArray(c, r2 + V);
+        c30.add(b0).max(lo).min(hi).intoArray(c, r3); c31.add(b1).max(lo).min(hi).intoArray(c, r3 + V);
     }
 
     // c[1, min(V, left)] (+)= a[1, K] · b[K, min(V, left)], masked at the right edge
@@ -141,20 +157,8 @@ public final class Gemm {
         for (int p = 0, bp = bOff, ap = aOff; p < K; p++, bp += ldb, ap += csA) {
             acc = FloatVector.broadcast(S, a[ap]).fma(FloatVector.fromArray(S, b, bp, m), acc);
         }
-        store(acc, c, cOff, m, e, j0);
-    }
-
-    private static void store(FloatVector v, float[] c, int off, Epilogue e, int j) {
-        if (e.accumulate) v = v.add(FloatVector.fromArray(S, c, off));
-        if (e.bias != null) v = v.add(FloatVector.fromArray(S, e.bias, j));
-        if (e.clamps()) v = v.max(e.lo).min(e.hi);
-        v.intoArray(c, off);
-    }
-
-    private static void store(FloatVector v, float[] c, int off, VectorMask<Float> m, Epilogue e, int j) {
-        if (e.accumulate) v = v.add(FloatVector.fromArray(S, c, off, m));
-        if (e.bias != null) v = v.add(FloatVector.fromArray(S, e.bias, j, m));
-        if (e.clamps()) v = v.max(e.lo).min(e.hi);
-        v.intoArray(c, off, m);
+        if (e.accumulate) acc = acc.add(FloatVector.fromArray(S, c, cOff, m));
+        if (e.bias != null) acc = acc.add(FloatVector.fromArray(S, e.bias, j0, m));
+        acc.max(e.lo).min(e.hi).intoArray(c, cOff, m);
     }
 }

@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
-    private static final int MR = 4, NR = 2 * V;   // register tile: 4 rows × 2 vectors
+    private static final int MR = 4, NR = 4 * V;   // register tile: 4 rows × 4 vectors (16 accumulators)
 
     private Gemm() {}
 
@@ -33,7 +33,7 @@ public final class Gemm {
         multiply(M, N, K, a, 0, K, 1, b, 0, N, c, 0, N, accumulate);
     }
 
-    /** Vector API kernel over 4×(2·V) register tiles, tiles spread over the thread pool. */
+    /** Vector API kernel over 4×(4·V) register tiles, tiles spread over the thread pool. */
     public static void multiply(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         multiply(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, accumulate ? Epilogue.ACCUMULATE : Epilogue.STORE);
@@ -80,17 +80,110 @@ public final class Gemm {
         });
     }
 
-    // c[4, min(2V, left)] (+)= a[4, K] · b[K, ...]: full tiles unmasked, the right edge masked
+    // c[4, min(4V, left)] (+)= a[4, K] · b[K, ...]: full tiles unmasked, the right edge in narrower or masked tiles
     private static void tile4x2(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, int left, Epilogue e, int j0) {
-        if (left >= NR) {
-            tile4x2Full(K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e, j0);
-        } else if (left > V) {
-            tile4x1(K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, S.indexInRange(0, V), e, j0);
-            tile4x1(K, a, aOff, rsA, csA, b, bOff + V, ldb, c, cOff + V, ldc, S.indexInRange(0, left - V), e, j0 + V);
-        } else {
-            tile4x1(K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, S.indexInRange(0, left), e, j0);
+        if (left >= 4 * V) {
+            tile4x4Full(K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e, j0);
+            return;
         }
+        int j = 0;
+        if (left >= 2 * V) {
+            tile4x2Full(K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e, j0);
+            j = 2 * V;
+        }
+        if (left - j > V) {                                            // one full and one partial vector
+            tile4x2Masked(K, a, aOff, rsA, csA, b, bOff + j, ldb, c, cOff + j, ldc, S.indexInRange(V, left - j), e, j0 + j);
+            return;
+        }
+        for (; j < left; j += V) {
+            tile4x1(K, a, aOff, rsA, csA, b, bOff + j, ldb, c, cOff + j, ldc, S.indexInRange(0, left - j), e, j0 + j);
+        }
+    }
+
+    private static void tile4x4Full(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                    float[] c, int cOff, int ldc, Epilogue e, int j0) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00,
+                c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
+        for (int p = 0, bp = bOff, ap = 0; p < K; p++, bp += ldb, ap += csA) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + V),
+                    b2 = FloatVector.fromArray(S, b, bp + 2 * V), b3 = FloatVector.fromArray(S, b, bp + 3 * V);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+        }
+        // the epilogue written out here: vector values handed to a helper method would not stay in registers
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector b0 = e.bias == null ? zero : FloatVector.fromArray(S, e.bias, j0), b1 = e.bias == null ? zero : FloatVector.fromArray(S, e.bias, j0 + V),
+                b2 = e.bias == null ? zero : FloatVector.fromArray(S, e.bias, j0 + 2 * V), b3 = e.bias == null ? zero : FloatVector.fromArray(S, e.bias, j0 + 3 * V);
+        float lo = e.lo, hi = e.hi;
+        int o0 = cOff;
+        if (e.accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, o0)); c01 = c01.add(FloatVector.fromArray(S, c, o0 + V));
+            c02 = c02.add(FloatVector.fromArray(S, c, o0 + 2 * V)); c03 = c03.add(FloatVector.fromArray(S, c, o0 + 3 * V));
+        }
+        c00.add(b0).max(lo).min(hi).intoArray(c, o0); c01.add(b1).max(lo).min(hi).intoArray(c, o0 + V);
+        c02.add(b2).max(lo).min(hi).intoArray(c, o0 + 2 * V); c03.add(b3).max(lo).min(hi).intoArray(c, o0 + 3 * V);
+        int o1 = cOff + ldc;
+        if (e.accumulate) {
+            c10 = c10.add(FloatVector.fromArray(S, c, o1)); c11 = c11.add(FloatVector.fromArray(S, c, o1 + V));
+            c12 = c12.add(FloatVector.fromArray(S, c, o1 + 2 * V)); c13 = c13.add(FloatVector.fromArray(S, c, o1 + 3 * V));
+        }
+        c10.add(b0).max(lo).min(hi).intoArray(c, o1); c11.add(b1).max(lo).min(hi).intoArray(c, o1 + V);
+        c12.add(b2).max(lo).min(hi).intoArray(c, o1 + 2 * V); c13.add(b3).max(lo).min(hi).intoArray(c, o1 + 3 * V);
+        int o2 = cOff + 2 * ldc;
+        if (e.accumulate) {
+            c20 = c20.add(FloatVector.fromArray(S, c, o2)); c21 = c21.add(FloatVector.fromArray(S, c, o2 + V));
+            c22 = c22.add(FloatVector.fromArray(S, c, o2 + 2 * V)); c23 = c23.add(FloatVector.fromArray(S, c, o2 + 3 * V));
+        }
+        c20.add(b0).max(lo).min(hi).intoArray(c, o2); c21.add(b1).max(lo).min(hi).intoArray(c, o2 + V);
+        c22.add(b2).max(lo).min(hi).intoArray(c, o2 + 2 * V); c23.add(b3).max(lo).min(hi).intoArray(c, o2 + 3 * V);
+        int o3 = cOff + 3 * ldc;
+        if (e.accumulate) {
+            c30 = c30.add(FloatVector.fromArray(S, c, o3)); c31 = c31.add(FloatVector.fromArray(S, c, o3 + V));
+            c32 = c32.add(FloatVector.fromArray(S, c, o3 + 2 * V)); c33 = c33.add(FloatVector.fromArray(S, c, o3 + 3 * V));
+        }
+        c30.add(b0).max(lo).min(hi).intoArray(c, o3); c31.add(b1).max(lo).min(hi).intoArray(c, o3 + V);
+        c32.add(b2).max(lo).min(hi).intoArray(c, o3 + 2 * V); c33.add(b3).max(lo).min(hi).intoArray(c, o3 + 3 * V);
+    }
+
+    // c[4, V + m] (+)= a[4, K] · b[K, V + m]: a full vector and one under the column mask m (lanes V..2V)
+    private static void tile4x2Masked(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                      float[] c, int cOff, int ldc, VectorMask<Float> m, Epilogue e, int j0) {
+        VectorMask<Float> m1 = S.indexInRange(V, V + m.trueCount());
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
+        for (int p = 0, bp = bOff, ap = 0; p < K; p++, bp += ldb, ap += csA) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + V, m1);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+        }
+        FloatVector b0 = e.bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias, j0);
+        FloatVector b1 = e.bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias, j0 + V, m1);
+        int r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+        if (e.accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, cOff)); c01 = c01.add(FloatVector.fromArray(S, c, cOff + V, m1));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + V, m1));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + V, m1));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + V, m1));
+        }
+        float lo = e.lo, hi = e.hi;
+        c00.add(b0).max(lo).min(hi).intoArray(c, cOff); c01.add(b1).max(lo).min(hi).intoArray(c, cOff + V, m1);
+        c10.add(b0).max(lo).min(hi).intoArray(c, r1); c11.add(b1).max(lo).min(hi).intoArray(c, r1 + V, m1);
+        c20.add(b0).max(lo).min(hi).intoArray(c, r2); c21.add(b1).max(lo).min(hi).intoArray(c, r2 + V, m1);
+        c30.add(b0).max(lo).min(hi).intoArray(c, r3); c31.add(b1).max(lo).min(hi).intoArray(c, r3 + V, m1);
     }
 
     // c[4, V] (+)= a[4, K] · b[K, V] under a column mask

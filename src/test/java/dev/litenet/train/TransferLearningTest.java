@@ -154,4 +154,28 @@ class TransferLearningTest {
         TorchTensor w = Safetensors.read(run.resolve(RunDir.MODEL)).get("classifier.weight");
         return w.data();
     }
+
+    @Test
+    void fineTuningMovesOnlyTheUnfrozenBlocksAndBatchNormStaysPut() throws IOException {
+        Path out = tmp.resolve("fine-tune");
+        TrainOptions o = new TrainOptions(data, weights, out, 1, 4, 1e-3, 0.0, "adam", 17, false, 0, 0.2,
+                BadImagePolicy.SKIP, cache, 96, false);
+        new Trainer(o, e -> {}).run();
+        var tuned = Safetensors.read(out.resolve(RunDir.MODEL));
+        var pretrained = dev.litenet.io.Pretrained.load(weights).model().stateEntries();
+        assertThat(tuned.get("features.16.conv.2.weight").data()).isEqualTo(pretrained.get("features.16.conv.2.weight").toTorch().data());
+        assertThat(tuned.get("features.17.conv.2.weight").data()).isNotEqualTo(pretrained.get("features.17.conv.2.weight").toTorch().data());
+        // frozen BatchNorm: running statistics are not updated by fine-tuning
+        assertThat(tuned.get("features.17.conv.3.running_mean").data()).isEqualTo(pretrained.get("features.17.conv.3.running_mean").toTorch().data());
+    }
+
+    @Test
+    void augmentedTrainingRunsAndSaysWhyFeaturesAreNotCached() throws IOException {
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        TrainOptions o = new TrainOptions(data, weights, tmp.resolve("augment"), 2, 4, 1e-3, 0.05, "adam", -1, true, 0, 0.2,
+                BadImagePolicy.SKIP, cache, 96, false);
+        Trainer.Result r = new Trainer(o, e -> { if (e instanceof TrainEvent.Note n) notes.add(n.text()); }).run();
+        assertThat(r.history()).hasSize(2);
+        assertThat(notes).anyMatch(n -> n.contains("--augment") && n.contains("not cached"));
+    }
 }

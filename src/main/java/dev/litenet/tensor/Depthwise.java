@@ -135,9 +135,10 @@ public final class Depthwise {
         a.max(lo).min(hi).intoArray(y, out, m);
     }
 
-    /** Reference input gradient: dx (N,H,W,C) += Σ dy·w over the outputs each input pixel feeds. */
+    /** Reference input gradient: dx (N,H,W,C) = Σ dy·w over the outputs each input pixel feeds. */
     public static void backwardInputReference(float[] dy, int N, int C, Padding.Geometry g, float[] w, float[] dx) {
         int k = g.k();
+        java.util.Arrays.fill(dx, 0, N * g.inH() * g.inW() * C, 0f);
         for (int n = 0; n < N; n++)
             for (int oh = 0; oh < g.outH(); oh++)
                 for (int ow = 0; ow < g.outW(); ow++)
@@ -155,7 +156,7 @@ public final class Depthwise {
                     }
     }
 
-    /** Vector API input gradient, gathered per input row so tasks never write the same pixel. */
+    /** Vector API input gradient, gathered per input row so tasks never write the same pixel; overwrites dx. */
     public static void backwardInput(float[] dy, int N, int C, Padding.Geometry g, float[] w, float[] dx) {
         int k = g.k(), s = g.stride();
         Parallel.range(N * g.inH(), 4, (from, to) -> {
@@ -165,7 +166,7 @@ public final class Depthwise {
                     int xi = ((n * g.inH() + ih) * g.inW() + iw) * C;
                     for (int c = 0; c < C; c += V) {
                         VectorMask<Float> m = S.indexInRange(c, C);
-                        FloatVector acc = FloatVector.fromArray(S, dx, xi + c, m);
+                        FloatVector acc = FloatVector.zero(S);
                         for (int kh = 0; kh < k; kh++) {
                             int t = ih + g.padTop() - kh;                       // = oh * s
                             if (t < 0 || t % s != 0 || t / s >= g.outH()) continue;

@@ -11,6 +11,7 @@ import dev.litenet.io.BadInputException;
 import dev.litenet.io.Pretrained;
 import dev.litenet.models.MobileNetV2;
 import dev.litenet.nn.CrossEntropy;
+import dev.litenet.nn.Inference;
 import dev.litenet.nn.Layer;
 import dev.litenet.nn.Linear;
 import dev.litenet.nn.Sequential;
@@ -149,7 +150,7 @@ public final class Trainer {
         long start = System.nanoTime();
         try (BatchLoader loader = new BatchLoader(split.train(), o.augment() ? preprocess.augmented() : preprocess.pipeline(), loading)) {
             for (Batch b : loader.epoch(epoch)) {
-                Tensor x = frozenFast == null ? b.images() : frozenFast.forward(b.images());
+                Tensor x = frozenFast == null ? b.images() : Inference.forward(frozenFast, b.images());
                 Tensor f = tuned.forward(x);
                 Tensor logits = head.forward(Pool.globalAverage(f));
                 lossSum += CrossEntropy.loss(logits, b.labels()) * b.size();

@@ -38,6 +38,7 @@ import java.util.concurrent.Callable;
  * (two flops each; a training step counted as three forwards) and the process's peak resident memory.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Time inference or a training step: ms, images/s, GFLOP/s, peak memory.",
         description = {"Times inference (the fused eval model) or a full training step (train-mode forward,",
                 "cross-entropy, backward, Adam over all parameters) of MobileNetV2 on random input.",
                 "Without --weights a randomly initialized MobileNetV2 (1000 classes) is used."})

@@ -37,6 +37,7 @@ import java.util.concurrent.Callable;
  * 1.0, 0.5 and 0.35 against ResNet-18 at 224x224 (parameters, multiply-adds, latency).
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Small nets vs MobileNetV2 vs ResNet-18: parameters, multiply-adds, accuracy, latency.",
         description = {
                 "Bigger models buy little accuracy. Trains the lesson's small nets (dense 784-10,",
                 "mlp 784-100-10, cnn1 one conv, cnn2 two convs) with Adam on an MNIST-style IDX",

@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 
 /** {@code litenet eval}: a trained run on a labelled folder it did not train on. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
+        header = "Evaluate a trained run on labelled images it did not train on.",
         description = "Accuracy, loss, confusion matrix, per-class precision and recall, and the misclassified files of a trained run on a folder of class subfolders.")
 public final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

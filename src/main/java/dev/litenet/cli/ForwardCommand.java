@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code litenet forward}: raw float32 in, raw float32 logits out — for checking LiteNet against other frameworks. */
 @Command(name = "forward", mixinStandardHelpOptions = true,
+        header = "Raw float32 tensor in, logits out (for checking against other frameworks).",
         description = "Runs MobileNetV2 in eval mode on a raw little-endian float32 tensor and writes the logits (N, classes) the same way.")
 public final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, description = "A torchvision .pth, a safetensors file, or a .tflite file.")

@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 
 /** {@code litenet predict}: the top classes of images, with pretrained ImageNet weights or a trained run. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
+        header = "Top-K classes of images, with pretrained weights or a trained run.",
         description = {"Top-K classes of images (files or folders), with ImageNet labels from pretrained weights",
                 "or the class names of a run folder written by 'litenet train'. Unreadable files are reported",
                 "one by one and the exit code is then 2; the other images are still predicted."})

@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
  * table is {@code --head 2 --freeze features --input-size 1,3,244,244 --style torchinfo-0.0.8}.
  */
 @Command(name = "summary", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "torchinfo-style table of a model: shapes, parameters, multiply-adds.",
         description = {
                 "Prints a torchinfo-style summary of a model: every layer down to --depth",
                 "with its output shape and parameters, then totals of parameters,",

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 
 /** {@code litenet train}: transfer learning from pretrained weights on an image folder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
+        header = "Transfer learning: pretrained MobileNetV2, new head, trained on an image folder.",
         description = {"Transfer learning: a pretrained MobileNetV2, frozen, with a new Linear(1280, classes) head,",
                 "trained on a folder of class subfolders. Writes model.safetensors, model.json, history.json and",
                 "history.png into the run folder."})

@@ -86,7 +86,14 @@ public final class Conv2d extends Layer {
             boolean pw = pointwise(g);
             if (weight.trainable()) {
                 float[] cols = pw ? x.data : Im2col.unfold(x.data, N, C, g);
-                Gemm.multiply(rows, out, M, cols, 0, 1, rows, dy.data, 0, out, weight.grad(), 0, out, true); // colsᵀ·dy
+                if (out < 32 && rows >= 64) {
+                    // a narrow dW (few output channels): compute dWᵀ = dyᵀ·cols, whose rows are long, then transpose
+                    float[] gT = new float[out * rows], dw = weight.grad();
+                    Gemm.multiply(out, rows, M, dy.data, 0, 1, out, cols, 0, rows, gT, 0, rows, false);
+                    for (int o = 0; o < out; o++) for (int r = 0; r < rows; r++) dw[r * out + o] += gT[o * rows + r];
+                } else {
+                    Gemm.multiply(rows, out, M, cols, 0, 1, rows, dy.data, 0, out, weight.grad(), 0, out, true); // colsᵀ·dy
+                }
             }
             if (dx != null) {
                 float[] wt = transpose(weight.data, rows, out);

@@ -13,6 +13,7 @@ public final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
     private static final int MR = 4, NR = 4 * V;   // register tile: 4 rows × 4 vectors (16 accumulators)
+    private static final int K_BLOCK = 256;
 
     private Gemm() {}
 
@@ -60,6 +61,23 @@ public final class Gemm {
 
     public static void multiply(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+        if (K <= 2 * K_BLOCK) {
+            tiles(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
+            return;
+        }
+        // A long K (a weight gradient sums over every pixel of the batch) in blocks, so the rows of A and B that
+        // all tiles read stay in cache between tiles; the epilogue's bias and clamp wait for the last block.
+        float inf = Float.POSITIVE_INFINITY;
+        for (int k0 = 0; k0 < K; k0 += K_BLOCK) {
+            int kb = Math.min(K_BLOCK, K - k0);
+            boolean last = k0 + kb == K;
+            Epilogue step = new Epilogue(k0 > 0 || e.accumulate, last ? e.bias : null, last ? e.lo : -inf, last ? e.hi : inf);
+            tiles(M, N, kb, a, aOff + k0 * csA, rsA, csA, b, bOff + k0 * ldb, ldb, c, cOff, ldc, step);
+        }
+    }
+
+    private static void tiles(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
         int rowTiles = (M + MR - 1) / MR, colTiles = (N + NR - 1) / NR;
         long flopsPerTile = 2L * MR * NR * K;
         int grain = (int) Math.max(1, 200_000 / Math.max(1, flopsPerTile));
@@ -93,11 +111,11 @@ public final class Gemm {
             j = 2 * V;
         }
         if (left - j > V) {                                            // one full and one partial vector
-            tile4x2Masked(K, a, aOff, rsA, csA, b, bOff + j, ldb, c, cOff + j, ldc, S.indexInRange(V, left - j), e, j0 + j);
+            tile4x2Masked(K, a, aOff, rsA, csA, b, bOff + j, ldb, c, cOff + j, ldc, left - j, e, j0 + j);
             return;
         }
         for (; j < left; j += V) {
-            tile4x1(K, a, aOff, rsA, csA, b, bOff + j, ldb, c, cOff + j, ldc, S.indexInRange(0, left - j), e, j0 + j);
+            tile4x1(K, a, aOff, rsA, csA, b, bOff + j, ldb, c, cOff + j, ldc, left - j, e, j0 + j);
         }
     }
 
@@ -153,10 +171,11 @@ public final class Gemm {
         c32.add(b2).max(lo).min(hi).intoArray(c, o3 + 2 * V); c33.add(b3).max(lo).min(hi).intoArray(c, o3 + 3 * V);
     }
 
-    // c[4, V + m] (+)= a[4, K] · b[K, V + m]: a full vector and one under the column mask m (lanes V..2V)
+    // c[4, cols] (+)= a[4, K] · b[K, cols] for V < cols < 2V: a full vector and a masked one (masks are made here:
+    // a mask handed in as an argument is an object on the heap, not a register)
     private static void tile4x2Masked(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
-                                      float[] c, int cOff, int ldc, VectorMask<Float> m, Epilogue e, int j0) {
-        VectorMask<Float> m1 = S.indexInRange(V, V + m.trueCount());
+                                      float[] c, int cOff, int ldc, int cols, Epilogue e, int j0) {
+        VectorMask<Float> m1 = S.indexInRange(V, cols);
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
         for (int p = 0, bp = bOff, ap = 0; p < K; p++, bp += ldb, ap += csA) {
@@ -188,7 +207,8 @@ public final class Gemm {
 
     // c[4, V] (+)= a[4, K] · b[K, V] under a column mask
     private static void tile4x1(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, VectorMask<Float> m, Epilogue e, int j0) {
+                                float[] c, int cOff, int ldc, int cols, Epilogue e, int j0) {
+        VectorMask<Float> m = S.indexInRange(0, Math.min(cols, V));
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
         boolean full = m.allTrue();

@@ -49,7 +49,7 @@ fi
 
 # LiteNet's heap is capped so that peak RSS shows the working set, not a heap the JVM grew because it could:
 # inference holds one image's activations per thread; a batch-32 training step keeps every activation (~1.8 GB).
-infer_heap="${LITENET_INFER_HEAP:--Xmx1g}"
+infer_heap="${LITENET_INFER_HEAP:--Xmx512m}"
 train_heap="${LITENET_TRAIN_HEAP:--Xmx3g}"
 
 # case name | mode | batch | threads | iterations | warm-up | engines

@@ -89,9 +89,6 @@ public abstract class Layer {
 
     public final Layer child(String name) { return children.get(name); }
 
-    /** Own parameters, not the children's. */
-    public final Map<String, Parameter> ownParameters() { return Collections.unmodifiableMap(params); }
-
     /** All parameters with dotted names, in torch's order (own first, then children's). */
     public final Map<String, Parameter> namedParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
@@ -146,9 +143,6 @@ public abstract class Layer {
     }
 
     public final void zeroGrad() { parameters().forEach(Parameter::zeroGrad); }
-
-    /** Whether any parameter in this layer or below is trainable. */
-    public final boolean hasTrainable() { return parameters().stream().anyMatch(Parameter::trainable); }
 
     protected final void requireRecorded(Object saved) {
         if (saved == null) throw new IllegalStateException(typeName() + ".backward without a recorded forward (setRecording(true))");

@@ -47,11 +47,6 @@ public final class Gemm {
     public record Epilogue(boolean accumulate, float[] bias, float lo, float hi) {
         public static final Epilogue STORE = new Epilogue(false, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
         public static final Epilogue ACCUMULATE = new Epilogue(true, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
-
-        float apply(float v, int j) {
-            if (bias != null) v += bias[j];
-            return Math.min(hi, Math.max(lo, v));
-        }
     }
 
     /** C[M,N] = epilogue(A·B), all row-major contiguous (a 1×1 conv or im2col GEMM with its bias and clamp). */

@@ -173,8 +173,12 @@ public final class Gemm {
         VectorMask<Float> m1 = S.indexInRange(V, cols);
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
+        // the partial vector of B is loaded whole while that stays inside the array (lanes past the last column
+        // read the next row and are never stored), under the mask for the last rows
+        int unmasked = rowsWithin(b.length, bOff + V, ldb, K);
         for (int p = 0, bp = bOff, ap = 0; p < K; p++, bp += ldb, ap += csA) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + V, m1);
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = p < unmasked ? FloatVector.fromArray(S, b, bp + V) : FloatVector.fromArray(S, b, bp + V, m1);
             FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
             x = FloatVector.broadcast(S, a[a1 + ap]);
@@ -206,9 +210,9 @@ public final class Gemm {
         VectorMask<Float> m = S.indexInRange(0, Math.min(cols, V));
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
-        boolean full = m.allTrue();
+        int unmasked = rowsWithin(b.length, bOff, ldb, K);
         for (int p = 0, bp = bOff, ap = 0; p < K; p++, bp += ldb, ap += csA) {
-            FloatVector b0 = full ? FloatVector.fromArray(S, b, bp) : FloatVector.fromArray(S, b, bp, m);
+            FloatVector b0 = p < unmasked ? FloatVector.fromArray(S, b, bp) : FloatVector.fromArray(S, b, bp, m);
             c0 = FloatVector.broadcast(S, a[a0 + ap]).fma(b0, c0);
             c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(b0, c1);
             c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(b0, c2);
@@ -268,5 +272,11 @@ public final class Gemm {
         if (e.accumulate) acc = acc.add(FloatVector.fromArray(S, c, cOff, m));
         if (e.bias != null) acc = acc.add(FloatVector.fromArray(S, e.bias, j0, m));
         acc.max(e.lo).min(e.hi).intoArray(c, cOff, m);
+    }
+
+    /** How many of the K rows at {@code start + p*ldb} can be read as a whole vector inside an array of {@code length}. */
+    private static int rowsWithin(int length, int start, int ldb, int K) {
+        long room = (long) length - start - V;                      // the last start a whole vector fits after
+        return room < 0 ? 0 : (int) Math.min(K, room / ldb + 1);
     }
 }

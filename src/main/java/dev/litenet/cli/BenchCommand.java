@@ -15,6 +15,7 @@ import dev.litenet.tensor.Parallel;
 import dev.litenet.tensor.Tensor;
 import dev.litenet.train.Adam;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,8 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--input-size", defaultValue = "224", paramLabel = "S", description = "Square input side (default: ${DEFAULT-VALUE}).")
     int inputSize;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     @Option(names = "--iterations", defaultValue = "10", paramLabel = "N", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
@@ -95,10 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
         check(inputSize >= 32 && inputSize <= MAX_SIZE, "--input-size must be in [32, " + MAX_SIZE + "], got " + inputSize);
         check(iterations >= 1, "--iterations must be at least 1, got " + iterations);
         check(warmup >= 0, "--warmup must be at least 0, got " + warmup);
-        if (threads != null) {
-            check(threads >= 1, "--threads must be at least 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
+        threads.apply();
         MobileNetV2 model;
         String origin;
         if (weights == null) {

@@ -15,6 +15,7 @@ import dev.litenet.tensor.Parallel;
 import dev.litenet.tensor.Tensor;
 import dev.litenet.train.ArrayTrainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -50,7 +51,7 @@ import java.util.concurrent.Callable;
                 ""},
         footer = {"", "Example:", "  litenet compare --data /usr/share/datasets/fashion-mnist --chart accuracy.png"})
 public final class CompareCommand implements Callable<Integer> {
-    static final int CLASSES = 10, SIDE = 28, MAX_EPOCHS = 1000, MAX_BATCH = 65_536, MAX_THREADS = 256;
+    static final int CLASSES = 10, SIDE = 28, MAX_EPOCHS = 1000, MAX_BATCH = 65_536;
     static final int MIN_IMAGE = 16, MAX_IMAGE = 1024;
     static final List<String> IMAGE_MODELS = List.of("mobilenet_v2", "mobilenet_v2_0.5", "mobilenet_v2_0.35", "resnet18");
     static final Map<String, String> SMALL_MODELS = new LinkedHashMap<>();
@@ -89,8 +90,7 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Train on the first N training images only (default: all; 60,000 for Fashion-MNIST).")
     private Integer trainLimit;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Threads for the kernels (default: all cores).")
-    private Integer threads;
+    @Mixin ThreadsOption threads;
 
     @Option(names = "--image-models", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also measure MobileNetV2 1.0/0.5/0.35 and ResNet-18 (default: on; --no-image-models skips them).")
@@ -112,7 +112,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         checkOptions();
-        if (threads != null) Parallel.setThreads(threads);
+        threads.apply();
         PrintWriter err = spec.commandLine().getErr();
         Comparison.Setup setup = null;
         List<Comparison.TrainedModel> trained = new ArrayList<>();
@@ -174,7 +174,6 @@ public final class CompareCommand implements Callable<Integer> {
         if (batchSize < 1 || batchSize > MAX_BATCH) throw bad("--batch-size must be 1 to " + MAX_BATCH + ", got " + batchSize);
         if (!(lr > 0 && lr < 10)) throw bad("--lr must be above 0 and below 10, got " + lr);
         if (trainLimit != null && trainLimit < 1) throw bad("--train-limit must be at least 1, got " + trainLimit);
-        if (threads != null && (threads < 1 || threads > MAX_THREADS)) throw bad("--threads must be 1 to " + MAX_THREADS + ", got " + threads);
         if (imageSize < MIN_IMAGE || imageSize > MAX_IMAGE) throw bad("--image-size must be " + MIN_IMAGE + " to " + MAX_IMAGE + ", got " + imageSize);
         if (!(minTime >= 0 && minTime <= 600)) throw bad("--min-time must be 0 to 600 seconds, got " + minTime);
         if (models.isEmpty()) throw bad("--models needs at least one of " + String.join(", ", SMALL_MODELS.keySet()));

@@ -10,10 +10,10 @@ import dev.litenet.io.BadInputException;
 import dev.litenet.io.Json;
 import dev.litenet.nn.Inference;
 import dev.litenet.nn.Layer;
-import dev.litenet.tensor.Parallel;
 import dev.litenet.tensor.Tensor;
 import dev.litenet.train.RunDir;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,8 +40,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--threads", description = "Compute threads (default: all cores).")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     @Option(names = "--on-bad-image", defaultValue = "skip", description = "skip (report and leave out) or fail (default: ${DEFAULT-VALUE}).")
     BadImagePolicy onBadImage;
@@ -51,7 +50,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        if (threads != null) Parallel.setThreads(Math.max(1, threads));
+        threads.apply();
         if (batchSize < 1) throw new BadInputException("--batch-size must be >= 1");
         RunDir.Trained run = RunDir.load(model);
         ImageFolder folder = ImageFolder.open(Locations.existingDir(data, "data"));

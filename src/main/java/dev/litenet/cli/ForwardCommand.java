@@ -3,9 +3,9 @@ package dev.litenet.cli;
 import dev.litenet.io.BadInputException;
 import dev.litenet.io.Pretrained;
 import dev.litenet.nn.Inference;
-import dev.litenet.tensor.Parallel;
 import dev.litenet.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -35,13 +35,12 @@ public final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "Where to write the logits (float32, little-endian).")
     Path output;
 
-    @Option(names = "--threads", description = "Compute threads (default: all cores).")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     enum Layout { nchw, nhwc }
 
     @Override public Integer call() throws IOException {
-        if (threads != null) Parallel.setThreads(Math.max(1, threads));
+        threads.apply();
         if (shape.length != 4 || shape[1] != 3 || shape[0] < 1 || shape[2] < 1 || shape[3] < 1) {
             throw new BadInputException("--shape must be N,3,H,W with positive sizes");
         }

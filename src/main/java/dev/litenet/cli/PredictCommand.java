@@ -9,11 +9,11 @@ import dev.litenet.io.BadInputException;
 import dev.litenet.io.Json;
 import dev.litenet.io.Pretrained;
 import dev.litenet.nn.Layer;
-import dev.litenet.tensor.Parallel;
 import dev.litenet.tensor.Tensor;
 import dev.litenet.train.RunDir;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,8 +55,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "5", description = "How many classes to show (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--threads", description = "Compute threads (default: all cores).")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     @Option(names = "--json", description = "Print [{\"file\":..., \"top\":[{\"index\":..,\"label\":..,\"prob\":..}]}].")
     boolean json;
@@ -66,7 +65,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        if (threads != null) Parallel.setThreads(Math.max(1, threads));
+        threads.apply();
         if (top < 1) throw new BadInputException("--top must be at least 1");
         Layer net;
         Preprocess preprocess;

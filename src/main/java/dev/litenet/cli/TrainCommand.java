@@ -6,8 +6,8 @@ import dev.litenet.train.RunDir;
 import dev.litenet.train.TrainEvent;
 import dev.litenet.train.TrainOptions;
 import dev.litenet.train.Trainer;
-import dev.litenet.tensor.Parallel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,8 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--val-split", defaultValue = "0.2", description = "Validation fraction when DATA has no train/ and val/ (default: ${DEFAULT-VALUE}).")
     double valSplit;
 
-    @Option(names = "--threads", description = "Compute threads (default: all cores).")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     @Option(names = "--on-bad-image", defaultValue = "skip", description = "skip (report and leave out) or fail (default: ${DEFAULT-VALUE}).")
     BadImagePolicy onBadImage;
@@ -85,10 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (threads != null) {
-            if (threads < 1) throw new dev.litenet.io.BadInputException("--threads must be at least 1");
-            Parallel.setThreads(threads);
-        }
+        threads.apply();
         if (epochs < 1 || batchSize < 1 || !(lr > 0) || !(valSplit > 0 && valSplit < 1)) {
             throw new dev.litenet.io.BadInputException("--epochs and --batch-size must be >= 1, --lr > 0, --val-split in (0, 1)");
         }

@@ -7,12 +7,8 @@ import dev.litenet.models.MobileNetV2;
 import dev.litenet.nn.StateDict;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -50,16 +46,12 @@ public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> 
     /** The label of class i, or "class i" when the weights came without labels. */
     public String label(int i) { return i < labels.size() ? labels.get(i) : "class " + i; }
 
+    /** The file's sha256 in hex; an unreadable file is bad input. */
     public static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
+        try {
+            return WeightsCache.sha256Hex(file);
         } catch (IOException e) {
             throw new BadInputException(file, "cannot read: " + e.getMessage());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

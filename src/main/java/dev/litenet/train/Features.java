@@ -5,13 +5,12 @@ import dev.litenet.data.Batch;
 import dev.litenet.data.BatchLoader;
 import dev.litenet.data.Sample;
 import dev.litenet.data.Transform;
-import dev.litenet.io.BadInputException;
+import dev.litenet.io.Pretrained;
 import dev.litenet.nn.Inference;
 import dev.litenet.nn.Layer;
 import dev.litenet.tensor.Tensor;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,7 +74,7 @@ public record Features(float[][] x, int[] labels, List<Path> files) {
         List<Sample> todo = new ArrayList<>();
         for (Sample s : samples) {
             if (cache != null) {
-                String sha = sha256(s.path());
+                String sha = Pretrained.sha256(s.path());
                 shaOf.put(s.path(), sha);
                 float[] f = cache.get(sha);
                 if (f != null) { found.put(s.path(), f); continue; }
@@ -121,13 +120,5 @@ public record Features(float[][] x, int[] labels, List<Path> files) {
             files.add(s.path());
         }
         return new Features(x.toArray(float[][]::new), labels.stream().mapToInt(Integer::intValue).toArray(), files);
-    }
-
-    static String sha256(Path file) {
-        try {
-            return FeatureCache.sha256Hex(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new BadInputException(file, "cannot read: " + e.getMessage());
-        }
     }
 }

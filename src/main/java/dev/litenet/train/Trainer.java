@@ -69,17 +69,18 @@ public final class Trainer {
         BatchLoader.Options loading = new BatchLoader.Options(o.batchSize(), false, o.seed(), 2, 2, o.badImages(), b -> {});
         FeatureCache cache = o.augment() ? null
                 : FeatureCache.open(o.cacheDir(), pre.sha256(), preprocess.toString(), model.lastChannel);
-        Features val = Features.extract("features val", split.val(), model.fusedEmbedding(), preprocess.pipeline(), loading, cache, events);
+        Layer backbone = model.fusedEmbedding();                  // the frozen backbone's folded twin, made once
+        Features val = Features.extract("features val", split.val(), backbone, preprocess.pipeline(), loading, cache, events);
         Features train = null;
         if (o.unfreezeFrom() < 0 && !o.augment()) {
-            train = Features.extract("features train", split.train(), model.fusedEmbedding(), preprocess.pipeline(), loading, cache, events);
+            train = Features.extract("features train", split.train(), backbone, preprocess.pipeline(), loading, cache, events);
         } else if (o.unfreezeFrom() < 0) {
             events.accept(new TrainEvent.Note("--augment: training features change every epoch, so they are computed anew each epoch, not cached"));
         }
 
         // The head learns on standardized features (better conditioned, as a logistic regression would be);
         // the standardization is folded into its weights at the end, so the saved head reads raw features.
-        Features firstAugmented = o.unfreezeFrom() < 0 && o.augment() ? augmentedFeatures(split, model, preprocess, loading, 1) : null;
+        Features firstAugmented = o.unfreezeFrom() < 0 && o.augment() ? augmentedFeatures(split, backbone, preprocess, loading, 1) : null;
         float[][] moments = train != null ? train.moments() : firstAugmented != null ? firstAugmented.moments() : null;
         for (int epoch = history.size() + 1; epoch <= o.epochs(); epoch++) {
             long start = System.nanoTime();
@@ -89,7 +90,7 @@ public final class Trainer {
                 val = Features.extract("features val", split.val(), model.fusedEmbedding(), preprocess.pipeline(), loading, null, events);
             } else {
                 Features epochTrain = train != null ? train
-                        : epoch == 1 ? firstAugmented : augmentedFeatures(split, model, preprocess, loading, epoch);
+                        : epoch == 1 ? firstAugmented : augmentedFeatures(split, backbone, preprocess, loading, epoch);
                 lossAcc = headEpoch(head, optimizer, epochTrain.standardized(moments), epoch);
             }
             Evaluation v = evaluateHead(head, moments == null ? val : val.standardized(moments), split.classes());
@@ -106,8 +107,8 @@ public final class Trainer {
         return new Result(model, split.classes(), preprocess, history, finalVal);
     }
 
-    private Features augmentedFeatures(DatasetSplit split, MobileNetV2 model, Preprocess preprocess, BatchLoader.Options loading, int epoch) {
-        return Features.extract("features train (augmented) epoch " + epoch, split.train(), model.fusedEmbedding(),
+    private Features augmentedFeatures(DatasetSplit split, Layer backbone, Preprocess preprocess, BatchLoader.Options loading, int epoch) {
+        return Features.extract("features train (augmented) epoch " + epoch, split.train(), backbone,
                 preprocess.augmented(), loading.seed(o.seed() * 1000 + epoch), null, events);
     }
 

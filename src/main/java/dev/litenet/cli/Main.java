@@ -38,6 +38,12 @@ public final class Main {
             if (System.getenv("LITENET_DEBUG") != null) e.printStackTrace(err);
             return FAILURE;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("litenet: out of memory (Java heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MB): use a smaller --batch, or give the JVM more, e.g. LITENET_JAVA_OPTS=-Xmx4g");
+            return FAILURE;
+        }
     }
 }

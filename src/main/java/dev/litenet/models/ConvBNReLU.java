@@ -4,11 +4,33 @@ import dev.litenet.nn.BatchNorm2d;
 import dev.litenet.nn.Conv2d;
 import dev.litenet.nn.ReLU6;
 import dev.litenet.nn.Sequential;
+import dev.litenet.tensor.Tensor;
 
-/** Conv2d (no bias, padding (k-1)/2) → BatchNorm2d → ReLU6, torchvision's {@code ConvBNReLU}. */
+/**
+ * Conv2d (no bias, padding (k-1)/2) → BatchNorm2d → ReLU6, torchvision's {@code ConvBNReLU}. While recording, its
+ * output can be dropped and recomputed from the conv's output that BatchNorm keeps anyway: training holds one
+ * activation per block instead of two.
+ */
 public final class ConvBNReLU extends Sequential {
+    private Tensor output;
+
     public ConvBNReLU(int in, int out, int kernel, int stride, int groups) {
         super(new Conv2d(in, out, kernel, stride, groups, false), new BatchNorm2d(out), new ReLU6());
+    }
+
+    @Override public Tensor forward(Tensor x) {
+        Tensor y = super.forward(x);
+        output = recording ? y : null;
+        return y;
+    }
+
+    @Override public void dropOutput() {
+        if (output != null) output.drop();
+    }
+
+    @Override public void restoreOutput() {
+        if (output != null && output.dropped()) output.restore(bn().recomputeClamped(0f, 6f));
+        output = null;
     }
 
     public Conv2d conv() { return (Conv2d) get(0); }

@@ -53,12 +53,8 @@ public final class BatchNorm2d extends Layer {
                 invStd[c] = (float) (1.0 / Math.sqrt(runningVar.data[c] + EPS));
             }
         }
-        // y = x·α + β with α = invStd·γ, β = b − mean·α (the same rounding as torch's CPU kernel)
-        float[] alpha = new float[C], beta = new float[C];
-        for (int c = 0; c < C; c++) {
-            alpha[c] = invStd[c] * weight.data[c];
-            beta[c] = bias.data[c] - mean[c] * alpha[c];
-        }
+        float[][] ab = affine(mean, invStd);
+        float[] alpha = ab[0], beta = ab[1];
         Tensor y = recording ? Tensor.zeros(x.shape) : Scratch.uninitialized(x.shape);
         float[] xv = x.data, yv = y.data;
         Parallel.range(M, ROWS, (from, to) -> {
@@ -68,6 +64,29 @@ public final class BatchNorm2d extends Layer {
         savedMean = mean;
         savedInvStd = invStd;
         return y;
+    }
+
+    // y = x·α + β with α = invStd·γ, β = b − mean·α (the same rounding as torch's CPU kernel)
+    private float[][] affine(float[] mean, float[] invStd) {
+        float[] alpha = new float[channels], beta = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            alpha[c] = invStd[c] * weight.data[c];
+            beta[c] = bias.data[c] - mean[c] * alpha[c];
+        }
+        return new float[][]{alpha, beta};
+    }
+
+    /** The last recorded forward's output again, clamped to [lo, hi], computed as forward did from the input kept for backward. */
+    public float[] recomputeClamped(float lo, float hi) {
+        requireRecorded(savedX);
+        int C = channels, M = savedX.size() / C;
+        float[][] ab = affine(savedMean, savedInvStd);
+        float[] alpha = ab[0], beta = ab[1], xv = savedX.data, yv = new float[xv.length];
+        Parallel.range(M, ROWS, (from, to) -> {
+            for (int i = from * C; i < to * C; i += C)
+                for (int c = 0; c < C; c++) yv[i + c] = Math.min(hi, Math.max(lo, xv[i + c] * alpha[c] + beta[c]));
+        });
+        return yv;
     }
 
     @Override public Tensor backward(Tensor dy) {

@@ -142,6 +142,16 @@ public abstract class Layer {
         children.values().forEach(c -> c.setRecording(on));
     }
 
+    /**
+     * Recomputation, to save training memory: a layer whose output is cheap to compute again from what it keeps for
+     * backward may {@link Tensor#drop drop} that output once the next layer has run, and must restore it when
+     * {@link #restoreOutput} is called, before the next layer's backward. {@link Sequential} calls both; by default a
+     * layer keeps its output.
+     */
+    public void dropOutput() {}
+
+    public void restoreOutput() {}
+
     public final void zeroGrad() { parameters().forEach(Parameter::zeroGrad); }
 
     protected final void requireRecorded(Object saved) {

@@ -52,12 +52,21 @@ public class Sequential extends Layer {
         return out.size() == 1 ? out.get(0) : out;
     }
 
-    /** At inference (not recording), intermediate outputs go back to {@link Scratch} once the next layer has run. */
+    /**
+     * Once a layer has run, the output it read is no longer needed for forward: at inference it goes back to
+     * {@link Scratch}; while recording, the layer that made it may {@link Layer#dropOutput drop} it, to be
+     * restored just before backward reaches the layer that read it.
+     */
     @Override public Tensor forward(Tensor x) {
         Tensor in = x;
+        Layer previous = null;
         for (Layer l : children().values()) {
             Tensor y = l.call(x);
-            if (!recording && x != in && x != y) Scratch.release(x);
+            if (x != in && x != y) {
+                if (!recording) Scratch.release(x);
+                else previous.dropOutput();
+            }
+            previous = l;
             x = y;
         }
         return x;
@@ -65,7 +74,10 @@ public class Sequential extends Layer {
 
     @Override public Tensor backward(Tensor dy) {
         List<Layer> layers = new ArrayList<>(children().values());
-        for (int i = layers.size() - 1; i >= 0; i--) dy = layers.get(i).backward(dy);
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (i > 0) layers.get(i - 1).restoreOutput();
+            dy = layers.get(i).backward(dy);
+        }
         return dy;
     }
 }

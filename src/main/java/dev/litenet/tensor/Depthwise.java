@@ -95,7 +95,7 @@ public final class Depthwise {
         int outRow = (n * g.outH() + oh) * g.outW();
         for (int c = 0; c < C; c += V) {
             int ow = owFrom;
-            for (; ow + 4 <= owTo; ow += 4) {
+            for (; c + V <= C && ow + 4 <= owTo; ow += 4) {           // a partial vector of channels goes one by one
                 block4(x, (row0 + ow * s - g.padLeft()) * C + c, s * C, rowStep, C, c, w, bias, lo, hi, y, (outRow + ow) * C + c);
             }
             for (; ow < owTo; ow++) {
@@ -104,25 +104,24 @@ public final class Depthwise {
         }
     }
 
-    // four output pixels p apart (p = stride·C), channels [c, c+V): y = clamp(b + Σ x·w)
+    // four output pixels p apart (p = stride·C), channels [c, c+V) all inside C: y = clamp(b + Σ x·w)
     private static void block4(float[] x, int xi, int p, int rowStep, int C, int c, float[] w, float[] bias, float lo,
                                float hi, float[] y, int out) {
-        VectorMask<Float> m = S.indexInRange(c, C);
-        FloatVector a0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c), a1 = a0, a2 = a0, a3 = a0;
         for (int kh = 0, wi = c; kh < 3; kh++, xi += rowStep, wi += 3 * C) {
             for (int kw = 0; kw < 3; kw++) {
-                FloatVector wv = FloatVector.fromArray(S, w, wi + kw * C, m);
+                FloatVector wv = FloatVector.fromArray(S, w, wi + kw * C);
                 int xk = xi + kw * C;
-                a0 = FloatVector.fromArray(S, x, xk, m).fma(wv, a0);
-                a1 = FloatVector.fromArray(S, x, xk + p, m).fma(wv, a1);
-                a2 = FloatVector.fromArray(S, x, xk + 2 * p, m).fma(wv, a2);
-                a3 = FloatVector.fromArray(S, x, xk + 3 * p, m).fma(wv, a3);
+                a0 = FloatVector.fromArray(S, x, xk).fma(wv, a0);
+                a1 = FloatVector.fromArray(S, x, xk + p).fma(wv, a1);
+                a2 = FloatVector.fromArray(S, x, xk + 2 * p).fma(wv, a2);
+                a3 = FloatVector.fromArray(S, x, xk + 3 * p).fma(wv, a3);
             }
         }
-        a0.max(lo).min(hi).intoArray(y, out, m);
-        a1.max(lo).min(hi).intoArray(y, out + C, m);
-        a2.max(lo).min(hi).intoArray(y, out + 2 * C, m);
-        a3.max(lo).min(hi).intoArray(y, out + 3 * C, m);
+        a0.max(lo).min(hi).intoArray(y, out);
+        a1.max(lo).min(hi).intoArray(y, out + C);
+        a2.max(lo).min(hi).intoArray(y, out + 2 * C);
+        a3.max(lo).min(hi).intoArray(y, out + 3 * C);
     }
 
     private static void block1(float[] x, int xi, int rowStep, int C, int c, float[] w, float[] bias, float lo, float hi,

@@ -166,19 +166,18 @@ public final class Gemm {
         c32.add(b2).max(lo).min(hi).intoArray(c, o3 + 2 * V); c33.add(b3).max(lo).min(hi).intoArray(c, o3 + 3 * V);
     }
 
-    // c[4, cols] (+)= a[4, K] · b[K, cols] for V < cols < 2V: a full vector and a masked one (masks are made here:
-    // a mask handed in as an argument is an object on the heap, not a register)
+    // c[4, cols] (+)= a[4, K] · b[K, cols] for V < cols < 2V: a full vector and a partial one. The sums leave
+    // through a small array and the masked epilogue runs as its own method, which keeps this one small enough for
+    // HotSpot's first-tier compiler (a method it gives up on can stay unoptimized for the whole run).
     private static void tile4x2Masked(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
                                       float[] c, int cOff, int ldc, int cols, Epilogue e, int j0) {
-        VectorMask<Float> m1 = S.indexInRange(V, cols);
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
         // the partial vector of B is loaded whole while that stays inside the array (lanes past the last column
         // read the next row and are never stored), under the mask for the last rows
-        int unmasked = rowsWithin(b.length, bOff + V, ldb, K);
-        for (int p = 0, bp = bOff, ap = 0; p < K; p++, bp += ldb, ap += csA) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = p < unmasked ? FloatVector.fromArray(S, b, bp + V) : FloatVector.fromArray(S, b, bp + V, m1);
+        int unmasked = rowsWithin(b.length, bOff + V, ldb, K), p = 0;
+        for (int bp = bOff, ap = 0; p < unmasked; p++, bp += ldb, ap += csA) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + V);
             FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
             x = FloatVector.broadcast(S, a[a1 + ap]);
@@ -188,20 +187,31 @@ public final class Gemm {
             x = FloatVector.broadcast(S, a[a3 + ap]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
         }
-        FloatVector b0 = e.bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias, j0);
-        FloatVector b1 = e.bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias, j0 + V, m1);
-        int r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
-        if (e.accumulate) {
-            c00 = c00.add(FloatVector.fromArray(S, c, cOff)); c01 = c01.add(FloatVector.fromArray(S, c, cOff + V, m1));
-            c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + V, m1));
-            c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + V, m1));
-            c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + V, m1));
+        float[] sums = new float[8 * V];
+        c00.intoArray(sums, 0); c01.intoArray(sums, V); c10.intoArray(sums, 2 * V); c11.intoArray(sums, 3 * V);
+        c20.intoArray(sums, 4 * V); c21.intoArray(sums, 5 * V); c30.intoArray(sums, 6 * V); c31.intoArray(sums, 7 * V);
+        for (; p < K; p++) {                                           // the last rows of B, one masked row at a time
+            for (int i = 0; i < 4; i++) rowStep(a[aOff + i * rsA + p * csA], b, bOff + p * ldb, cols, sums, 2 * V * i);
         }
-        float lo = e.lo, hi = e.hi;
-        c00.add(b0).max(lo).min(hi).intoArray(c, cOff); c01.add(b1).max(lo).min(hi).intoArray(c, cOff + V, m1);
-        c10.add(b0).max(lo).min(hi).intoArray(c, r1); c11.add(b1).max(lo).min(hi).intoArray(c, r1 + V, m1);
-        c20.add(b0).max(lo).min(hi).intoArray(c, r2); c21.add(b1).max(lo).min(hi).intoArray(c, r2 + V, m1);
-        c30.add(b0).max(lo).min(hi).intoArray(c, r3); c31.add(b1).max(lo).min(hi).intoArray(c, r3 + V, m1);
+        for (int i = 0; i < 4; i++) epilogueRow(sums, 2 * V * i, c, cOff + i * ldc, cols, e, j0);
+    }
+
+    // sums[s, s + cols) += x · b[bp, bp + cols), the part past V under a mask
+    private static void rowStep(float x, float[] b, int bp, int cols, float[] sums, int s) {
+        VectorMask<Float> m = S.indexInRange(V, cols);
+        FloatVector xv = FloatVector.broadcast(S, x);
+        xv.fma(FloatVector.fromArray(S, b, bp), FloatVector.fromArray(S, sums, s)).intoArray(sums, s);
+        xv.fma(FloatVector.fromArray(S, b, bp + V, m), FloatVector.fromArray(S, sums, s + V)).intoArray(sums, s + V);
+    }
+
+    // c[o, o + cols) = clamp(sums (+ c) (+ bias)) for V < cols < 2V
+    private static void epilogueRow(float[] sums, int s, float[] c, int o, int cols, Epilogue e, int j0) {
+        VectorMask<Float> m = S.indexInRange(V, cols);
+        FloatVector v0 = FloatVector.fromArray(S, sums, s), v1 = FloatVector.fromArray(S, sums, s + V);
+        if (e.accumulate) { v0 = v0.add(FloatVector.fromArray(S, c, o)); v1 = v1.add(FloatVector.fromArray(S, c, o + V, m)); }
+        if (e.bias != null) { v0 = v0.add(FloatVector.fromArray(S, e.bias, j0)); v1 = v1.add(FloatVector.fromArray(S, e.bias, j0 + V, m)); }
+        v0.max(e.lo).min(e.hi).intoArray(c, o);
+        v1.max(e.lo).min(e.hi).intoArray(c, o + V, m);
     }
 
     // c[4, V] (+)= a[4, K] · b[K, V] under a column mask

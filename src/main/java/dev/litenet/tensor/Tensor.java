@@ -8,7 +8,9 @@ import java.util.Arrays;
  */
 public final class Tensor {
     public final int[] shape;
-    public final float[] data;
+    /** The values; null only while {@link #drop dropped}. */
+    public float[] data;
+    private final int size;
 
     public Tensor(float[] data, int... shape) {
         long n = numel(shape);
@@ -17,6 +19,7 @@ public final class Tensor {
         }
         this.shape = shape.clone();
         this.data = data;
+        this.size = data.length;
     }
 
     public static Tensor zeros(int... shape) {
@@ -38,7 +41,20 @@ public final class Tensor {
 
     public int dim(int i) { return shape[i < 0 ? shape.length + i : i]; }
 
-    public int size() { return data.length; }
+    public int size() { return size; }
+
+    /**
+     * Lets the values go while the tensor object stays referenced: training drops an activation that is cheap to
+     * compute again (see {@code Layer.dropOutput}) and {@link #restore restores} it before backward reads it.
+     */
+    public void drop() { data = null; }
+
+    public boolean dropped() { return data == null; }
+
+    public void restore(float[] values) {
+        if (values.length != size) throw new IllegalArgumentException("restore " + values.length + " values into " + shapeString());
+        data = values;
+    }
 
     /** The same values under another shape with as many elements. */
     public Tensor reshape(int... newShape) { return new Tensor(data, newShape); }

@@ -1,5 +1,6 @@
 package dev.litenet.nn;
 
+import dev.litenet.models.ConvBNReLU;
 import dev.litenet.models.InvertedResidual;
 import dev.litenet.tensor.Padding;
 import dev.litenet.tensor.Tensor;
@@ -103,5 +104,45 @@ class GradientTest {
         for (int i = 0; i < 4000; i++) assertThat(dx.data[i]).isEqualTo(y.data[i] / 2f);
         d.train(false);
         assertThat(d.forward(x).data).containsOnly(2f);
+    }
+
+    /** A ConvBNReLU followed by a conv drops its output after forward and recomputes it exactly for backward. */
+    @Test void recomputedActivationGivesTheSameGradientsAsAKeptOne() {
+        for (boolean batchStats : new boolean[]{true, false}) {
+            ConvBNReLU block = randomized(new ConvBNReLU(3, 6, 3, 1, 1), 23);
+            block.bn().runningVar.fill(0.7f);
+            Conv2d next = randomized(new Conv2d(6, 4, 1, 1, 1, false), 24);
+            Sequential recomputing = new Sequential(block, next);
+            Sequential keeping = new Sequential(block.conv(), block.bn(), block.get(2), next);   // the same layers, plain
+            Tensor x = randomTensor(25, 2, 5, 5, 3);
+            for (int i = 0; i < x.size(); i++) x.data[i] *= 4;                   // outputs on both sides of 0 and 6
+            Tensor dy = randomTensor(26, 2, 5, 5, 4);
+            float[][] grads = new float[2][], dx = new float[2][];
+            Tensor[] blockOutput = new Tensor[1];
+            Trace watch = new Trace() {
+                @Override public void enter(Layer layer, Tensor input) {}
+                @Override public void exit(Layer layer, Tensor output) { if (layer == block) blockOutput[0] = output; }
+            };
+            for (int run = 0; run < 2; run++) {
+                Sequential net = run == 0 ? keeping : recomputing;
+                net.train(batchStats);
+                net.setRecording(true);
+                net.zeroGrad();
+                net.traced(x.copy(), watch);
+                if (net == recomputing) assertThat(blockOutput[0].dropped()).as("block output dropped after forward").isTrue();
+                dx[run] = net.backward(dy.copy()).data;
+                grads[run] = new float[0];
+                for (Parameter p : net.parameters()) grads[run] = concat(grads[run], p.grad());
+            }
+            assertThat(blockOutput[0].dropped()).isFalse();
+            assertThat(grads[1]).containsExactly(grads[0]);
+            assertThat(dx[1]).containsExactly(dx[0]);
+        }
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

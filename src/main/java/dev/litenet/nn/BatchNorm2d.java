@@ -2,7 +2,6 @@ package dev.litenet.nn;
 
 import dev.litenet.tensor.Parallel;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
@@ -57,8 +56,9 @@ public final class BatchNorm2d extends Layer {
         float[] alpha = ab[0], beta = ab[1];
         Tensor y = recording ? Tensor.zeros(x.shape) : Scratch.uninitialized(x.shape);
         float[] xv = x.data, yv = y.data;
+        float inf = Float.POSITIVE_INFINITY;
         Parallel.range(M, ROWS, (from, to) -> {
-            for (int i = from * C; i < to * C; i += C) for (int c = 0; c < C; c++) yv[i + c] = xv[i + c] * alpha[c] + beta[c];
+            for (int i = from * C; i < to * C; i += C) affineRow(xv, alpha, beta, -inf, inf, yv, i, C);
         });
         savedX = recording ? x : null;
         savedMean = mean;
@@ -83,10 +83,19 @@ public final class BatchNorm2d extends Layer {
         float[][] ab = affine(savedMean, savedInvStd);
         float[] alpha = ab[0], beta = ab[1], xv = savedX.data, yv = new float[xv.length];
         Parallel.range(M, ROWS, (from, to) -> {
-            for (int i = from * C; i < to * C; i += C)
-                for (int c = 0; c < C; c++) yv[i + c] = Math.min(hi, Math.max(lo, xv[i + c] * alpha[c] + beta[c]));
+            for (int i = from * C; i < to * C; i += C) affineRow(xv, alpha, beta, lo, hi, yv, i, C);
         });
         return yv;
+    }
+
+    // y = clamp(x·α + β) over the C channels of the row at i (multiply, then add: the rounding of the scalar loop)
+    private static void affineRow(float[] x, float[] alpha, float[] beta, float lo, float hi, float[] y, int i, int C) {
+        int c = 0;
+        for (; c <= C - V; c += V) {
+            FloatVector.fromArray(S, x, i + c).mul(FloatVector.fromArray(S, alpha, c)).add(FloatVector.fromArray(S, beta, c))
+                    .max(lo).min(hi).intoArray(y, i + c);
+        }
+        for (; c < C; c++) y[i + c] = Math.min(hi, Math.max(lo, x[i + c] * alpha[c] + beta[c]));
     }
 
     @Override public Tensor backward(Tensor dy) {
@@ -109,16 +118,29 @@ public final class BatchNorm2d extends Layer {
                 h[c] = (float) (dGamma[c] / M) * invStd[c];
             }
             Parallel.range(M, ROWS, (from, to) -> {
-                for (int i = from * C; i < to * C; i += C)
-                    for (int c = 0; c < C; c++) out[i + c] = k[c] * (d[i + c] - b[c] - (x[i + c] - mean[c]) * h[c]);
+                for (int i = from * C; i < to * C; i += C) inputGradientRow(d, x, k, b, mean, h, out, i, C);
             });
-        } else {
+        } else {                                                               // dx = dy·γ·invStd
+            float[] scale = new float[C];
+            for (int c = 0; c < C; c++) scale[c] = g[c] * invStd[c];
+            float[] zero = new float[C];
             Parallel.range(M, ROWS, (from, to) -> {
-                for (int i = from * C; i < to * C; i += C) for (int c = 0; c < C; c++) out[i + c] = d[i + c] * g[c] * invStd[c];
+                for (int i = from * C; i < to * C; i += C) affineRow(d, scale, zero, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, out, i, C);
             });
         }
         savedX = null;                           // backward runs once per forward: let the memory go
         return dx;
+    }
+
+    // out = k·(dy − b − (x − mean)·h) over the C channels of the row at i
+    private static void inputGradientRow(float[] d, float[] x, float[] k, float[] b, float[] mean, float[] h, float[] out, int i, int C) {
+        int c = 0;
+        for (; c <= C - V; c += V) {
+            FloatVector xh = FloatVector.fromArray(S, x, i + c).sub(FloatVector.fromArray(S, mean, c)).mul(FloatVector.fromArray(S, h, c));
+            FloatVector.fromArray(S, d, i + c).sub(FloatVector.fromArray(S, b, c)).sub(xh)
+                    .mul(FloatVector.fromArray(S, k, c)).intoArray(out, i + c);
+        }
+        for (; c < C; c++) out[i + c] = k[c] * (d[i + c] - b[c] - (x[i + c] - mean[c]) * h[c]);
     }
 
     /**
@@ -144,13 +166,19 @@ public final class BatchNorm2d extends Layer {
 
     // part[c] += v[i+c], or (v − center)², or v·(other − center), a vector of channels at a time
     private static void addRow(float[] v, float[] other, float[] center, int i, int C, float[] part) {
-        for (int c = 0; c < C; c += V) {
-            VectorMask<Float> m = S.indexInRange(c, C);
-            FloatVector x = FloatVector.fromArray(S, v, i + c, m), acc = FloatVector.fromArray(S, part, c, m);
+        int c = 0;
+        for (; c <= C - V; c += V) {
+            FloatVector x = FloatVector.fromArray(S, v, i + c), acc = FloatVector.fromArray(S, part, c);
             if (center == null) acc = acc.add(x);
-            else if (other == null) { FloatVector t = x.sub(FloatVector.fromArray(S, center, c, m)); acc = t.fma(t, acc); }
-            else acc = x.fma(FloatVector.fromArray(S, other, i + c, m).sub(FloatVector.fromArray(S, center, c, m)), acc);
-            acc.intoArray(part, c, m);
+            else if (other == null) { FloatVector t = x.sub(FloatVector.fromArray(S, center, c)); acc = t.fma(t, acc); }
+            else acc = x.fma(FloatVector.fromArray(S, other, i + c).sub(FloatVector.fromArray(S, center, c)), acc);
+            acc.intoArray(part, c);
+        }
+        for (; c < C; c++) {
+            float x = v[i + c];
+            if (center == null) part[c] += x;
+            else if (other == null) part[c] = Math.fma(x - center[c], x - center[c], part[c]);
+            else part[c] = Math.fma(x, other[i + c] - center[c], part[c]);
         }
     }
 

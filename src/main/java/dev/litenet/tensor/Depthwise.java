@@ -155,9 +155,20 @@ public final class Depthwise {
                     }
     }
 
-    /** Vector API input gradient, gathered per input row so tasks never write the same pixel; overwrites dx. */
+    /**
+     * Vector API input gradient; overwrites dx. At stride 1 it is a forward pass over dy with the filter turned
+     * 180° and the padding mirrored (k − 1 − pad); otherwise it is gathered per input row, so tasks never write the
+     * same pixel.
+     */
     public static void backwardInput(float[] dy, int N, int C, Padding.Geometry g, float[] w, float[] dx) {
         int k = g.k(), s = g.stride();
+        if (s == 1) {
+            float[] turned = new float[k * k * C];
+            for (int t = 0; t < k * k; t++) System.arraycopy(w, (k * k - 1 - t) * C, turned, t * C, C);
+            Padding.Geometry back = new Padding.Geometry(g.outH(), g.outW(), g.inH(), g.inW(), k, 1, k - 1 - g.padTop(), k - 1 - g.padLeft());
+            forward(dy, N, C, back, turned, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, dx);
+            return;
+        }
         Parallel.range(N * g.inH(), 4, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int n = r / g.inH(), ih = r % g.inH();

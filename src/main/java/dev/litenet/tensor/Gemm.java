@@ -81,20 +81,16 @@ public final class Gemm {
                 int i0 = (t / colTiles) * MR, j0 = (t % colTiles) * NR;
                 int mr = Math.min(MR, M - i0);
                 if (mr == MR) {
-                    tile4x2(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, N - j0, e, j0);
+                    tile4(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, N - j0, e, j0);
                 } else {
-                    for (int i = i0; i < i0 + mr; i++) {
-                        for (int j = j0; j < Math.min(N, j0 + NR); j += V) {
-                            row1(K, a, aOff + i * rsA, csA, b, bOff + j, ldb, c, cOff + i * ldc + j, N - j, e, j);
-                        }
-                    }
+                    partialRows(mr, K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, Math.min(NR, N - j0), e, j0);
                 }
             }
         });
     }
 
-    // c[4, min(4V, left)] (+)= a[4, K] · b[K, ...]: full tiles unmasked, the right edge in narrower or masked tiles
-    private static void tile4x2(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+    // c[4, min(4V, left)] (+)= a[4, K] · b[K, ...]: whole vectors unmasked, a last partial vector on its own
+    private static void tile4(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, int left, Epilogue e, int j0) {
         if (left >= 4 * V) {
             tile4x4Full(K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e, j0);
@@ -105,13 +101,23 @@ public final class Gemm {
             tile4x2Full(K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e, j0);
             j = 2 * V;
         }
-        if (left - j > V) {                                            // one full and one partial vector
-            tile4x2Masked(K, a, aOff, rsA, csA, b, bOff + j, ldb, c, cOff + j, ldc, left - j, e, j0 + j);
-            return;
+        if (left - j >= V) {
+            tile4x1Full(K, a, aOff, rsA, csA, b, bOff + j, ldb, c, cOff + j, ldc, e, j0 + j);
+            j += V;
         }
-        for (; j < left; j += V) {
-            tile4x1(K, a, aOff, rsA, csA, b, bOff + j, ldb, c, cOff + j, ldc, left - j, e, j0 + j);
+        if (left > j) tile4x1Partial(K, a, aOff, rsA, csA, b, bOff + j, ldb, c, cOff + j, ldc, left - j, e, j0 + j);
+    }
+
+    // the last 1-3 rows of C: copied into a 4-row tile (the missing rows zero), computed whole, copied back
+    private static void partialRows(int mr, int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                    float[] c, int cOff, int ldc, int cols, Epilogue e, int j0) {
+        float[] a4 = new float[MR * K], c4 = new float[MR * cols];
+        for (int i = 0; i < mr; i++) {
+            for (int p = 0; p < K; p++) a4[i * K + p] = a[aOff + i * rsA + p * csA];
+            if (e.accumulate) System.arraycopy(c, cOff + i * ldc, c4, i * cols, cols);
         }
+        tile4(K, a4, 0, K, 1, b, bOff, ldb, c4, 0, cols, cols, e, j0);
+        for (int i = 0; i < mr; i++) System.arraycopy(c4, i * cols, c, cOff + i * ldc, cols);
     }
 
     private static void tile4x4Full(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
@@ -166,77 +172,65 @@ public final class Gemm {
         c32.add(b2).max(lo).min(hi).intoArray(c, o3 + 2 * V); c33.add(b3).max(lo).min(hi).intoArray(c, o3 + 3 * V);
     }
 
-    // c[4, cols] (+)= a[4, K] · b[K, cols] for V < cols < 2V: a full vector and a partial one. The sums leave
-    // through a small array and the masked epilogue runs as its own method, which keeps this one small enough for
-    // HotSpot's first-tier compiler (a method it gives up on can stay unoptimized for the whole run).
-    private static void tile4x2Masked(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
-                                      float[] c, int cOff, int ldc, int cols, Epilogue e, int j0) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
-        // the partial vector of B is loaded whole while that stays inside the array (lanes past the last column
-        // read the next row and are never stored), under the mask for the last rows
-        int unmasked = rowsWithin(b.length, bOff + V, ldb, K), p = 0;
-        for (int bp = bOff, ap = 0; p < unmasked; p++, bp += ldb, ap += csA) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + V);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + ap]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + ap]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + ap]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-        }
-        float[] sums = new float[8 * V];
-        c00.intoArray(sums, 0); c01.intoArray(sums, V); c10.intoArray(sums, 2 * V); c11.intoArray(sums, 3 * V);
-        c20.intoArray(sums, 4 * V); c21.intoArray(sums, 5 * V); c30.intoArray(sums, 6 * V); c31.intoArray(sums, 7 * V);
-        for (; p < K; p++) {                                           // the last rows of B, one masked row at a time
-            for (int i = 0; i < 4; i++) rowStep(a[aOff + i * rsA + p * csA], b, bOff + p * ldb, cols, sums, 2 * V * i);
-        }
-        for (int i = 0; i < 4; i++) epilogueRow(sums, 2 * V * i, c, cOff + i * ldc, cols, e, j0);
-    }
-
-    // sums[s, s + cols) += x · b[bp, bp + cols), the part past V under a mask
-    private static void rowStep(float x, float[] b, int bp, int cols, float[] sums, int s) {
-        VectorMask<Float> m = S.indexInRange(V, cols);
-        FloatVector xv = FloatVector.broadcast(S, x);
-        xv.fma(FloatVector.fromArray(S, b, bp), FloatVector.fromArray(S, sums, s)).intoArray(sums, s);
-        xv.fma(FloatVector.fromArray(S, b, bp + V, m), FloatVector.fromArray(S, sums, s + V)).intoArray(sums, s + V);
-    }
-
-    // c[o, o + cols) = clamp(sums (+ c) (+ bias)) for V < cols < 2V
-    private static void epilogueRow(float[] sums, int s, float[] c, int o, int cols, Epilogue e, int j0) {
-        VectorMask<Float> m = S.indexInRange(V, cols);
-        FloatVector v0 = FloatVector.fromArray(S, sums, s), v1 = FloatVector.fromArray(S, sums, s + V);
-        if (e.accumulate) { v0 = v0.add(FloatVector.fromArray(S, c, o)); v1 = v1.add(FloatVector.fromArray(S, c, o + V, m)); }
-        if (e.bias != null) { v0 = v0.add(FloatVector.fromArray(S, e.bias, j0)); v1 = v1.add(FloatVector.fromArray(S, e.bias, j0 + V, m)); }
-        v0.max(e.lo).min(e.hi).intoArray(c, o);
-        v1.max(e.lo).min(e.hi).intoArray(c, o + V, m);
-    }
-
-    // c[4, V] (+)= a[4, K] · b[K, V] under a column mask
-    private static void tile4x1(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, int cols, Epilogue e, int j0) {
-        VectorMask<Float> m = S.indexInRange(0, Math.min(cols, V));
+    private static void tile4x1Full(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                    float[] c, int cOff, int ldc, Epilogue e, int j0) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
-        int unmasked = rowsWithin(b.length, bOff, ldb, K);
         for (int p = 0, bp = bOff, ap = 0; p < K; p++, bp += ldb, ap += csA) {
-            FloatVector b0 = p < unmasked ? FloatVector.fromArray(S, b, bp) : FloatVector.fromArray(S, b, bp, m);
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
             c0 = FloatVector.broadcast(S, a[a0 + ap]).fma(b0, c0);
             c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(b0, c1);
             c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(b0, c2);
             c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(b0, c3);
         }
-        FloatVector bias = e.bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias, j0, m);
+        FloatVector bias = e.bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias, j0);
         int r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
         if (e.accumulate) {
-            c0 = c0.add(FloatVector.fromArray(S, c, cOff, m)); c1 = c1.add(FloatVector.fromArray(S, c, r1, m));
-            c2 = c2.add(FloatVector.fromArray(S, c, r2, m)); c3 = c3.add(FloatVector.fromArray(S, c, r3, m));
+            c0 = c0.add(FloatVector.fromArray(S, c, cOff)); c1 = c1.add(FloatVector.fromArray(S, c, r1));
+            c2 = c2.add(FloatVector.fromArray(S, c, r2)); c3 = c3.add(FloatVector.fromArray(S, c, r3));
         }
         float lo = e.lo, hi = e.hi;
-        c0.add(bias).max(lo).min(hi).intoArray(c, cOff, m); c1.add(bias).max(lo).min(hi).intoArray(c, r1, m);
-        c2.add(bias).max(lo).min(hi).intoArray(c, r2, m); c3.add(bias).max(lo).min(hi).intoArray(c, r3, m);
+        c0.add(bias).max(lo).min(hi).intoArray(c, cOff); c1.add(bias).max(lo).min(hi).intoArray(c, r1);
+        c2.add(bias).max(lo).min(hi).intoArray(c, r2); c3.add(bias).max(lo).min(hi).intoArray(c, r3);
+    }
+
+    // c[4, cols] (+)= a[4, K] · b[K, cols] for cols < V. B's rows are loaded as whole vectors while that stays
+    // inside the array (lanes past the last column read the next row and are never stored), the last rows under a
+    // mask. The sums leave through a small array and masked work runs in small methods of its own: HotSpot's
+    // first-tier compiler gives up on large masked Vector API methods, and one it gives up on can stay slow.
+    private static void tile4x1Partial(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                       float[] c, int cOff, int ldc, int cols, Epilogue e, int j0) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
+        int unmasked = rowsWithin(b.length, bOff, ldb, K), p = 0;
+        for (int bp = bOff, ap = 0; p < unmasked; p++, bp += ldb, ap += csA) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            c0 = FloatVector.broadcast(S, a[a0 + ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(b0, c3);
+        }
+        float[] sums = new float[MR * V];
+        c0.intoArray(sums, 0); c1.intoArray(sums, V); c2.intoArray(sums, 2 * V); c3.intoArray(sums, 3 * V);
+        for (; p < K; p++) {
+            for (int i = 0; i < MR; i++) rowStep(a[aOff + i * rsA + p * csA], b, bOff + p * ldb, cols, sums, i * V);
+        }
+        for (int i = 0; i < MR; i++) epilogueRow(sums, i * V, c, cOff + i * ldc, cols, e, j0);
+    }
+
+    // sums[s, s + cols) += x · b[bp, bp + cols), under a mask
+    private static void rowStep(float x, float[] b, int bp, int cols, float[] sums, int s) {
+        VectorMask<Float> m = S.indexInRange(0, cols);
+        FloatVector.broadcast(S, x).fma(FloatVector.fromArray(S, b, bp, m), FloatVector.fromArray(S, sums, s)).intoArray(sums, s);
+    }
+
+    // c[o, o + cols) = clamp(sums (+ c) (+ bias)), under a mask
+    private static void epilogueRow(float[] sums, int s, float[] c, int o, int cols, Epilogue e, int j0) {
+        VectorMask<Float> m = S.indexInRange(0, cols);
+        FloatVector v = FloatVector.fromArray(S, sums, s);
+        if (e.accumulate) v = v.add(FloatVector.fromArray(S, c, o, m));
+        if (e.bias != null) v = v.add(FloatVector.fromArray(S, e.bias, j0, m));
+        v.max(e.lo).min(e.hi).intoArray(c, o, m);
     }
 
     private static void tile4x2Full(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
@@ -269,19 +263,6 @@ public final class Gemm {
         c10.add(b0).max(lo).min(hi).intoArray(c, r1); c11.add(b1).max(lo).min(hi).intoArray(c, r1 + V);
         c20.add(b0).max(lo).min(hi).intoArray(c, r2); c21.add(b1).max(lo).min(hi).intoArray(c, r2 + V);
         c30.add(b0).max(lo).min(hi).intoArray(c, r3); c31.add(b1).max(lo).min(hi).intoArray(c, r3 + V);
-    }
-
-    // c[1, min(V, left)] (+)= a[1, K] · b[K, min(V, left)], masked at the right edge
-    private static void row1(int K, float[] a, int aOff, int csA, float[] b, int bOff, int ldb,
-                             float[] c, int cOff, int left, Epilogue e, int j0) {
-        VectorMask<Float> m = S.indexInRange(0, left);
-        FloatVector acc = FloatVector.zero(S);
-        for (int p = 0, bp = bOff, ap = aOff; p < K; p++, bp += ldb, ap += csA) {
-            acc = FloatVector.broadcast(S, a[ap]).fma(FloatVector.fromArray(S, b, bp, m), acc);
-        }
-        if (e.accumulate) acc = acc.add(FloatVector.fromArray(S, c, cOff, m));
-        if (e.bias != null) acc = acc.add(FloatVector.fromArray(S, e.bias, j0, m));
-        acc.max(e.lo).min(e.hi).intoArray(c, cOff, m);
     }
 
     /** How many of the K rows at {@code start + p*ldb} can be read as a whole vector inside an array of {@code length}. */

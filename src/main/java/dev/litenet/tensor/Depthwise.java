@@ -157,8 +157,8 @@ public final class Depthwise {
 
     /**
      * Vector API input gradient; overwrites dx. At stride 1 it is a forward pass over dy with the filter turned
-     * 180° and the padding mirrored (k − 1 − pad); otherwise it is gathered per input row, so tasks never write the
-     * same pixel.
+     * 180° and the padding mirrored (k − 1 − pad); otherwise it is gathered per input row from the few taps that
+     * reach it, so tasks never write the same pixel.
      */
     public static void backwardInput(float[] dy, int N, int C, Padding.Geometry g, float[] w, float[] dx) {
         int k = g.k(), s = g.stride();
@@ -169,23 +169,47 @@ public final class Depthwise {
             forward(dy, N, C, back, turned, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, dx);
             return;
         }
+        // the taps that reach each input column: (kw, ow) pairs, at most ceil(k / s) of them
+        int taps = (k + s - 1) / s;
+        int[] kwOf = new int[g.inW() * taps], owOf = new int[g.inW() * taps], count = new int[g.inW()];
+        for (int iw = 0; iw < g.inW(); iw++) {
+            for (int kw = 0; kw < k; kw++) {
+                int u = iw + g.padLeft() - kw;                                 // = ow * s
+                if (u >= 0 && u % s == 0 && u / s < g.outW()) {
+                    kwOf[iw * taps + count[iw]] = kw;
+                    owOf[iw * taps + count[iw]++] = u / s;
+                }
+            }
+        }
         Parallel.range(N * g.inH(), 4, (from, to) -> {
+            int[] khOf = new int[taps], ohOf = new int[taps];
             for (int r = from; r < to; r++) {
-                int n = r / g.inH(), ih = r % g.inH();
+                int n = r / g.inH(), ih = r % g.inH(), rows = 0;
+                for (int kh = 0; kh < k; kh++) {
+                    int t = ih + g.padTop() - kh;                               // = oh * s
+                    if (t >= 0 && t % s == 0 && t / s < g.outH()) { khOf[rows] = kh; ohOf[rows++] = t / s; }
+                }
                 for (int iw = 0; iw < g.inW(); iw++) {
-                    int xi = ((n * g.inH() + ih) * g.inW() + iw) * C;
-                    for (int c = 0; c < C; c += V) {
+                    int xi = ((n * g.inH() + ih) * g.inW() + iw) * C, j0 = iw * taps, j1 = j0 + count[iw], c = 0;
+                    for (; c <= C - V; c += V) {                                // whole vectors of channels
+                        FloatVector acc = FloatVector.zero(S);
+                        for (int i = 0; i < rows; i++) {
+                            int yRow = (n * g.outH() + ohOf[i]) * g.outW(), wRow = khOf[i] * k;
+                            for (int j = j0; j < j1; j++) {
+                                acc = FloatVector.fromArray(S, dy, (yRow + owOf[j]) * C + c)
+                                        .fma(FloatVector.fromArray(S, w, (wRow + kwOf[j]) * C + c), acc);
+                            }
+                        }
+                        acc.intoArray(dx, xi + c);
+                    }
+                    if (c < C) {                                                // the last partial vector
                         VectorMask<Float> m = S.indexInRange(c, C);
                         FloatVector acc = FloatVector.zero(S);
-                        for (int kh = 0; kh < k; kh++) {
-                            int t = ih + g.padTop() - kh;                       // = oh * s
-                            if (t < 0 || t % s != 0 || t / s >= g.outH()) continue;
-                            int oh = t / s;
-                            for (int kw = 0; kw < k; kw++) {
-                                int u = iw + g.padLeft() - kw;
-                                if (u < 0 || u % s != 0 || u / s >= g.outW()) continue;
-                                int yi = ((n * g.outH() + oh) * g.outW() + u / s) * C + c;
-                                acc = FloatVector.fromArray(S, dy, yi, m).fma(FloatVector.fromArray(S, w, (kh * k + kw) * C + c, m), acc);
+                        for (int i = 0; i < rows; i++) {
+                            int yRow = (n * g.outH() + ohOf[i]) * g.outW(), wRow = khOf[i] * k;
+                            for (int j = j0; j < j1; j++) {
+                                acc = FloatVector.fromArray(S, dy, (yRow + owOf[j]) * C + c, m)
+                                        .fma(FloatVector.fromArray(S, w, (wRow + kwOf[j]) * C + c, m), acc);
                             }
                         }
                         acc.intoArray(dx, xi + c, m);
@@ -215,35 +239,87 @@ public final class Depthwise {
                     }
     }
 
-    /** Vector API weight gradient: each task sums its rows into a private buffer, then adds it to dw. */
+    /**
+     * Vector API weight gradient: each task sums its rows into a private buffer, then adds it to dw. A 3×3 filter
+     * away from the borders keeps its nine sums in registers along the row; borders and other sizes go per pixel.
+     */
     public static void backwardWeight(float[] x, float[] dy, int N, int C, Padding.Geometry g, float[] dw) {
-        int k = g.k();
+        int k = g.k(), s = g.stride();
+        int owLo = Math.min(g.outW(), (g.padLeft() + s - 1) / s);
+        int owHi = Math.max(owLo, Math.min(g.outW(), (g.inW() - k + g.padLeft()) / s + 1));
+        int whole = C - C % V;                                                  // channels in whole vectors
         Parallel.range(N * g.outH(), 8, (from, to) -> {
             float[] part = new float[k * k * C];
             for (int r = from; r < to; r++) {
-                int n = r / g.outH(), oh = r % g.outH();
-                int ih0 = oh * g.stride() - g.padTop();
-                int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
-                for (int ow = 0; ow < g.outW(); ow++) {
-                    int iw0 = ow * g.stride() - g.padLeft();
-                    int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
-                    int yi = ((n * g.outH() + oh) * g.outW() + ow) * C;
-                    for (int c = 0; c < C; c += V) {
-                        VectorMask<Float> m = S.indexInRange(c, C);
-                        FloatVector d = FloatVector.fromArray(S, dy, yi + c, m);
-                        for (int kh = khLo; kh < khHi; kh++) {
-                            int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c;
-                            for (int kw = kwLo; kw < kwHi; kw++) {
-                                int wi = (kh * k + kw) * C + c;
-                                FloatVector.fromArray(S, x, xi + kw * C, m).fma(d, FloatVector.fromArray(S, part, wi, m)).intoArray(part, wi, m);
-                            }
-                        }
-                    }
+                int n = r / g.outH(), oh = r % g.outH(), ih0 = oh * s - g.padTop();
+                if (k == 3 && ih0 >= 0 && ih0 + 3 <= g.inH()) {
+                    for (int c = 0; c < whole; c += V) interiorWeight3x3(x, dy, n, oh, C, c, g, owLo, owHi, part);
+                    weightPixels(x, dy, n, oh, C, 0, g, 0, owLo, part);
+                    weightPixels(x, dy, n, oh, C, whole, g, owLo, owHi, part);
+                    weightPixels(x, dy, n, oh, C, 0, g, owHi, g.outW(), part);
+                } else {
+                    weightPixels(x, dy, n, oh, C, 0, g, 0, g.outW(), part);
                 }
             }
             synchronized (dw) {
                 for (int i = 0; i < part.length; i++) dw[i] += part[i];
             }
         });
+    }
+
+    // part (3,3,C) += Σ x·dy over output pixels [owLo, owHi) of one row, channels [c, c+V): nine sums in registers
+    private static void interiorWeight3x3(float[] x, float[] dy, int n, int oh, int C, int c, Padding.Geometry g,
+                                          int owLo, int owHi, float[] part) {
+        int s = g.stride(), rowStep = g.inW() * C;
+        int xRow = ((n * g.inH() + oh * s - g.padTop()) * g.inW() - g.padLeft()) * C + c;
+        int yRow = (n * g.outH() + oh) * g.outW() * C + c;
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00, a20 = a00, a21 = a00, a22 = a00;
+        for (int ow = owLo; ow < owHi; ow++) {
+            FloatVector d = FloatVector.fromArray(S, dy, yRow + ow * C);
+            int xi = xRow + ow * s * C;
+            a00 = FloatVector.fromArray(S, x, xi).fma(d, a00);
+            a01 = FloatVector.fromArray(S, x, xi + C).fma(d, a01);
+            a02 = FloatVector.fromArray(S, x, xi + 2 * C).fma(d, a02);
+            xi += rowStep;
+            a10 = FloatVector.fromArray(S, x, xi).fma(d, a10);
+            a11 = FloatVector.fromArray(S, x, xi + C).fma(d, a11);
+            a12 = FloatVector.fromArray(S, x, xi + 2 * C).fma(d, a12);
+            xi += rowStep;
+            a20 = FloatVector.fromArray(S, x, xi).fma(d, a20);
+            a21 = FloatVector.fromArray(S, x, xi + C).fma(d, a21);
+            a22 = FloatVector.fromArray(S, x, xi + 2 * C).fma(d, a22);
+        }
+        a00.add(FloatVector.fromArray(S, part, c)).intoArray(part, c);
+        a01.add(FloatVector.fromArray(S, part, C + c)).intoArray(part, C + c);
+        a02.add(FloatVector.fromArray(S, part, 2 * C + c)).intoArray(part, 2 * C + c);
+        a10.add(FloatVector.fromArray(S, part, 3 * C + c)).intoArray(part, 3 * C + c);
+        a11.add(FloatVector.fromArray(S, part, 4 * C + c)).intoArray(part, 4 * C + c);
+        a12.add(FloatVector.fromArray(S, part, 5 * C + c)).intoArray(part, 5 * C + c);
+        a20.add(FloatVector.fromArray(S, part, 6 * C + c)).intoArray(part, 6 * C + c);
+        a21.add(FloatVector.fromArray(S, part, 7 * C + c)).intoArray(part, 7 * C + c);
+        a22.add(FloatVector.fromArray(S, part, 8 * C + c)).intoArray(part, 8 * C + c);
+    }
+
+    // part (k,k,C) += Σ x·dy over output pixels [owFrom, owTo) of one row, channels [cFrom, C), taps checked per pixel
+    private static void weightPixels(float[] x, float[] dy, int n, int oh, int C, int cFrom, Padding.Geometry g,
+                                     int owFrom, int owTo, float[] part) {
+        int k = g.k(), ih0 = oh * g.stride() - g.padTop();
+        int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
+        for (int ow = owFrom; ow < owTo; ow++) {
+            int iw0 = ow * g.stride() - g.padLeft();
+            int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
+            int yi = ((n * g.outH() + oh) * g.outW() + ow) * C;
+            for (int c = cFrom; c < C; c += V) {
+                VectorMask<Float> m = S.indexInRange(c, C);
+                FloatVector d = FloatVector.fromArray(S, dy, yi + c, m);
+                for (int kh = khLo; kh < khHi; kh++) {
+                    int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c;
+                    for (int kw = kwLo; kw < kwHi; kw++) {
+                        int wi = (kh * k + kw) * C + c;
+                        FloatVector.fromArray(S, x, xi + kw * C, m).fma(d, FloatVector.fromArray(S, part, wi, m)).intoArray(part, wi, m);
+                    }
+                }
+            }
+        }
     }
 }

@@ -73,12 +73,19 @@ public final class Gemm {
 
     private static void tiles(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+        if (M < MR) {
+            rows(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
+            return;
+        }
         int rowTiles = (M + MR - 1) / MR, colTiles = (N + NR - 1) / NR;
         long flopsPerTile = 2L * MR * NR * K;
         int grain = (int) Math.max(1, 200_000 / Math.max(1, flopsPerTile));
+        // consecutive tiles share the larger operand: a panel of B's columns (few pixels, many channels) or a band
+        // of A's rows (many pixels), so it is read from memory once and from cache after
+        boolean columnsFirst = (long) N > M;
         Parallel.range(rowTiles * colTiles, grain, (from, to) -> {
             for (int t = from; t < to; t++) {
-                int i0 = (t / colTiles) * MR, j0 = (t % colTiles) * NR;
+                int i0 = (columnsFirst ? t % rowTiles : t / colTiles) * MR, j0 = (columnsFirst ? t / rowTiles : t % colTiles) * NR;
                 int mr = Math.min(MR, M - i0);
                 if (mr == MR) {
                     tile4(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, N - j0, e, j0);
@@ -106,6 +113,34 @@ public final class Gemm {
             j += V;
         }
         if (left > j) tile4x1Partial(K, a, aOff, rsA, csA, b, bOff + j, ldb, c, cOff + j, ldc, left - j, e, j0 + j);
+    }
+
+    // C with fewer than four rows (a linear layer on one image): B streamed row by row, each row of C summed in a
+    // buffer; columns split over threads
+    private static void rows(int M, int N, int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, Epilogue e) {
+        int chunk = 16 * V;
+        Parallel.range((N + chunk - 1) / chunk, 1, (from, to) -> {
+            int j0 = from * chunk, cols = Math.min(N, to * chunk) - j0;
+            float[] sum = new float[cols];
+            for (int i = 0; i < M; i++) {
+                java.util.Arrays.fill(sum, 0f);
+                for (int p = 0; p < K; p++) axpy(a[aOff + i * rsA + p * csA], b, bOff + p * ldb + j0, sum, cols);
+                for (int j = 0; j < cols; j++) {
+                    int o = cOff + i * ldc + j0 + j;
+                    float v = sum[j] + (e.accumulate ? c[o] : 0f) + (e.bias == null ? 0f : e.bias[j0 + j]);
+                    c[o] = Math.min(e.hi, Math.max(e.lo, v));
+                }
+            }
+        });
+    }
+
+    // sum[0, n) += x · b[bp, bp + n)
+    private static void axpy(float x, float[] b, int bp, float[] sum, int n) {
+        FloatVector xv = FloatVector.broadcast(S, x);
+        int j = 0;
+        for (; j <= n - V; j += V) xv.fma(FloatVector.fromArray(S, b, bp + j), FloatVector.fromArray(S, sum, j)).intoArray(sum, j);
+        for (; j < n; j++) sum[j] = Math.fma(x, b[bp + j], sum[j]);
     }
 
     // the last 1-3 rows of C: copied into a 4-row tile (the missing rows zero), computed whole, copied back

@@ -24,12 +24,21 @@ public final class Im2col {
                 int n = r / g.outH(), oh = r % g.outH();
                 for (int ow = 0; ow < g.outW(); ow++) {
                     int dst = ((n * g.outH() + oh) * g.outW() + ow) * rowLen;
+                    int iw0 = ow * g.stride() - g.padLeft();
+                    boolean inside = iw0 >= 0 && iw0 + k <= g.inW();
                     for (int kh = 0; kh < k; kh++) {
-                        int ih = oh * g.stride() - g.padTop() + kh;
-                        for (int kw = 0; kw < k; kw++) {
-                            int iw = ow * g.stride() - g.padLeft() + kw, at = dst + (kh * k + kw) * C;
-                            if (ih < 0 || ih >= g.inH() || iw < 0 || iw >= g.inW()) java.util.Arrays.fill(cols, at, at + C, 0f);
-                            else System.arraycopy(x, ((n * g.inH() + ih) * g.inW() + iw) * C, cols, at, C);
+                        int ih = oh * g.stride() - g.padTop() + kh, at = dst + kh * k * C;
+                        int src = ((n * g.inH() + ih) * g.inW() + iw0) * C;
+                        if (ih < 0 || ih >= g.inH()) {
+                            java.util.Arrays.fill(cols, at, at + k * C, 0f);
+                        } else if (inside) {                                    // a kernel row is contiguous in NHWC
+                            for (int i = 0; i < k * C; i++) cols[at + i] = x[src + i];
+                        } else {
+                            for (int kw = 0; kw < k; kw++) {
+                                int iw = iw0 + kw, into = at + kw * C;
+                                if (iw < 0 || iw >= g.inW()) java.util.Arrays.fill(cols, into, into + C, 0f);
+                                else System.arraycopy(x, src + kw * C, cols, into, C);
+                            }
                         }
                     }
                 }

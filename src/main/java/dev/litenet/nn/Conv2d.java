@@ -72,6 +72,23 @@ public final class Conv2d extends Layer {
         return y;
     }
 
+    /**
+     * Inference on part of an image, for blocks that run layer after layer over bands of rows: this 1×1 conv of
+     * the M pixels at {@code x[xOff..]} into {@code y[yOff..]}, with bias and clamp, added to what y holds if
+     * {@code accumulate}.
+     */
+    public void pointwiseRows(float[] x, int xOff, int M, float[] y, int yOff, boolean accumulate) {
+        if (k != 1 || stride != 1 || depthwise()) throw new IllegalStateException("not a 1x1 conv: " + this);
+        Gemm.multiply(M, out, in, x, xOff, in, 1, weight.data, 0, out, y, yOff, out,
+                new Gemm.Epilogue(accumulate, bias == null ? null : bias.data, lo, hi));
+    }
+
+    /** Inference of this depthwise conv over a band of rows held in {@code x}, as the band's geometry says. */
+    public void depthwiseRows(float[] x, Padding.Geometry band, float[] y) {
+        if (!depthwise()) throw new IllegalStateException("not a depthwise conv: " + this);
+        Depthwise.forward(x, 1, in, band, weight.data, bias == null ? null : bias.data, lo, hi, y);
+    }
+
     @Override public Tensor backward(Tensor dy) {
         requireRecorded(savedX);
         Tensor x = savedX;

@@ -4,6 +4,7 @@ import dev.litenet.nn.BatchNorm2d;
 import dev.litenet.nn.Layer;
 import dev.litenet.tensor.Padding;
 import dev.litenet.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,6 +30,23 @@ class FusedTest {
         assertThat(actual.shape).containsExactly(2, 10);
         assertThat(relMaxError(actual.data, expected.data)).isLessThan(1e-4);
         assertThat(relMaxError(m.fusedEmbedding().forward(x.copy()).data, m.embed(x.copy()).data)).isLessThan(1e-4);
+    }
+
+    /** At full width and a larger image the fused blocks run over several bands of rows; the result is the same. */
+    @Test void bandedBlocksEqualEvalMode() {
+        MobileNetV2 m = new MobileNetV2(10).initialize(5);
+        SplittableRandom r = new SplittableRandom(6);
+        randomizeBatchNorm(m, r);
+        m.train(false);
+        Tensor x = Tensor.zeros(1, 160, 96, 3);
+        for (int i = 0; i < x.size(); i++) x.data[i] = (float) r.nextGaussian();
+        x = m.features().get(0).forward(x);
+        for (int i = 1; i <= 8; i++) {                             // the blocks whose expanded rows come in bands
+            InvertedResidual block = (InvertedResidual) m.features().get(i);
+            Tensor expected = block.forward(x.copy());
+            assertThat(relMaxError(block.fused().forward(x.copy()).data, expected.data)).as("features.%d", i).isLessThan(1e-5);
+            x = expected;
+        }
     }
 
     static void randomizeBatchNorm(Layer l, SplittableRandom r) {

@@ -56,6 +56,10 @@ public final class Gemm {
 
     public static void multiply(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+        if (e.bias != null && e.bias.length % V != 0) {
+            // a masked load that reaches past the end of its array takes a slow path: pad the bias to whole vectors
+            e = new Epilogue(e.accumulate, java.util.Arrays.copyOf(e.bias, (e.bias.length + V - 1) / V * V), e.lo, e.hi);
+        }
         if (K <= 2 * K_BLOCK) {
             tiles(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
             return;

@@ -51,7 +51,7 @@ fi
 # inference holds one image's activations per thread; a batch-32 training step keeps about 1.1 GB of activations
 # (one per ConvBNReLU, the other recomputed in backward).
 infer_heap="${LITENET_INFER_HEAP:--Xmx512m}"
-train_heap="${LITENET_TRAIN_HEAP:--Xmx1600m}"
+train_heap="${LITENET_TRAIN_HEAP:--Xmx1800m}"
 
 # case name | mode | batch | threads | iterations | warm-up | engines
 cases=(

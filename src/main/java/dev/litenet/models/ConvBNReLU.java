@@ -16,6 +16,7 @@ public final class ConvBNReLU extends Sequential {
 
     public ConvBNReLU(int in, int out, int kernel, int stride, int groups) {
         super(new Conv2d(in, out, kernel, stride, groups, false), new BatchNorm2d(out), new ReLU6());
+        conv().reuseOutputBuffer(true);                           // read by BatchNorm only
     }
 
     @Override public Tensor forward(Tensor x) {

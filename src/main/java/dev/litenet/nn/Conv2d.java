@@ -23,6 +23,8 @@ public final class Conv2d extends Layer {
     private float lo = Float.NEGATIVE_INFINITY, hi = Float.POSITIVE_INFINITY;
     private boolean inputGradient = true;
     private Tensor savedX;
+    private boolean reuseOutput;
+    private float[] kept;                             // the last recorded output's buffer, when reused
 
     public Conv2d(int in, int out, int k, int stride, int groups, boolean bias) {
         if (groups != 1 && !(groups == in && in == out)) throw new IllegalArgumentException("groups must be 1 or in == out");
@@ -37,6 +39,16 @@ public final class Conv2d extends Layer {
 
     /** Whether backward computes dL/dx; the first layer of a network has no use for it (backward then returns null). */
     public void setInputGradient(boolean on) { inputGradient = on; }
+
+    /**
+     * While recording, write each output into the buffer of the one before (the kernels write every element). For
+     * a conv whose output only the next layer reads during forward and backward, as in ConvBNReLU: a training step
+     * then reuses these buffers instead of leaving them to the garbage collector.
+     */
+    public void reuseOutputBuffer(boolean on) {
+        reuseOutput = on;
+        kept = null;
+    }
 
     public void setPadding(Padding padding) { this.padding = padding; this.pad = -1; }
 
@@ -57,7 +69,10 @@ public final class Conv2d extends Layer {
         int N = x.dim(0), C = x.dim(3);
         if (C != in) throw new IllegalArgumentException("Conv2d expects " + in + " channels, got " + x.shapeString());
         Padding.Geometry g = geometry(x.dim(1), x.dim(2));
-        Tensor y = recording ? Tensor.zeros(N, g.outH(), g.outW(), out) : Scratch.uninitialized(N, g.outH(), g.outW(), out);
+        Tensor y = !recording ? Scratch.uninitialized(N, g.outH(), g.outW(), out)
+                : reuseOutput && kept != null && kept.length == N * g.outH() * g.outW() * out ? new Tensor(kept, N, g.outH(), g.outW(), out)
+                : Tensor.zeros(N, g.outH(), g.outW(), out);
+        if (recording && reuseOutput) kept = y.data;
         float[] b = bias == null ? null : bias.data;
         if (depthwise()) {
             Depthwise.forward(x.data, N, C, g, weight.data, b, lo, hi, y.data);

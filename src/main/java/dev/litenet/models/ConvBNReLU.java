@@ -9,7 +9,7 @@ import dev.litenet.tensor.Tensor;
 /**
  * Conv2d (no bias, padding (k-1)/2) → BatchNorm2d → ReLU6, torchvision's {@code ConvBNReLU}. While recording, its
  * output can be dropped and recomputed from the conv's output that BatchNorm keeps anyway: training holds one
- * activation per block instead of two.
+ * activation per block instead of two. Backward goes through ReLU6 and BatchNorm in one pass.
  */
 public final class ConvBNReLU extends Sequential {
     private Tensor output;
@@ -23,6 +23,17 @@ public final class ConvBNReLU extends Sequential {
         Tensor y = super.forward(x);
         output = recording ? y : null;
         return y;
+    }
+
+    /** ReLU6 and BatchNorm backward in one pass (the mask comes from BatchNorm's kept input), then the conv's. */
+    @Override public Tensor backward(Tensor dy) {
+        return conv().backward(bn().backward(dy, 0f, 6f));
+    }
+
+    /** Its ReLU6 keeps nothing: backward goes through it inside BatchNorm's. */
+    @Override public void setRecording(boolean on) {
+        super.setRecording(on);
+        get(2).setRecording(false);
     }
 
     @Override public void dropOutput() {

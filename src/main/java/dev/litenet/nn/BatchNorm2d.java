@@ -2,6 +2,7 @@ package dev.litenet.nn;
 
 import dev.litenet.tensor.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
@@ -36,9 +37,9 @@ public final class BatchNorm2d extends Layer {
         if (x.dim(-1) != C) throw new IllegalArgumentException("BatchNorm2d expects " + C + " channels, got " + x.shapeString());
         float[] mean = new float[C], invStd = new float[C];
         if (training) {
-            double[] s = channelSums(x.data, null, null, C, M);
+            double[] s = channelSums(x.data, null, C, M);
             for (int c = 0; c < C; c++) mean[c] = (float) (s[c] / M);
-            double[] ss = channelSums(x.data, null, mean, C, M);
+            double[] ss = channelSums(x.data, mean, C, M);
             for (int c = 0; c < C; c++) {
                 double var = ss[c] / M;
                 invStd[c] = (float) (1.0 / Math.sqrt(var + EPS));
@@ -99,62 +100,103 @@ public final class BatchNorm2d extends Layer {
     }
 
     @Override public Tensor backward(Tensor dy) {
+        return backward(dy, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Backward through {@code clamp(this(x), lo, hi)} in one pass: the gradient passes where lo < y < hi (ReLU6's
+     * rule, torch's hardtanh_backward), y computed again from the kept input, then BatchNorm's own backward.
+     */
+    public Tensor backward(Tensor dy, float lo, float hi) {
         requireRecorded(savedX);
         int C = channels, M = dy.size() / C;
-        float[] x = savedX.data, mean = savedMean, invStd = savedInvStd, g = weight.data;
-        double[] dBeta = channelSums(dy.data, null, null, C, M);
-        double[] dGamma = channelSums(dy.data, x, mean, C, M);                 // Σ dy·(x − mean)
-        for (int c = 0; c < C; c++) dGamma[c] *= invStd[c];                    // Σ dy·x̂
+        float[] x = savedX.data, mean = savedMean, invStd = savedInvStd, g = weight.data, d = dy.data;
+        float[][] ab = affine(mean, invStd);
+        float[] alpha = ab[0], beta = ab[1];
+        double[][] sums = gradientSums(d, x, alpha, beta, lo, hi, mean, C, M);
+        double[] dBeta = sums[0], dGamma = sums[1];                             // Σ dz, Σ dz·(x − mean)
+        for (int c = 0; c < C; c++) dGamma[c] *= invStd[c];                    // Σ dz·x̂
         if (weight.trainable()) { float[] gw = weight.grad(); for (int c = 0; c < C; c++) gw[c] += (float) dGamma[c]; }
         if (bias.trainable()) { float[] gb = bias.grad(); for (int c = 0; c < C; c++) gb[c] += (float) dBeta[c]; }
         Tensor dx = Tensor.zeros(dy.shape);
-        float[] d = dy.data, out = dx.data;
-        if (training) {
-            // dx = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂))
-            float[] k = new float[C], b = new float[C], h = new float[C];
-            for (int c = 0; c < C; c++) {
-                k[c] = g[c] * invStd[c];
-                b[c] = (float) (dBeta[c] / M);
-                h[c] = (float) (dGamma[c] / M) * invStd[c];
-            }
-            Parallel.range(M, ROWS, (from, to) -> {
-                for (int i = from * C; i < to * C; i += C) inputGradientRow(d, x, k, b, mean, h, out, i, C);
-            });
-        } else {                                                               // dx = dy·γ·invStd
-            float[] scale = new float[C];
-            for (int c = 0; c < C; c++) scale[c] = g[c] * invStd[c];
-            float[] zero = new float[C];
-            Parallel.range(M, ROWS, (from, to) -> {
-                for (int i = from * C; i < to * C; i += C) affineRow(d, scale, zero, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, out, i, C);
-            });
+        float[] out = dx.data;
+        // training: dx = γ·invStd/M · (M·dz − Σdz − x̂·Σ(dz·x̂)); eval: dx = dz·γ·invStd (k·(dz − 0 − 0))
+        float[] k = new float[C], b = new float[C], h = new float[C];
+        for (int c = 0; c < C; c++) {
+            k[c] = g[c] * invStd[c];
+            b[c] = training ? (float) (dBeta[c] / M) : 0f;
+            h[c] = training ? (float) (dGamma[c] / M) * invStd[c] : 0f;
         }
+        Parallel.range(M, ROWS, (from, to) -> {
+            for (int i = from * C; i < to * C; i += C) inputGradientRow(d, x, alpha, beta, lo, hi, k, b, mean, h, out, i, C);
+        });
         savedX = null;                           // backward runs once per forward: let the memory go
         return dx;
     }
 
-    // out = k·(dy − b − (x − mean)·h) over the C channels of the row at i
-    private static void inputGradientRow(float[] d, float[] x, float[] k, float[] b, float[] mean, float[] h, float[] out, int i, int C) {
+    // out = k·(dz − b − (x − mean)·h) over the C channels of the row at i, dz = dy where lo < x·α + β < hi, else 0
+    private static void inputGradientRow(float[] d, float[] x, float[] alpha, float[] beta, float lo, float hi, float[] k,
+                                         float[] b, float[] mean, float[] h, float[] out, int i, int C) {
         int c = 0;
         for (; c <= C - V; c += V) {
-            FloatVector xh = FloatVector.fromArray(S, x, i + c).sub(FloatVector.fromArray(S, mean, c)).mul(FloatVector.fromArray(S, h, c));
-            FloatVector.fromArray(S, d, i + c).sub(FloatVector.fromArray(S, b, c)).sub(xh)
-                    .mul(FloatVector.fromArray(S, k, c)).intoArray(out, i + c);
+            FloatVector xv = FloatVector.fromArray(S, x, i + c);
+            FloatVector y = xv.mul(FloatVector.fromArray(S, alpha, c)).add(FloatVector.fromArray(S, beta, c));
+            FloatVector dz = FloatVector.fromArray(S, d, i + c, y.compare(VectorOperators.GT, lo).and(y.compare(VectorOperators.LT, hi)));
+            FloatVector xh = xv.sub(FloatVector.fromArray(S, mean, c)).mul(FloatVector.fromArray(S, h, c));
+            dz.sub(FloatVector.fromArray(S, b, c)).sub(xh).mul(FloatVector.fromArray(S, k, c)).intoArray(out, i + c);
         }
-        for (; c < C; c++) out[i + c] = k[c] * (d[i + c] - b[c] - (x[i + c] - mean[c]) * h[c]);
+        for (; c < C; c++) {
+            float y = x[i + c] * alpha[c] + beta[c], dz = y > lo && y < hi ? d[i + c] : 0f;
+            out[i + c] = k[c] * (dz - b[c] - (x[i + c] - mean[c]) * h[c]);
+        }
     }
 
-    /**
-     * Per-channel sums over the M rows of v (M, C), in double, rows split over threads: Σ v, or with
-     * {@code center}: Σ (v − center)² if {@code other} is null, else Σ v·(other − center).
-     */
-    private static double[] channelSums(float[] v, float[] other, float[] center, int C, int M) {
+    /** Σ dz and Σ dz·(x − mean) per channel, dz as in {@link #inputGradientRow}, in double, rows split over threads. */
+    private static double[][] gradientSums(float[] d, float[] x, float[] alpha, float[] beta, float lo, float hi,
+                                           float[] mean, int C, int M) {
+        double[][] total = new double[2][C];
+        Parallel.range(M, ROWS, (from, to) -> {
+            double[] s0 = new double[C], s1 = new double[C];
+            float[] p0 = new float[C], p1 = new float[C];
+            for (int r0 = from; r0 < to; r0 += 64) {                 // float partial sums of ≤ 64 rows, then double
+                java.util.Arrays.fill(p0, 0f);
+                java.util.Arrays.fill(p1, 0f);
+                for (int i = r0 * C; i < Math.min(to, r0 + 64) * C; i += C) gradientSumsRow(d, x, alpha, beta, lo, hi, mean, i, C, p0, p1);
+                for (int c = 0; c < C; c++) { s0[c] += p0[c]; s1[c] += p1[c]; }
+            }
+            synchronized (total) {
+                for (int c = 0; c < C; c++) { total[0][c] += s0[c]; total[1][c] += s1[c]; }
+            }
+        });
+        return total;
+    }
+
+    private static void gradientSumsRow(float[] d, float[] x, float[] alpha, float[] beta, float lo, float hi, float[] mean,
+                                        int i, int C, float[] p0, float[] p1) {
+        int c = 0;
+        for (; c <= C - V; c += V) {
+            FloatVector xv = FloatVector.fromArray(S, x, i + c);
+            FloatVector y = xv.mul(FloatVector.fromArray(S, alpha, c)).add(FloatVector.fromArray(S, beta, c));
+            FloatVector dz = FloatVector.fromArray(S, d, i + c, y.compare(VectorOperators.GT, lo).and(y.compare(VectorOperators.LT, hi)));
+            FloatVector.fromArray(S, p0, c).add(dz).intoArray(p0, c);
+            dz.fma(xv.sub(FloatVector.fromArray(S, mean, c)), FloatVector.fromArray(S, p1, c)).intoArray(p1, c);
+        }
+        for (; c < C; c++) {
+            float y = x[i + c] * alpha[c] + beta[c], dz = y > lo && y < hi ? d[i + c] : 0f;
+            p0[c] += dz;
+            p1[c] = Math.fma(dz, x[i + c] - mean[c], p1[c]);
+        }
+    }
+
+    /** Per-channel sums over the M rows of v (M, C), in double, rows split over threads: Σ v, or Σ (v − center)². */
+    private static double[] channelSums(float[] v, float[] center, int C, int M) {
         double[] total = new double[C];
         Parallel.range(M, ROWS, (from, to) -> {
             double[] s = new double[C];
             float[] part = new float[C];
             for (int r0 = from; r0 < to; r0 += 64) {                 // float partial sums of ≤ 64 rows, then double
                 java.util.Arrays.fill(part, 0f);
-                for (int i = r0 * C; i < Math.min(to, r0 + 64) * C; i += C) addRow(v, other, center, i, C, part);
+                for (int i = r0 * C; i < Math.min(to, r0 + 64) * C; i += C) addRow(v, center, i, C, part);
                 for (int c = 0; c < C; c++) s[c] += part[c];
             }
             synchronized (total) {
@@ -164,21 +206,18 @@ public final class BatchNorm2d extends Layer {
         return total;
     }
 
-    // part[c] += v[i+c], or (v − center)², or v·(other − center), a vector of channels at a time
-    private static void addRow(float[] v, float[] other, float[] center, int i, int C, float[] part) {
+    // part[c] += v[i+c], or (v − center)², a vector of channels at a time
+    private static void addRow(float[] v, float[] center, int i, int C, float[] part) {
         int c = 0;
         for (; c <= C - V; c += V) {
             FloatVector x = FloatVector.fromArray(S, v, i + c), acc = FloatVector.fromArray(S, part, c);
             if (center == null) acc = acc.add(x);
-            else if (other == null) { FloatVector t = x.sub(FloatVector.fromArray(S, center, c)); acc = t.fma(t, acc); }
-            else acc = x.fma(FloatVector.fromArray(S, other, i + c).sub(FloatVector.fromArray(S, center, c)), acc);
+            else { FloatVector t = x.sub(FloatVector.fromArray(S, center, c)); acc = t.fma(t, acc); }
             acc.intoArray(part, c);
         }
         for (; c < C; c++) {
             float x = v[i + c];
-            if (center == null) part[c] += x;
-            else if (other == null) part[c] = Math.fma(x - center[c], x - center[c], part[c]);
-            else part[c] = Math.fma(x, other[i + c] - center[c], part[c]);
+            part[c] = center == null ? part[c] + x : Math.fma(x - center[c], x - center[c], part[c]);
         }
     }
 

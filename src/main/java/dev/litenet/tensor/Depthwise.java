@@ -112,33 +112,25 @@ public final class Depthwise {
     }
 
     // output pixels [owFrom, owTo) of a row four at a time, channels [c, c+V) all inside C: y = clamp(b + Σ x·w),
-    // the nine weight vectors loaded once; returns where it stopped (fewer than four pixels left)
+    // each weight vector shared by the four; returns where it stopped (fewer than four pixels left)
     private static int block4s(float[] x, int xPixel0, int s, int rowStep, int C, int c, float[] w, float[] bias,
                                float lo, float hi, float[] y, int outRow, int owFrom, int owTo) {
-        FloatVector w00 = FloatVector.fromArray(S, w, c), w01 = FloatVector.fromArray(S, w, C + c), w02 = FloatVector.fromArray(S, w, 2 * C + c),
-                w10 = FloatVector.fromArray(S, w, 3 * C + c), w11 = FloatVector.fromArray(S, w, 4 * C + c), w12 = FloatVector.fromArray(S, w, 5 * C + c),
-                w20 = FloatVector.fromArray(S, w, 6 * C + c), w21 = FloatVector.fromArray(S, w, 7 * C + c), w22 = FloatVector.fromArray(S, w, 8 * C + c);
         FloatVector b = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
         int p = s * C, ow = owFrom;
         for (; ow + 4 <= owTo; ow += 4) {
-            int x0 = (xPixel0 + ow * s) * C + c, out = (outRow + ow) * C + c;
             FloatVector a0 = b, a1 = b, a2 = b, a3 = b;
-            for (int kh = 0; kh < 3; kh++, x0 += rowStep) {
-                FloatVector wa = kh == 0 ? w00 : kh == 1 ? w10 : w20, wb = kh == 0 ? w01 : kh == 1 ? w11 : w21,
-                        wc = kh == 0 ? w02 : kh == 1 ? w12 : w22;
-                a0 = FloatVector.fromArray(S, x, x0).fma(wa, a0);
-                a1 = FloatVector.fromArray(S, x, x0 + p).fma(wa, a1);
-                a2 = FloatVector.fromArray(S, x, x0 + 2 * p).fma(wa, a2);
-                a3 = FloatVector.fromArray(S, x, x0 + 3 * p).fma(wa, a3);
-                a0 = FloatVector.fromArray(S, x, x0 + C).fma(wb, a0);
-                a1 = FloatVector.fromArray(S, x, x0 + p + C).fma(wb, a1);
-                a2 = FloatVector.fromArray(S, x, x0 + 2 * p + C).fma(wb, a2);
-                a3 = FloatVector.fromArray(S, x, x0 + 3 * p + C).fma(wb, a3);
-                a0 = FloatVector.fromArray(S, x, x0 + 2 * C).fma(wc, a0);
-                a1 = FloatVector.fromArray(S, x, x0 + p + 2 * C).fma(wc, a1);
-                a2 = FloatVector.fromArray(S, x, x0 + 2 * p + 2 * C).fma(wc, a2);
-                a3 = FloatVector.fromArray(S, x, x0 + 3 * p + 2 * C).fma(wc, a3);
+            int xi = (xPixel0 + ow * s) * C + c;
+            for (int kh = 0, wi = c; kh < 3; kh++, xi += rowStep, wi += 3 * C) {
+                for (int kw = 0; kw < 3; kw++) {
+                    FloatVector wv = FloatVector.fromArray(S, w, wi + kw * C);
+                    int xk = xi + kw * C;
+                    a0 = FloatVector.fromArray(S, x, xk).fma(wv, a0);
+                    a1 = FloatVector.fromArray(S, x, xk + p).fma(wv, a1);
+                    a2 = FloatVector.fromArray(S, x, xk + 2 * p).fma(wv, a2);
+                    a3 = FloatVector.fromArray(S, x, xk + 3 * p).fma(wv, a3);
+                }
             }
+            int out = (outRow + ow) * C + c;
             a0.max(lo).min(hi).intoArray(y, out);
             a1.max(lo).min(hi).intoArray(y, out + C);
             a2.max(lo).min(hi).intoArray(y, out + 2 * C);

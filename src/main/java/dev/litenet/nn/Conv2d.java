@@ -43,7 +43,8 @@ public final class Conv2d extends Layer {
     /**
      * While recording, write each output into the buffer of the one before (the kernels write every element). For
      * a conv whose output only the next layer reads during forward and backward, as in ConvBNReLU: a training step
-     * then reuses these buffers instead of leaving them to the garbage collector.
+     * then reuses these buffers instead of leaving them to the garbage collector. An output kept (by a caller or a
+     * {@link Trace}) across two recorded forwards is overwritten by the second.
      */
     public void reuseOutputBuffer(boolean on) {
         reuseOutput = on;

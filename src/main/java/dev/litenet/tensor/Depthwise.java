@@ -47,7 +47,7 @@ public final class Depthwise {
         int k = g.k(), s = g.stride();
         // output columns [owLo, owHi) read only columns inside the image
         int owLo = Math.min(g.outW(), (g.padLeft() + s - 1) / s);
-        int owHi = Math.max(owLo, Math.min(g.outW(), (g.inW() - k + g.padLeft()) / s + 1));
+        int owHi = Math.max(owLo, Math.min(g.outW(), Math.floorDiv(g.inW() - k + g.padLeft(), s) + 1));
         Parallel.range(N * g.outH(), 4, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int n = r / g.outH(), oh = r % g.outH();
@@ -171,13 +171,13 @@ public final class Depthwise {
     }
 
     /**
-     * Vector API input gradient; overwrites dx. At stride 1 it is a forward pass over dy with the filter turned
-     * 180° and the padding mirrored (k − 1 − pad); otherwise it is gathered per input row from the few taps that
+     * Vector API input gradient; overwrites dx. At stride 1 (padding below k) it is a forward pass over dy with the
+     * filter turned 180° and the padding mirrored (k − 1 − pad); otherwise it is gathered per input row from the few taps that
      * reach it, so tasks never write the same pixel.
      */
     public static void backwardInput(float[] dy, int N, int C, Padding.Geometry g, float[] w, float[] dx) {
         int k = g.k(), s = g.stride();
-        if (s == 1) {
+        if (s == 1 && g.padTop() < k && g.padLeft() < k) {
             float[] turned = new float[k * k * C];
             for (int t = 0; t < k * k; t++) System.arraycopy(w, (k * k - 1 - t) * C, turned, t * C, C);
             Padding.Geometry back = new Padding.Geometry(g.outH(), g.outW(), g.inH(), g.inW(), k, 1, k - 1 - g.padTop(), k - 1 - g.padLeft());
@@ -261,7 +261,7 @@ public final class Depthwise {
     public static void backwardWeight(float[] x, float[] dy, int N, int C, Padding.Geometry g, float[] dw) {
         int k = g.k(), s = g.stride();
         int owLo = Math.min(g.outW(), (g.padLeft() + s - 1) / s);
-        int owHi = Math.max(owLo, Math.min(g.outW(), (g.inW() - k + g.padLeft()) / s + 1));
+        int owHi = Math.max(owLo, Math.min(g.outW(), Math.floorDiv(g.inW() - k + g.padLeft(), s) + 1));
         int whole = C - C % V;                                                  // channels in whole vectors
         Parallel.range(N * g.outH(), 8, (from, to) -> {
             float[] part = new float[k * k * C];

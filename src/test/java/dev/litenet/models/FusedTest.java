@@ -4,7 +4,6 @@ import dev.litenet.nn.BatchNorm2d;
 import dev.litenet.nn.Layer;
 import dev.litenet.tensor.Padding;
 import dev.litenet.tensor.Tensor;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,12 +32,15 @@ class FusedTest {
     }
 
     /** At full width and a larger image the fused blocks run over several bands of rows; the result is the same. */
-    @Test void bandedBlocksEqualEvalMode() {
+    @ParameterizedTest
+    @EnumSource(Padding.class)
+    void bandedBlocksEqualEvalMode(Padding padding) {
         MobileNetV2 m = new MobileNetV2(10).initialize(5);
+        m.setPadding(padding);
         SplittableRandom r = new SplittableRandom(6);
         randomizeBatchNorm(m, r);
         m.train(false);
-        Tensor x = Tensor.zeros(1, 160, 96, 3);
+        Tensor x = Tensor.zeros(2, 160, 96, 3);
         for (int i = 0; i < x.size(); i++) x.data[i] = (float) r.nextGaussian();
         x = m.features().get(0).forward(x);
         for (int i = 1; i <= 8; i++) {                             // the blocks whose expanded rows come in bands

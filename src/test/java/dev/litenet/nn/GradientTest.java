@@ -39,6 +39,9 @@ class GradientTest {
     @Test void depthwiseConv() {
         check(randomized(new Conv2d(5, 5, 3, 2, 5, false), 7), randomTensor(8, 2, 5, 5, 5), 2e-2);
         check(randomized(new Conv2d(3, 3, 3, 1, 3, false), 9), randomTensor(10, 1, 4, 5, 3), 2e-2);
+        Conv2d widePadding = randomized(new Conv2d(4, 4, 3, 1, 4, false), 27);     // padding beyond the filter
+        widePadding.setPad(3);
+        check(widePadding, randomTensor(28, 1, 5, 5, 4), 2e-2);
     }
 
     @Test void batchNormTrainingAndEval() {
@@ -112,9 +115,9 @@ class GradientTest {
      */
     @Test void recomputedActivationGivesTheSameGradientsAsAKeptOne() {
         for (boolean batchStats : new boolean[]{true, false}) {
-            ConvBNReLU block = randomized(new ConvBNReLU(3, 6, 3, 1, 1), 23);
+            ConvBNReLU block = randomized(new ConvBNReLU(3, 35, 3, 1, 1), 23);   // whole vectors and a tail
             block.bn().runningVar.fill(0.7f);
-            Conv2d next = randomized(new Conv2d(6, 4, 1, 1, 1, false), 24);
+            Conv2d next = randomized(new Conv2d(35, 4, 1, 1, 1, false), 24);
             Sequential recomputing = new Sequential(block, next);
             Sequential keeping = new Sequential(block.conv(), block.bn(), block.get(2), next);   // the same layers, plain
             Tensor x = randomTensor(25, 2, 5, 5, 3);

@@ -126,7 +126,7 @@ public final class Gemm {
         int chunk = 16 * V;
         Parallel.range((N + chunk - 1) / chunk, 1, (from, to) -> {
             int j0 = from * chunk, cols = Math.min(N, to * chunk) - j0;
-            float[] sum = new float[cols];
+            float[] sum = new float[(cols + V - 1) / V * V];                // whole vectors: the last one stays in range
             for (int i = 0; i < M; i++) {
                 java.util.Arrays.fill(sum, 0f);
                 for (int p = 0; p < K; p++) axpy(a[aOff + i * rsA + p * csA], b, bOff + p * ldb + j0, sum, cols);
@@ -139,12 +139,15 @@ public final class Gemm {
         });
     }
 
-    // sum[0, n) += x · b[bp, bp + n)
+    // sum[0, n) += x · b[bp, bp + n), the last partial vector under a mask
     private static void axpy(float x, float[] b, int bp, float[] sum, int n) {
         FloatVector xv = FloatVector.broadcast(S, x);
         int j = 0;
         for (; j <= n - V; j += V) xv.fma(FloatVector.fromArray(S, b, bp + j), FloatVector.fromArray(S, sum, j)).intoArray(sum, j);
-        for (; j < n; j++) sum[j] = Math.fma(x, b[bp + j], sum[j]);
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            xv.fma(FloatVector.fromArray(S, b, bp + j, m), FloatVector.fromArray(S, sum, j)).intoArray(sum, j);
+        }
     }
 
     // the last 1-3 rows of C: copied into a 4-row tile (the missing rows zero), computed whole, copied back

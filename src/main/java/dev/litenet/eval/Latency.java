@@ -16,11 +16,14 @@ import java.util.List;
  * @param runs       timed runs
  */
 public record Latency(double msPerImage, int batch, int runs) {
-    /** The model (in eval mode, not recording) on {@code input} (N, ...): at least minRuns and minSeconds each phase. */
+    /**
+     * The model (in eval mode, not recording) on {@code input} (N, ...): a warm-up of at least 100 runs and
+     * minSeconds (HotSpot compiles the kernels over the first hundred or so), then at least minRuns and minSeconds.
+     */
     public static Latency measure(Layer model, Tensor input, int minRuns, double minSeconds) {
         model.train(false);
         model.setRecording(false);
-        timeRuns(model, input, Math.max(1, minRuns / 2), minSeconds / 2);          // warm-up
+        timeRuns(model, input, Math.max(100, minRuns), minSeconds);                 // warm-up
         List<Long> runs = timeRuns(model, input, minRuns, minSeconds);
         Collections.sort(runs);
         long median = runs.get(runs.size() / 2);

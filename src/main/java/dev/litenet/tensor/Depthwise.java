@@ -72,18 +72,8 @@ public final class Depthwise {
         for (int ow = owFrom; ow < owTo; ow++) {
             int iw0 = ow * g.stride() - g.padLeft();
             int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
-            int out = ((n * g.outH() + oh) * g.outW() + ow) * C, c = 0;
-            for (; c <= C - V; c += V) {                                        // whole vectors of channels
-                FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
-                for (int kh = khLo; kh < khHi; kh++) {
-                    int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c, wi = kh * k * C + c;
-                    for (int kw = kwLo; kw < kwHi; kw++) {
-                        acc = FloatVector.fromArray(S, x, xi + kw * C).fma(FloatVector.fromArray(S, w, wi + kw * C), acc);
-                    }
-                }
-                acc.max(lo).min(hi).intoArray(y, out + c);
-            }
-            if (c < C) {                                                        // the last partial vector
+            int out = ((n * g.outH() + oh) * g.outW() + ow) * C;
+            for (int c = 0; c < C; c += V) {
                 VectorMask<Float> m = S.indexInRange(c, C);
                 FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
                 for (int kh = khLo; kh < khHi; kh++) {
@@ -205,19 +195,8 @@ public final class Depthwise {
                     if (t >= 0 && t % s == 0 && t / s < g.outH()) { khOf[rows] = kh; ohOf[rows++] = t / s; }
                 }
                 for (int iw = 0; iw < g.inW(); iw++) {
-                    int xi = ((n * g.inH() + ih) * g.inW() + iw) * C, j0 = iw * taps, j1 = j0 + count[iw], c = 0;
-                    for (; c <= C - V; c += V) {                                // whole vectors of channels
-                        FloatVector acc = FloatVector.zero(S);
-                        for (int i = 0; i < rows; i++) {
-                            int yRow = (n * g.outH() + ohOf[i]) * g.outW(), wRow = khOf[i] * k;
-                            for (int j = j0; j < j1; j++) {
-                                acc = FloatVector.fromArray(S, dy, (yRow + owOf[j]) * C + c)
-                                        .fma(FloatVector.fromArray(S, w, (wRow + kwOf[j]) * C + c), acc);
-                            }
-                        }
-                        acc.intoArray(dx, xi + c);
-                    }
-                    if (c < C) {                                                // the last partial vector
+                    int xi = ((n * g.inH() + ih) * g.inW() + iw) * C, j0 = iw * taps, j1 = j0 + count[iw];
+                    for (int c = 0; c < C; c += V) {
                         VectorMask<Float> m = S.indexInRange(c, C);
                         FloatVector acc = FloatVector.zero(S);
                         for (int i = 0; i < rows; i++) {

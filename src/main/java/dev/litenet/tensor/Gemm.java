@@ -77,11 +77,7 @@ public final class Gemm {
 
     private static void tiles(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
-        if (M < MR) {
-            rows(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
-            return;
-        }
-        int rowTiles = (M + MR - 1) / MR, colTiles = (N + NR - 1) / NR;
+        int rowTiles = M / MR, colTiles = (N + NR - 1) / NR, done = rowTiles * MR;
         long flopsPerTile = 2L * MR * NR * K;
         int grain = (int) Math.max(1, 200_000 / Math.max(1, flopsPerTile));
         // consecutive tiles share the larger operand: a panel of B's columns (few pixels, many channels) or a band
@@ -90,14 +86,10 @@ public final class Gemm {
         Parallel.range(rowTiles * colTiles, grain, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int i0 = (columnsFirst ? t % rowTiles : t / colTiles) * MR, j0 = (columnsFirst ? t / rowTiles : t % colTiles) * NR;
-                int mr = Math.min(MR, M - i0);
-                if (mr == MR) {
-                    tile4(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, N - j0, e, j0);
-                } else {
-                    partialRows(mr, K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, Math.min(NR, N - j0), e, j0);
-                }
+                tile4(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, N - j0, e, j0);
             }
         });
+        if (done < M) rows(M - done, N, K, a, aOff + done * rsA, rsA, csA, b, bOff, ldb, c, cOff + done * ldc, ldc, e);
     }
 
     // c[4, min(4V, left)] (+)= a[4, K] · b[K, ...]: whole vectors unmasked, a last partial vector on its own
@@ -119,8 +111,8 @@ public final class Gemm {
         if (left > j) tile4x1Partial(K, a, aOff, rsA, csA, b, bOff + j, ldb, c, cOff + j, ldc, left - j, e, j0 + j);
     }
 
-    // C with fewer than four rows (a linear layer on one image): B streamed row by row, each row of C summed in a
-    // buffer; columns split over threads
+    // up to three rows of C (a linear layer on one image, the rows left after the 4-row tiles): B streamed row by
+    // row, each row of C summed in a buffer; columns split over threads
     private static void rows(int M, int N, int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, Epilogue e) {
         int chunk = 16 * V;
@@ -148,18 +140,6 @@ public final class Gemm {
             VectorMask<Float> m = S.indexInRange(j, n);
             xv.fma(FloatVector.fromArray(S, b, bp + j, m), FloatVector.fromArray(S, sum, j)).intoArray(sum, j);
         }
-    }
-
-    // the last 1-3 rows of C: copied into a 4-row tile (the missing rows zero), computed whole, copied back
-    private static void partialRows(int mr, int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
-                                    float[] c, int cOff, int ldc, int cols, Epilogue e, int j0) {
-        float[] a4 = new float[MR * K], c4 = new float[MR * cols];
-        for (int i = 0; i < mr; i++) {
-            for (int p = 0; p < K; p++) a4[i * K + p] = a[aOff + i * rsA + p * csA];
-            if (e.accumulate) System.arraycopy(c, cOff + i * ldc, c4, i * cols, cols);
-        }
-        tile4(K, a4, 0, K, 1, b, bOff, ldb, c4, 0, cols, cols, e, j0);
-        for (int i = 0; i < mr; i++) System.arraycopy(c4, i * cols, c, cOff + i * ldc, cols);
     }
 
     private static void tile4x4Full(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,

@@ -16,8 +16,8 @@ if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME" 2>/dev/null || echo 0
   done
 fi
 jar="$here/target/benchmarks.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$repo/src/main" "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find "$repo/litenet-core/src/main" "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
   echo "run-kernels: building bench/target/benchmarks.jar..." >&2
-  (cd "$repo" && ./mvnw -q -B -f bench/pom.xml package -DskipTests)
+  (cd "$repo" && ./mvnw -q -B -pl bench -am package -DskipTests)
 fi
 exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"

@@ -41,9 +41,9 @@ java="$JAVA_HOME/bin/java"
 # Build both jars up front so no run pays for a build.
 "$repo/litenet" --version >/dev/null
 jar="$here/target/benchmarks.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$repo/src/main" "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find "$repo/litenet-core/src/main" "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
   echo "run-peers: building bench/target/benchmarks.jar..." >&2
-  (cd "$repo" && ./mvnw -q -B -f bench/pom.xml package -DskipTests) >"$out/bench-build.log" 2>&1 \
+  (cd "$repo" && ./mvnw -q -B -pl bench -am package -DskipTests) >"$out/bench-build.log" 2>&1 \
     || { echo "run-peers: bench build failed; see $out/bench-build.log" >&2; exit 1; }
 fi
 

@@ -1,0 +1,218 @@
+package dev.litenet.cli;
+
+import dev.litenet.BadInputException;
+import dev.litenet.io.Json;
+import dev.litenet.models.Pretrained;
+import dev.litenet.models.MobileNetV2;
+import dev.litenet.models.Models;
+import dev.litenet.nn.CrossEntropy;
+import dev.litenet.nn.Inference;
+import dev.litenet.nn.Layer;
+import dev.litenet.summary.Summary;
+import dev.litenet.summary.SummaryOptions;
+import dev.litenet.summary.Style;
+import dev.litenet.tensor.Parallel;
+import dev.litenet.tensor.Tensor;
+import dev.litenet.train.Adam;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code litenet bench}: times MobileNetV2 on random input. {@code infer} runs the fused eval model (BatchNorm
+ * and ReLU6 folded into the convs); {@code train} runs one full fine-tuning step per iteration: forward in train
+ * mode (BatchNorm batch statistics, dropout), cross-entropy, backward through every layer, Adam over all
+ * parameters. Reports median/min/max milliseconds, images/s, GFLOP/s against the model's true multiply-adds
+ * (two flops each; a training step counted as three forwards) and the process's peak resident memory.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Time inference or a training step: ms, images/s, GFLOP/s, peak memory.",
+        description = {"Times inference (the fused eval model) or a full training step (train-mode forward,",
+                "cross-entropy, backward, Adam over all parameters) of MobileNetV2 on random input.",
+                "Without --weights a randomly initialized MobileNetV2 (1000 classes) is used."})
+public final class BenchCommand implements Callable<Integer> {
+    static final int MAX_BATCH = 1024, MAX_SIZE = 1024;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--weights", paramLabel = "NAME|FILE",
+            description = "Pretrained weights: a known name or a .tflite/.pth/.safetensors file (default: random init).")
+    String weights;
+
+    @Option(names = "--mode", defaultValue = "infer", description = "infer or train (default: ${DEFAULT-VALUE}).")
+    Mode mode;
+
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "Images per iteration (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--input-size", defaultValue = "224", paramLabel = "S", description = "Square input side (default: ${DEFAULT-VALUE}).")
+    int inputSize;
+
+    @Mixin ThreadsOption threads;
+
+    @Option(names = "--iterations", defaultValue = "10", paramLabel = "N", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--warmup", defaultValue = "3", paramLabel = "W", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    enum Mode { infer, train }
+
+    /** Milliseconds of the timed iterations, summarized. */
+    record Timings(double medianMs, double minMs, double maxMs, double meanMs, double[] samplesMs) {
+        static Timings of(double[] ms) {
+            double[] s = ms.clone();
+            Arrays.sort(s);
+            int n = s.length;
+            double median = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+            return new Timings(median, s[0], s[n - 1], Arrays.stream(s).average().orElseThrow(), ms.clone());
+        }
+    }
+
+    /** One iteration of the benchmark: returns the loss for a training step, NaN for inference. */
+    @FunctionalInterface
+    private interface Step { double run(); }
+
+    @Override public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        check(batch >= 1 && batch <= MAX_BATCH, "--batch must be in [1, " + MAX_BATCH + "], got " + batch);
+        check(inputSize >= 32 && inputSize <= MAX_SIZE, "--input-size must be in [32, " + MAX_SIZE + "], got " + inputSize);
+        check(iterations >= 1, "--iterations must be at least 1, got " + iterations);
+        check(warmup >= 0, "--warmup must be at least 0, got " + warmup);
+        threads.apply();
+        MobileNetV2 model;
+        String origin;
+        if (weights == null) {
+            model = (MobileNetV2) Models.create("mobilenet_v2", new Models.Config(1000, 1f));
+            origin = "mobilenet_v2 (random init)";
+        } else {
+            Pretrained p = Pretrained.load(WeightsOption.resolve(weights, err));
+            model = p.model();
+            origin = p.origin();
+        }
+        long macsPerImage = Summary.of(model, List.of(1, 3, inputSize, inputSize), SummaryOptions.of(Style.DEFAULT))
+                .statistics().multAdds();
+        int classes = model.classifier().parameters().getLast().numel();       // the last Linear's bias: one per class
+        Tensor x = randomInput(batch, inputSize, new SplittableRandom(42));
+        Step step = mode == Mode.infer ? inference(model, x) : trainingStep(model, x, randomLabels(batch, classes, new SplittableRandom(7)));
+
+        for (int i = 0; i < warmup; i++) step.run();
+        double[] ms = new double[iterations];
+        double loss = Double.NaN;
+        for (int i = 0; i < iterations; i++) {
+            long t0 = System.nanoTime();
+            loss = step.run();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Timings t = Timings.of(ms);
+        double flopsPerIteration = 2.0 * macsPerImage * batch * (mode == Mode.train ? 3 : 1);
+        double imagesPerS = batch / (t.medianMs() / 1e3);
+        double gflops = flopsPerIteration / (t.medianMs() / 1e3) / 1e9;
+        long peakRssKb = peakRssKb();
+
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("engine", "litenet");
+            m.put("mode", mode.name());
+            m.put("model", origin);
+            m.put("batch", batch);
+            m.put("input_size", inputSize);
+            m.put("threads", Parallel.threads());
+            m.put("warmup", warmup);
+            m.put("iterations", iterations);
+            m.put("median_ms", t.medianMs());
+            m.put("min_ms", t.minMs());
+            m.put("max_ms", t.maxMs());
+            m.put("mean_ms", t.meanMs());
+            m.put("images_per_s", imagesPerS);
+            m.put("mult_adds_per_image", macsPerImage);
+            m.put("gflop_per_iteration", flopsPerIteration / 1e9);
+            m.put("gflops", gflops);
+            m.put("peak_rss_mb", peakRssKb < 0 ? null : peakRssKb / 1024.0);
+            if (mode == Mode.train) m.put("loss", loss);
+            m.put("samples_ms", Arrays.stream(t.samplesMs()).boxed().toList());
+            out.println(Json.write(m));
+        } else {
+            out.printf("%s %s: batch %d, %dx%d, %d threads, %d iterations after %d warm-up%n", origin, mode, batch,
+                    inputSize, inputSize, Parallel.threads(), iterations, warmup);
+            out.printf("  median %.2f ms   min %.2f ms   max %.2f ms%n", t.medianMs(), t.minMs(), t.maxMs());
+            out.printf("  %.1f images/s   %.2f GFLOP/s (%.1f M multiply-adds per image%s)%n", imagesPerS, gflops,
+                    macsPerImage / 1e6, mode == Mode.train ? ", step counted as 3 forwards" : "");
+            if (peakRssKb >= 0) out.printf("  peak RSS %.0f MB%n", peakRssKb / 1024.0);
+            if (mode == Mode.train) out.printf("  last loss %.4f%n", loss);
+        }
+        return Main.OK;
+    }
+
+    /** The fused eval model on x (B,S,S,3). */
+    private static Step inference(MobileNetV2 model, Tensor x) {
+        Layer fused = model.fused();
+        return () -> {
+            Inference.forward(fused, x);
+            return Double.NaN;
+        };
+    }
+
+    /** zero_grad, train-mode forward, cross-entropy, backward, Adam step over every parameter. */
+    private static Step trainingStep(MobileNetV2 model, Tensor x, int[] labels) {
+        model.unfreeze("");
+        model.train(true);
+        model.setRecording(true);
+        Adam adam = new Adam(model.trainableParameters(), 1e-3, 0.9, 0.999, 1e-8);
+        return () -> {
+            adam.zeroGrad();
+            Tensor logits = model.forward(x);
+            double loss = CrossEntropy.loss(logits, labels);
+            model.backward(CrossEntropy.gradient(logits, labels));
+            adam.step();
+            return loss;
+        };
+    }
+
+    /** Uniform values in [-1, 1): (B,S,S,3). */
+    static Tensor randomInput(int batch, int size, SplittableRandom r) {
+        Tensor x = Tensor.zeros(batch, size, size, 3);
+        for (int i = 0; i < x.data.length; i++) x.data[i] = (float) (r.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    static int[] randomLabels(int batch, int classes, SplittableRandom r) {
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) labels[i] = r.nextInt(classes);
+        return labels;
+    }
+
+    /** VmHWM of /proc/self/status in kB: the most memory this process ever had resident; -1 where unknown. */
+    static long peakRssKb() {
+        Path status = Path.of("/proc/self/status");
+        try {
+            if (!Files.isReadable(status)) return -1;
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static void check(boolean ok, String problem) {
+        if (!ok) throw new BadInputException(problem);
+    }
+}

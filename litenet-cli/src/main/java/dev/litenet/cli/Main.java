@@ -1,0 +1,49 @@
+package dev.litenet.cli;
+
+import dev.litenet.BadInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code litenet} command: one subcommand per job. Exit codes: 0 ok, 1 failure, 2 bad input. */
+@Command(name = "litenet", mixinStandardHelpOptions = true, version = "LiteNet 0.1.0",
+        description = "Lightweight neural networks for the JVM: MobileNetV2, summaries, transfer learning.",
+        subcommands = {CommandLine.HelpCommand.class, SummaryCommand.class, TrainCommand.class, EvalCommand.class,
+                PredictCommand.class, ForwardCommand.class, CompareCommand.class, BenchCommand.class})
+public final class Main {
+    public static final int OK = 0, FAILURE = 1, BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line with the given streams; returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out).setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? BAD_INPUT : FAILURE);
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println("litenet: " + e.getMessage());
+            err.println("see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+            return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof BadInputException) {
+                err.println("litenet: " + e.getMessage());
+                return BAD_INPUT;
+            }
+            err.println("litenet: failed: " + e);
+            if (System.getenv("LITENET_DEBUG") != null) e.printStackTrace(err);
+            return FAILURE;
+        });
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("litenet: out of memory (Java heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MB): use a smaller --batch, or give the JVM more, e.g. LITENET_JAVA_OPTS=-Xmx4g");
+            return FAILURE;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.litenet.cli;
+
+import dev.litenet.BadInputException;
+import dev.litenet.tensor.Parallel;
+import picocli.CommandLine.Option;
+
+/** {@code --threads T}, shared by every command that computes: checked, then handed to the kernels' pool. */
+final class ThreadsOption {
+    static final int MAX = 256;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Compute threads, 1 to " + MAX + " (default: all cores).")
+    Integer threads;
+
+    /** Sets the kernels' thread count if one was given; a value out of range is bad input. */
+    void apply() {
+        if (threads == null) return;
+        if (threads < 1 || threads > MAX) throw new BadInputException("--threads must be 1 to " + MAX + ", got " + threads);
+        Parallel.setThreads(threads);
+    }
+}

@@ -1,0 +1,198 @@
+package dev.litenet.train;
+
+import dev.litenet.data.Normalize;
+import dev.litenet.data.Preprocess;
+import dev.litenet.data.Resize;
+import dev.litenet.BadInputException;
+import dev.litenet.io.Json;
+import dev.litenet.io.Safetensors;
+import dev.litenet.tensor.TorchTensor;
+import dev.litenet.models.MobileNetV2;
+import dev.litenet.nn.Linear;
+import dev.litenet.nn.StateDict;
+import dev.litenet.tensor.Padding;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training run's folder: {@code model.safetensors} (every weight, torchvision names, head {@code classifier.*})
+ * and {@code model.json} (architecture, class names, preprocessing, padding, where the backbone came from),
+ * {@code history.json}, and while training, a checkpoint of the last completed epoch for {@code --resume}.
+ * Every file is written to a temporary name and moved into place, so a crash never leaves half a file.
+ */
+public final class RunDir {
+    public static final String MODEL = "model.safetensors", META = "model.json", HISTORY = "history.json",
+            CHECKPOINT = "checkpoint.safetensors", CHECKPOINT_META = "checkpoint.json";
+
+    /** A trained classifier as read back from a run folder. */
+    public record Trained(MobileNetV2 model, List<String> classes, Preprocess preprocess, Map<String, Object> meta) {}
+
+    private RunDir() {}
+
+    /** The model.json content for a MobileNetV2 with a Linear head. */
+    public static Map<String, Object> meta(MobileNetV2 model, List<String> classes, Preprocess p, String origin, String sha256) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", "litenet-run-1");
+        m.put("architecture", "mobilenet_v2");
+        m.put("width_mult", (double) model.widthMult);
+        m.put("head", "linear");
+        m.put("num_classes", classes.size());
+        m.put("classes", classes);
+        m.put("padding", model.features().get(0) instanceof dev.litenet.models.ConvBNReLU c
+                && c.conv().padding() == Padding.TF_SAME ? "tf-same" : "torch");
+        Map<String, Object> pre = new LinkedHashMap<>();
+        pre.put("central_fraction", p.centralFraction());
+        pre.put("resize_shorter_side", p.resize().shorterSide());
+        pre.put("resize_height", p.resize().height());
+        pre.put("resize_width", p.resize().width());
+        pre.put("crop_size", p.cropSize());
+        pre.put("offset", floats(p.normalize().offset()));
+        pre.put("scale", floats(p.normalize().scale()));
+        m.put("preprocess", pre);
+        m.put("weights", Map.of("origin", origin, "sha256", sha256));
+        return m;
+    }
+
+    public static void saveModel(Path dir, MobileNetV2 model, Map<String, Object> meta) throws IOException {
+        Files.createDirectories(dir);
+        Safetensors.write(dir.resolve(MODEL), StateDict.of(model), Map.of("format", "litenet"));
+        writeJson(dir.resolve(META), meta);
+    }
+
+    /** Reads a run folder written by {@link #saveModel}. */
+    @SuppressWarnings("unchecked")
+    public static Trained load(Path dir) {
+        Path metaFile = dir.resolve(META), weights = dir.resolve(MODEL);
+        if (!Files.isRegularFile(metaFile) || !Files.isRegularFile(weights)) {
+            throw new BadInputException(dir, "not a LiteNet run folder (needs " + META + " and " + MODEL + ")");
+        }
+        Map<String, Object> meta;
+        try {
+            meta = (Map<String, Object>) Json.parse(Files.readString(metaFile));
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException(metaFile, "unreadable: " + e.getMessage());
+        }
+        try {
+            List<String> classes = ((List<Object>) meta.get("classes")).stream().map(String::valueOf).toList();
+            float width = ((Number) meta.get("width_mult")).floatValue();
+            MobileNetV2 model = new MobileNetV2(classes.size(), width);
+            model.setClassifier(new Linear(model.lastChannel, classes.size()));
+            model.setPadding("tf-same".equals(meta.get("padding")) ? Padding.TF_SAME : Padding.TORCH);
+            StateDict.load(model, Safetensors.read(weights), weights.toString());
+            model.train(false);
+            Map<String, Object> pre = (Map<String, Object>) meta.get("preprocess");
+            int shorter = num(pre, "resize_shorter_side");
+            Resize resize = shorter > 0 ? Resize.shorterSide(shorter) : Resize.to(num(pre, "resize_height"), num(pre, "resize_width"));
+            Preprocess p = new Preprocess(((Number) pre.get("central_fraction")).doubleValue(), resize, num(pre, "crop_size"),
+                    new Normalize(floatArray(pre.get("offset")), floatArray(pre.get("scale"))));
+            return new Trained(model, classes, p, meta);
+        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+            throw new BadInputException(metaFile, "malformed run metadata: " + e.getMessage());
+        }
+    }
+
+    /** Saves the state after a completed epoch: model, optimizer state, history. */
+    public static void saveCheckpoint(Path dir, MobileNetV2 model, Optimizer optimizer, List<TrainEvent.EpochStats> history)
+            throws IOException {
+        Files.createDirectories(dir);
+        LinkedHashMap<String, TorchTensor> state = StateDict.of(model);
+        optimizer.state().forEach((k, v) -> state.put("optimizer." + k, new TorchTensor(new int[]{v.length}, v)));
+        Safetensors.write(dir.resolve(CHECKPOINT), state, Map.of("epoch", Integer.toString(history.size())));
+        writeJson(dir.resolve(HISTORY), historyJson(history));
+        writeJson(dir.resolve(CHECKPOINT_META), Map.of("completed_epochs", history.size()));
+    }
+
+    /** Restores a checkpoint into the model and optimizer; returns the history so far (empty if none). */
+    @SuppressWarnings("unchecked")
+    public static List<TrainEvent.EpochStats> loadCheckpoint(Path dir, MobileNetV2 model, Optimizer optimizer) {
+        Path file = dir.resolve(CHECKPOINT), historyFile = dir.resolve(HISTORY);
+        if (!Files.isRegularFile(file) || !Files.isRegularFile(historyFile)) return List.of();
+        LinkedHashMap<String, TorchTensor> state = Safetensors.read(file);
+        Map<String, float[]> opt = new LinkedHashMap<>();
+        LinkedHashMap<String, TorchTensor> weights = new LinkedHashMap<>();
+        state.forEach((k, v) -> {
+            if (k.startsWith("optimizer.")) opt.put(k.substring("optimizer.".length()), v.data());
+            else weights.put(k, v);
+        });
+        StateDict.load(model, weights, file.toString());
+        optimizer.loadState(opt);
+        try {
+            List<Object> rows = (List<Object>) ((Map<String, Object>) Json.parse(Files.readString(historyFile))).get("epochs");
+            List<TrainEvent.EpochStats> history = new ArrayList<>();
+            for (Object r : rows) {
+                Map<String, Object> e = (Map<String, Object>) r;
+                history.add(new TrainEvent.EpochStats(((Number) e.get("epoch")).intValue(), d(e, "train_acc"), d(e, "train_loss"),
+                        d(e, "val_acc"), d(e, "val_loss"), d(e, "seconds")));
+            }
+            return history;
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException(historyFile, "cannot resume: " + e.getMessage());
+        }
+    }
+
+    public static Map<String, Object> historyJson(List<TrainEvent.EpochStats> history) {
+        List<Object> rows = new ArrayList<>();
+        for (TrainEvent.EpochStats s : history) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("epoch", s.epoch());
+            e.put("train_acc", s.trainAcc());
+            e.put("train_loss", s.trainLoss());
+            e.put("val_acc", s.valAcc());
+            e.put("val_loss", s.valLoss());
+            e.put("seconds", s.seconds());
+            rows.add(e);
+        }
+        return Map.of("epochs", rows);
+    }
+
+    public static void writeJson(Path file, Object value) throws IOException {
+        writeAtomically(file, Json.write(value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Removes the checkpoint once the final model is written. */
+    public static void dropCheckpoint(Path dir) throws IOException {
+        Files.deleteIfExists(dir.resolve(CHECKPOINT));
+        Files.deleteIfExists(dir.resolve(CHECKPOINT_META));
+    }
+
+    private static List<Object> floats(float[] v) {
+        List<Object> out = new ArrayList<>();
+        for (float f : v) out.add((double) f);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static float[] floatArray(Object o) {
+        List<Object> l = (List<Object>) o;
+        float[] out = new float[l.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ((Number) l.get(i)).floatValue();
+        return out;
+    }
+
+    private static int num(Map<String, Object> m, String k) { return ((Number) m.get(k)).intValue(); }
+
+    private static double d(Map<String, Object> m, String k) {
+        Object v = m.get(k);
+        return v == null ? Double.NaN : ((Number) v).doubleValue();
+    }
+}

@@ -1,0 +1,225 @@
+package dev.litenet.train;
+
+import dev.litenet.data.BatchLoader;
+import dev.litenet.data.Batch;
+import dev.litenet.data.DatasetSplit;
+import dev.litenet.data.ImageFolder;
+import dev.litenet.data.Preprocess;
+import dev.litenet.data.Resize;
+import dev.litenet.eval.Evaluation;
+import dev.litenet.BadInputException;
+import dev.litenet.models.Pretrained;
+import dev.litenet.models.MobileNetV2;
+import dev.litenet.nn.CrossEntropy;
+import dev.litenet.nn.Inference;
+import dev.litenet.nn.Layer;
+import dev.litenet.nn.Linear;
+import dev.litenet.nn.Sequential;
+import dev.litenet.tensor.Pool;
+import dev.litenet.tensor.Tensor;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Transfer learning as the lesson does it: a pretrained MobileNetV2, its classifier replaced by
+ * {@code Linear(1280, classes)}, trained with cross-entropy. With the backbone frozen (the default) the 1280-d
+ * features are computed once and cached, so an epoch is a few milliseconds of head training. With
+ * {@code unfreezeFrom = N}, {@code features.N} onward are fine-tuned by backprop; BatchNorm stays in eval mode
+ * (running statistics are not updated), unlike the lesson's loop, which lets them drift on small batches.
+ */
+public final class Trainer {
+    /** What a run produced. */
+    public record Result(MobileNetV2 model, List<String> classes, Preprocess preprocess, List<TrainEvent.EpochStats> history,
+                         Evaluation validation) {}
+
+    private final TrainOptions o;
+    private final Consumer<TrainEvent> events;
+
+    public Trainer(TrainOptions options, Consumer<TrainEvent> events) {
+        this.o = options;
+        this.events = events;
+    }
+
+    public Result run() throws IOException {
+        DatasetSplit split = ImageFolder.split(o.data(), o.valSplit(), o.seed());
+        if (split.train().isEmpty() || split.val().isEmpty()) throw new BadInputException(o.data(), "need images for both training and validation");
+        Pretrained pre = Pretrained.load(o.weights());
+        Preprocess preprocess = o.inputSize() > 0 ? resized(pre.preprocess(), o.inputSize()) : pre.preprocess();
+        MobileNetV2 model = pre.model();
+        int classes = split.classes().size();
+        Linear head = new Linear(model.lastChannel, classes);
+        initLinear(head, o.seed());
+        model.setClassifier(head);
+        model.freeze("");
+
+        if (o.unfreezeFrom() >= 0) {
+            if (o.unfreezeFrom() >= model.features().size()) throw new BadInputException("--unfreeze-from must be below " + model.features().size());
+            for (int i = o.unfreezeFrom(); i < model.features().size(); i++) model.unfreeze("features." + i);
+        }
+        model.unfreeze("classifier");
+        Optimizer optimizer = Optimizer.create(o.optimizer(), model.trainableParameters(), o.lr(), o.weightDecay());
+
+        List<TrainEvent.EpochStats> history = new ArrayList<>(o.resume() ? RunDir.loadCheckpoint(o.out(), model, optimizer) : List.of());
+        if (!history.isEmpty()) events.accept(new TrainEvent.Note("resuming after epoch " + history.size()));
+
+        BatchLoader.Options loading = new BatchLoader.Options(o.batchSize(), false, o.seed(), 2, 2, o.badImages(), b -> {});
+        FeatureCache cache = o.augment() ? null
+                : FeatureCache.open(o.cacheDir(), pre.sha256(), preprocess.toString(), model.lastChannel);
+        Layer backbone = model.fusedEmbedding();                  // the frozen backbone's folded twin, made once
+        Features val = Features.extract("features val", split.val(), backbone, preprocess.pipeline(), loading, cache, events);
+        Features train = null;
+        if (o.unfreezeFrom() < 0 && !o.augment()) {
+            train = Features.extract("features train", split.train(), backbone, preprocess.pipeline(), loading, cache, events);
+        } else if (o.unfreezeFrom() < 0) {
+            events.accept(new TrainEvent.Note("--augment: training features change every epoch, so they are computed anew each epoch, not cached"));
+        }
+
+        // The head learns on standardized features (better conditioned, as a logistic regression would be);
+        // the standardization is folded into its weights at the end, so the saved head reads raw features.
+        Features firstAugmented = o.unfreezeFrom() < 0 && o.augment() ? augmentedFeatures(split, backbone, preprocess, loading, 1) : null;
+        float[][] moments = train != null ? train.moments() : firstAugmented != null ? firstAugmented.moments() : null;
+        for (int epoch = history.size() + 1; epoch <= o.epochs(); epoch++) {
+            long start = System.nanoTime();
+            double[] lossAcc;
+            if (o.unfreezeFrom() >= 0) {
+                lossAcc = fineTuneEpoch(model, optimizer, split, preprocess, epoch);
+                val = Features.extract("features val", split.val(), model.fusedEmbedding(), preprocess.pipeline(), loading, null, events);
+            } else {
+                Features epochTrain = train != null ? train
+                        : epoch == 1 ? firstAugmented : augmentedFeatures(split, backbone, preprocess, loading, epoch);
+                lossAcc = headEpoch(head, optimizer, epochTrain.standardized(moments), epoch);
+            }
+            Evaluation v = evaluateHead(head, moments == null ? val : val.standardized(moments), split.classes());
+            var stats = new TrainEvent.EpochStats(epoch, lossAcc[1], lossAcc[0], v.accuracy(), v.loss(), (System.nanoTime() - start) / 1e9);
+            history.add(stats);
+            events.accept(new TrainEvent.EpochEnd(stats));
+            RunDir.saveCheckpoint(o.out(), model, optimizer, history);
+        }
+        if (moments != null) foldStandardization(head, moments);
+        Evaluation finalVal = evaluateHead(head, val, split.classes());
+        RunDir.saveModel(o.out(), model, RunDir.meta(model, split.classes(), preprocess, pre.origin(), pre.sha256()));
+        RunDir.writeJson(o.out().resolve(RunDir.HISTORY), RunDir.historyJson(history));
+        RunDir.dropCheckpoint(o.out());
+        return new Result(model, split.classes(), preprocess, history, finalVal);
+    }
+
+    private Features augmentedFeatures(DatasetSplit split, Layer backbone, Preprocess preprocess, BatchLoader.Options loading, int epoch) {
+        return Features.extract("features train (augmented) epoch " + epoch, split.train(), backbone,
+                preprocess.augmented(), loading.seed(o.seed() * 1000 + epoch), null, events);
+    }
+
+    /** One epoch of the head on cached features, in an order fixed by (seed, epoch). Returns {loss, acc}. */
+    private double[] headEpoch(Linear head, Optimizer optimizer, Features train, int epoch) {
+        int n = train.size();
+        int[] order = permutation(n, new SplittableRandom(o.seed() * 7919 + epoch));
+        head.setRecording(true);
+        double lossSum = 0;
+        int correct = 0;
+        for (int from = 0; from < n; from += o.batchSize()) {
+            int to = Math.min(n, from + o.batchSize());
+            Tensor x = train.rows(order, from, to);
+            int[] labels = train.labels(order, from, to);
+            Tensor logits = head.forward(x);
+            lossSum += CrossEntropy.loss(logits, labels) * labels.length;
+            correct += correct(logits, labels);
+            optimizer.zeroGrad();
+            head.backward(CrossEntropy.gradient(logits, labels));
+            optimizer.step();
+        }
+        head.setRecording(false);
+        return new double[]{lossSum / n, (double) correct / n};
+    }
+
+    /** One epoch of backprop through features.N onward; the frozen part before N runs as a folded twin. */
+    private double[] fineTuneEpoch(MobileNetV2 model, Optimizer optimizer, DatasetSplit split, Preprocess preprocess, int epoch) {
+        int n0 = o.unfreezeFrom();
+        Sequential frozen = new Sequential(), tuned = new Sequential();
+        for (int i = 0; i < model.features().size(); i++) (i < n0 ? frozen : tuned).add(model.features().get(i));
+        Layer frozenFast = frozen.size() == 0 ? null : frozen.fused();
+        Layer head = model.classifier();
+        model.train(false);                                   // BatchNorm frozen: running statistics stay as loaded
+        tuned.setRecording(true);
+        head.setRecording(true);
+        double lossSum = 0;
+        int correct = 0, seen = 0;
+        var loading = new BatchLoader.Options(o.batchSize(), true, o.seed(), 2, 2, o.badImages(), b -> {});
+        if (o.badImages() == dev.litenet.data.BadImagePolicy.SKIP) loading = loading.skipBadImages(b -> events.accept(new TrainEvent.Skipped(b)));
+        long start = System.nanoTime();
+        try (BatchLoader loader = new BatchLoader(split.train(), o.augment() ? preprocess.augmented() : preprocess.pipeline(), loading)) {
+            for (Batch b : loader.epoch(epoch)) {
+                Tensor x = frozenFast == null ? b.images() : Inference.forward(frozenFast, b.images());
+                Tensor f = tuned.forward(x);
+                Tensor logits = head.forward(Pool.globalAverage(f));
+                lossSum += CrossEntropy.loss(logits, b.labels()) * b.size();
+                correct += correct(logits, b.labels());
+                seen += b.size();
+                optimizer.zeroGrad();
+                Tensor dPooled = head.backward(CrossEntropy.gradient(logits, b.labels()));
+                tuned.backward(Pool.globalAverageBackward(dPooled, f.dim(1), f.dim(2)));
+                optimizer.step();
+                events.accept(new TrainEvent.Progress("fine-tune epoch " + epoch, seen, split.train().size(), seen / ((System.nanoTime() - start) / 1e9)));
+            }
+        }
+        tuned.setRecording(false);
+        head.setRecording(false);
+        return new double[]{lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen)};
+    }
+
+    /** Makes a head trained on (x - mean) / std read raw x: W'[i] = W[i] / std[i], b' = b - Σ W[i]·mean[i] / std[i]. */
+    static void foldStandardization(Linear head, float[][] moments) {
+        float[] mean = moments[0], std = moments[1];
+        for (int i = 0; i < head.in; i++) {
+            for (int o = 0; o < head.out; o++) {
+                float w = head.weight.data[i * head.out + o] / std[i];
+                head.weight.data[i * head.out + o] = w;
+                head.bias.data[o] -= w * mean[i];
+            }
+        }
+    }
+
+    static Evaluation evaluateHead(Layer head, Features val, List<String> classes) {
+        int[] order = new int[val.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Tensor logits = head.forward(val.rows(order, 0, val.size()));
+        return Evaluation.of(classes, logits, val.labels(), val.files(), List.of());
+    }
+
+    static int correct(Tensor logits, int[] labels) {
+        int k = logits.size() / labels.length, c = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int best = 0;
+            for (int j = 1; j < k; j++) if (logits.data[i * k + j] > logits.data[i * k + best]) best = j;
+            if (best == labels[i]) c++;
+        }
+        return c;
+    }
+
+    static int[] permutation(int n, SplittableRandom r) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1), t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** torch's default Linear init: weight and bias uniform in ±1/√in. */
+    static void initLinear(Linear l, long seed) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        double bound = 1 / Math.sqrt(l.in);
+        for (int i = 0; i < l.weight.data.length; i++) l.weight.data[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
+        for (int i = 0; i < l.bias.data.length; i++) l.bias.data[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
+    }
+
+    /** The same preprocessing at another square input size (small sizes make quick runs and tests). */
+    static Preprocess resized(Preprocess p, int size) {
+        Resize r = p.cropSize() > 0 ? Resize.shorterSide(Math.round(size * 256f / 224f)) : Resize.to(size, size);
+        return new Preprocess(p.centralFraction(), r, p.cropSize() > 0 ? size : 0, p.normalize());
+    }
+}

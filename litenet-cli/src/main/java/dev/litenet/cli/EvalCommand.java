@@ -24,18 +24,18 @@ import java.util.concurrent.Callable;
 public final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Run folder written by 'litenet train'.")
+    @Option(names = "--model", paramLabel = "<RUN_DIR>", required = true, description = "Run folder written by 'litenet train'.")
     Path model;
 
-    @Option(names = "--data", required = true, description = "Folder with one subfolder per class (the run's class names).")
+    @Option(names = "--data", paramLabel = "<DIR>", required = true, description = "Folder with one subfolder per class (the run's class names).")
     Path data;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "<N>", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Mixin ThreadsOption threads;
 
-    @Option(names = "--on-bad-image", defaultValue = "skip", description = "skip (report and leave out) or fail (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--on-bad-image", paramLabel = "<POLICY>", defaultValue = "skip", description = "skip (report and leave out) or fail (default: ${DEFAULT-VALUE}).")
     BadImagePolicy onBadImage;
 
     @Option(names = "--json", description = "Print JSON: accuracy, loss, n, confusion, classes, precision, recall, misclassified, skipped.")

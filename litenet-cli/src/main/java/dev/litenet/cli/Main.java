@@ -26,6 +26,7 @@ public final class Main {
         cli.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? BAD_INPUT : FAILURE);
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("litenet: " + e.getMessage());
+            if (e instanceof CommandLine.UnmatchedArgumentException u) CommandLine.UnmatchedArgumentException.printSuggestions(u, err);
             err.println("see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
             return BAD_INPUT;
         });
@@ -42,7 +43,7 @@ public final class Main {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
             err.println("litenet: out of memory (Java heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                    + " MB): use a smaller --batch, or give the JVM more, e.g. LITENET_JAVA_OPTS=-Xmx4g");
+                    + " MB): use a smaller --batch-size, or give the JVM more, e.g. LITENET_JAVA_OPTS=-Xmx4g");
             return FAILURE;
         }
     }

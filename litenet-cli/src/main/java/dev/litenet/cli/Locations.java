@@ -13,23 +13,9 @@ import java.nio.file.Path;
 final class Locations {
     private Locations() {}
 
-    static Path shared() {
-        String env = System.getenv("LITENET_SHARED");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        String home = System.getenv("LITENET_HOME");
-        return (home != null ? Path.of(home) : Path.of("")).toAbsolutePath().resolve("../shared").normalize();
-    }
+    static Path localWeights() { return dev.litenet.io.Locations.localWeights(); }
 
-    /** The local weights folder (shared/weights), or null when there is none. */
-    static Path localWeights() {
-        Path p = shared().resolve("weights");
-        return Files.isDirectory(p) ? p : null;
-    }
-
-    static Path cache() {
-        String env = System.getenv("LITENET_CACHE");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "litenet");
-    }
+    static Path cache() { return dev.litenet.io.Locations.cache(); }
 
     static Path existingDir(Path p, String what) {
         if (!Files.isDirectory(p)) throw new BadInputException(p, what + " folder not found");

@@ -1,13 +1,12 @@
 package dev.litenet.cli;
 
-import dev.litenet.models.Pretrained;
 
+import dev.litenet.BadInputException;
+import dev.litenet.TrainEvent;
+import dev.litenet.TransferLearning;
 import dev.litenet.data.BadImagePolicy;
 import dev.litenet.io.Json;
 import dev.litenet.train.RunDir;
-import dev.litenet.train.TrainEvent;
-import dev.litenet.train.TrainOptions;
-import dev.litenet.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,65 +14,68 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.concurrent.Callable;
 
 /** {@code litenet train}: transfer learning from pretrained weights on an image folder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         header = "Transfer learning: pretrained MobileNetV2, new head, trained on an image folder.",
-        description = {"Transfer learning: a pretrained MobileNetV2, frozen, with a new Linear(1280, classes) head,",
-                "trained on a folder of class subfolders. Writes model.safetensors, model.json, history.json and",
-                "history.png into the run folder."})
+        description = "Transfer learning: a pretrained MobileNetV2, frozen, with a new Linear(1280, classes) head, "
+                + "trained on a folder of class subfolders. Writes model.safetensors, model.json, history.json and "
+                + "history.png into the run folder.")
 public final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--data", required = true, description = "Folder with train/ and val/ (each with one subfolder per class), or class subfolders to split.")
+    @Option(names = "--data", required = true, paramLabel = "<DIR>", description = "Folder with train/ and val/ (each with one subfolder per class), or class subfolders to split.")
     Path data;
 
-    @Option(names = "--weights", required = true, description = "Pretrained weights: a known name (e.g. mobilenet_v2_1.0_224_quant) or a .tflite/.pth/.safetensors file.")
+    @Option(names = "--weights", required = true, paramLabel = "<NAME|FILE>", description = "Pretrained weights: a known name (e.g. mobilenet_v2_1.0_224_quant) or a .tflite/.pth/.safetensors file.")
     String weights;
 
-    @Option(names = "--out", required = true, description = "Run folder to write.")
+    @Option(names = "--out", required = true, paramLabel = "<RUN_DIR>", description = "Run folder to write.")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--overwrite", description = "Replace the run folder if it already holds a run.")
+    boolean overwrite;
+
+    @Option(names = "--epochs", defaultValue = "5", paramLabel = "<N>", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "<N>", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "<RATE>", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--weight-decay", defaultValue = "0.05", description = "L2 weight decay; the head learns on standardized features, where this acts like a logistic regression's L2 penalty (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", defaultValue = "0.05", paramLabel = "<L2>", description = "L2 weight decay; the head learns on standardized features, where this acts like a logistic regression's L2 penalty (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (momentum 0.9) (default: ${DEFAULT-VALUE}).")
-    Optimizer optimizer;
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "<NAME>", description = "adam or sgd (momentum 0.9) (default: ${DEFAULT-VALUE}).")
+    TransferLearning.Optimizer optimizer;
 
-    @Option(names = "--unfreeze-from", defaultValue = "-1", description = "Fine-tune features.N onward (0-18); default: backbone frozen, features cached.")
+    @Option(names = "--unfreeze-from", defaultValue = "-1", paramLabel = "<BLOCK>", description = "Fine-tune features.BLOCK onward (0-18); default: backbone frozen, features cached.")
     int unfreezeFrom;
 
     @Option(names = "--augment", description = "Random resized crops and flips for training (features are then recomputed every epoch).")
     boolean augment;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for the split, shuffling, augmentation and the head's init (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "<N>", description = "Seed for the split, shuffling, augmentation and the head's init (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--val-split", defaultValue = "0.2", description = "Validation fraction when DATA has no train/ and val/ (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--val-split", defaultValue = "0.2", paramLabel = "<FRACTION>", description = "Validation fraction when DATA has no train/ and val/ (default: ${DEFAULT-VALUE}).")
     double valSplit;
 
     @Mixin ThreadsOption threads;
 
-    @Option(names = "--on-bad-image", defaultValue = "skip", description = "skip (report and leave out) or fail (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--on-bad-image", defaultValue = "skip", paramLabel = "<POLICY>", description = "skip (report and leave out) or fail (default: ${DEFAULT-VALUE}).")
     BadImagePolicy onBadImage;
 
-    @Option(names = "--input-size", defaultValue = "0", description = "Square input size (default: the weights' own, 224).")
+    @Option(names = "--input-size", defaultValue = "0", paramLabel = "<PIXELS>", description = "Square input size of the backbone, 32 to 1024 (default: the weights' own, 224).")
     int inputSize;
 
-    @Option(names = "--cache", description = "Feature cache folder (default: $LITENET_CACHE/features or ~/.cache/litenet/features).")
+    @Option(names = "--cache", paramLabel = "<DIR>", description = "Feature cache folder (default: $LITENET_CACHE/features or ~/.cache/litenet/features).")
     Path cache;
 
     @Option(names = "--resume", description = "Continue an interrupted run from its last completed epoch.")
@@ -82,49 +84,43 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON on stdout.")
     boolean json;
 
-    enum Optimizer { adam, sgd }
-
-    @Override public Integer call() throws Exception {
+    @Override public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         threads.apply();
-        if (epochs < 1 || batchSize < 1 || !(lr > 0) || !(valSplit > 0 && valSplit < 1)) {
-            throw new dev.litenet.BadInputException("--epochs and --batch-size must be >= 1, --lr > 0, --val-split in (0, 1)");
+        TransferLearning recipe = TransferLearning.from(weights).data(Locations.existingDir(data, "data")).epochs(epochs)
+                .batchSize(batchSize).learningRate(lr).weightDecay(weightDecay).optimizer(optimizer).unfreezeFrom(unfreezeFrom)
+                .augment(augment).seed(seed).validationSplit(valSplit).badImages(onBadImage).inputSize(inputSize)
+                .runFolder(out).resume(resume);
+        if (cache != null) recipe.featureCache(cache);
+        if (!resume && !overwrite && Files.exists(out.resolve(RunDir.META))) {
+            throw new BadInputException(out, "already holds a run; pass --overwrite to replace it or --resume to continue it");
         }
-        Locations.existingDir(data, "data");
-        Path weightsFile = WeightsOption.resolve(weights, err);
-        var options = new TrainOptions(data, weightsFile, out, epochs, batchSize, lr, weightDecay, optimizer.name(), unfreezeFrom, augment,
-                seed, valSplit, onBadImage, cache != null ? cache : Locations.cache().resolve("features"), inputSize, resume);
+        WeightsOption.resolve(weights, err);                   // a download shows its progress here
         ProgressBar bar = new ProgressBar(err, ProgressBar.isTerminal());
-        List<String> skipped = new ArrayList<>();
         long start = System.nanoTime();
-        Trainer.Result result = new Trainer(options, e -> {
+        TransferLearning.Training result = recipe.listener(e -> {
             switch (e) {
                 case TrainEvent.Note n -> err.println(n.text());
                 case TrainEvent.Progress p -> bar.update(p.what(), p.done(), p.total(), p.imagesPerSecond(), "");
-                case TrainEvent.Skipped s -> {
-                    skipped.add(s.image().path() + ": " + s.image().reason());
-                    err.println("skipped " + s.image().path() + ": " + s.image().reason());
-                }
+                case TrainEvent.Skipped s -> err.println("skipped " + s.image().path() + ": " + s.image().reason());
                 case TrainEvent.EpochEnd end -> {
                     var s = end.stats();
-                    err.printf("Epoch %d: train acc %.3f loss %.3f | val acc %.3f loss %.3f | %.1f s%n",
-                            s.epoch(), s.trainAcc(), s.trainLoss(), s.valAcc(), s.valLoss(), s.seconds());
+                    err.printf("Epoch %d/%d: train acc %.3f loss %.3f | val acc %.3f loss %.3f | %.1f s%n",
+                            s.epoch(), epochs, s.trainAcc(), s.trainLoss(), s.valAcc(), s.valLoss(), s.seconds());
                 }
             }
             err.flush();
-        }).run();
-        Charts.history(result.history(), out.resolve("history.png"));
-        if (!skipped.isEmpty()) RunDir.writeJson(out.resolve("skipped.json"), skipped);
+        }).train();
         var v = result.validation();
         double seconds = (System.nanoTime() - start) / 1e9;
         if (json) {
-            var m = new java.util.LinkedHashMap<String, Object>();
+            var m = new LinkedHashMap<String, Object>();
             m.put("run", out.toString());
             m.put("val_accuracy", v.accuracy());
             m.put("val_loss", v.loss());
             m.put("val_n", v.n());
-            m.put("epochs", RunDir.historyJson(result.history()).get("epochs"));
-            m.put("skipped", skipped);
+            m.put("epochs", RunDir.historyJson(result.classifier().history()).get("epochs"));
+            m.put("skipped", result.skipped().stream().map(b -> b.path() + ": " + b.reason()).toList());
             m.put("seconds", seconds);
             out().println(Json.write(m));
         } else {

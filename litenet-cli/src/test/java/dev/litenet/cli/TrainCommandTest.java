@@ -64,7 +64,7 @@ class TrainCommandTest {
         String[] r = run("train", "--data", data.toString(), "--weights", weights.toString(), "--out", out.toString(),
                 "--epochs", "3", "--batch-size", "4", "--input-size", "96", "--cache", cache.toString(), "--json");
         assertThat(r[0]).as(r[2]).isEqualTo("0");
-        assertThat(r[2]).contains("Epoch 1: train acc").contains("Epoch 3: train acc");
+        assertThat(r[2]).contains("Epoch 1/3: train acc").contains("Epoch 3/3: train acc");
         assertThat(out.resolve("model.safetensors")).exists();
         assertThat(out.resolve("model.json")).exists();
         assertThat(out.resolve("history.json")).exists();

@@ -140,6 +140,16 @@ public final class ImageDecoder {
         return -1;
     }
 
+    /**
+     * An image decoded elsewhere -> (H,W,3) RGB bytes, under the same pixel budget as a file; {@code name}
+     * only names it in errors.
+     */
+    public static RgbImage fromImage(Path name, BufferedImage image) {
+        long pixels = (long) image.getWidth() * image.getHeight();
+        if (pixels > MAX_PIXELS) throw new BadInputException(name, "image too large: " + image.getWidth() + "x" + image.getHeight());
+        return toRgb(image);
+    }
+
     /** Any decoded image -> (H,W,3) RGB bytes, reading byte rasters directly. */
     static RgbImage toRgb(BufferedImage image) {
         int w = image.getWidth(), h = image.getHeight();

@@ -1,18 +1,37 @@
 package dev.litenet.data;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * An evaluation pipeline as values, so weights can carry the preprocessing they were trained with:
- * an optional central fraction crop (1 = none), a resize, an optional centre crop (0 = none), a normalisation.
+ * How an image must be prepared before a set of weights sees it, as values, so weights and run folders carry
+ * the preprocessing they were trained with. The steps, in order: an optional central fraction crop (1 = none;
+ * TF-slim's {@code central_crop}), a bilinear resize (the shorter side, or to a fixed size), an optional centre
+ * crop (0 = none; torchvision), and a per-channel normalisation {@code (pixel - offset) / scale} on 0..255 pixels.
+ * This is the one description of preprocessing: known weights, TFLite imports and run folders all use it.
  * in decoded (H,W,3) -> out (S,S,3) floats, S = cropSize or the resize target.
  */
 public record Preprocess(double centralFraction, Resize resize, int cropSize, Normalize normalize) {
     /** torchvision ImageNet eval: resize shorter side 256, centre crop 224, ImageNet mean and std. */
-    public static final Preprocess TORCHVISION_IMAGENET = new Preprocess(1.0, Resize.shorterSide(256), 224, Normalize.IMAGENET);
+    public static final Preprocess TORCHVISION_IMAGENET = torchvision(256, 224);
 
     /** Google's MobileNet eval: central 87.5 %, resize to 224 x 224, {@code (x - 128) / 128}. */
-    public static final Preprocess TFLITE_MOBILENET = new Preprocess(0.875, Resize.to(224, 224), 0, Normalize.pixel(128, 128));
+    public static final Preprocess TFLITE_MOBILENET = tfCentralCrop(0.875, 224, 128, 128);
+
+    /** torchvision's {@code ImageClassification(crop_size, resize_size)}: shorter side to {@code resize}, centre crop, ImageNet mean and std. */
+    public static Preprocess torchvision(int resize, int crop) {
+        return new Preprocess(1.0, Resize.shorterSide(resize), crop, Normalize.IMAGENET);
+    }
+
+    /**
+     * TF-slim's eval preprocessing: central {@code fraction} crop, resize to {@code size x size}, then
+     * {@code (p - zeroPoint) / scale} on 0..255 pixels, the input quantization of a uint8 TFLite model.
+     */
+    public static Preprocess tfCentralCrop(double fraction, int size, double zeroPoint, double scale) {
+        return new Preprocess(fraction, Resize.to(size, size), 0, Normalize.pixel((float) zeroPoint, (float) scale));
+    }
 
     public Preprocess {
         if (!(centralFraction > 0 && centralFraction <= 1)) throw new IllegalArgumentException("central fraction must be in (0, 1]: " + centralFraction);
@@ -25,6 +44,48 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
         if (resize.shorterSide() > 0 || resize.height() != resize.width()) throw new IllegalStateException("output is not a fixed square: " + this);
         return resize.height();
     }
+
+    /** The same steps at another square output size (larger inputs for the frozen backbone, small ones for quick runs). */
+    public Preprocess resizedTo(int size) {
+        Resize r = cropSize > 0 ? Resize.shorterSide(Math.round(size * (float) resize.shorterSide() / cropSize)) : Resize.to(size, size);
+        return new Preprocess(centralFraction, r, cropSize > 0 ? size : 0, normalize);
+    }
+
+    /** As JSON-ready values (the {@code preprocess} object of a run folder's {@code model.json}). */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("central_fraction", centralFraction);
+        m.put("resize_shorter_side", resize.shorterSide());
+        m.put("resize_height", resize.height());
+        m.put("resize_width", resize.width());
+        m.put("crop_size", cropSize);
+        m.put("offset", floats(normalize.offset()));
+        m.put("scale", floats(normalize.scale()));
+        return m;
+    }
+
+    /** The inverse of {@link #toJson}; malformed values throw {@link IllegalArgumentException} or {@link ClassCastException}. */
+    public static Preprocess fromJson(Map<String, Object> m) {
+        int shorter = num(m, "resize_shorter_side");
+        Resize resize = shorter > 0 ? Resize.shorterSide(shorter) : Resize.to(num(m, "resize_height"), num(m, "resize_width"));
+        return new Preprocess(((Number) m.get("central_fraction")).doubleValue(), resize, num(m, "crop_size"),
+                new Normalize(floatArray(m.get("offset")), floatArray(m.get("scale"))));
+    }
+
+    private static List<Object> floats(float[] v) {
+        List<Object> out = new ArrayList<>();
+        for (float f : v) out.add((double) f);
+        return out;
+    }
+
+    private static float[] floatArray(Object o) {
+        List<?> l = (List<?>) o;
+        float[] out = new float[l.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ((Number) l.get(i)).floatValue();
+        return out;
+    }
+
+    private static int num(Map<String, Object> m, String k) { return ((Number) m.get(k)).intValue(); }
 
     /** The evaluation steps: in (H,W,3) -> out (S,S,3). */
     public Pipeline pipeline() {

@@ -1,8 +1,9 @@
 package dev.litenet.io;
 
+import dev.litenet.data.Preprocess;
+import dev.litenet.tensor.Padding;
 import dev.litenet.tensor.TorchTensor;
 
-import dev.litenet.tensor.Padding;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -13,13 +14,7 @@ import java.util.List;
  * none came with the file).
  */
 public record TfliteImport(LinkedHashMap<String, TorchTensor> stateDict, Padding padding,
-                           Preprocessing preprocessing, List<String> labels) {
-
-    /**
-     * Pixel values {@code x} in 0..255 (RGB) become {@code (x - mean) / std}, after cropping the central
-     * {@code cropFraction} of the height and width and resizing (bilinear) to {@code inputSize} square.
-     */
-    public record Preprocessing(int inputSize, float mean, float std, float cropFraction) {}
+                           Preprocess preprocessing, List<String> labels) {
 
     /** Number of classifier outputs (1001 for Google's ImageNet files: background plus 1000 classes). */
     public int numClasses() { return stateDict.get("classifier.1.bias").shape()[0]; }

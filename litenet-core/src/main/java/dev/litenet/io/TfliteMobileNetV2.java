@@ -1,5 +1,7 @@
 package dev.litenet.io;
 
+import dev.litenet.data.Preprocess;
+
 import dev.litenet.BadInputException;
 import dev.litenet.tensor.TorchTensor;
 
@@ -196,7 +198,7 @@ public final class TfliteMobileNetV2 {
     }
 
     /** The input tensor's quantization is the preprocessing: {@code real = scale * (pixel - zeroPoint)}. */
-    private static TfliteImport.Preprocessing preprocessing(TfliteModel model) {
+    private static Preprocess preprocessing(TfliteModel model) {
         if (model.inputs().length != 1) throw new BadInputException(model.file(), model.inputs().length + " inputs, expected 1");
         Tensor input = model.tensor(model.inputs()[0]);
         if (!Arrays.equals(input.shape(), new int[] {1, INPUT, INPUT, 3})) {
@@ -209,7 +211,7 @@ public final class TfliteMobileNetV2 {
             throw new BadInputException(model.file(), "input " + input + " is not uint8 with one scale and zero point;"
                     + " its preprocessing is unknown");
         }
-        return new TfliteImport.Preprocessing(INPUT, q.zeroPoint()[0], (float) (1.0 / q.scale()[0]), CROP_FRACTION);
+        return Preprocess.tfCentralCrop(CROP_FRACTION, INPUT, q.zeroPoint()[0], 1.0 / q.scale()[0]);
     }
 
     private static List<String> labels(TfliteModel model) {

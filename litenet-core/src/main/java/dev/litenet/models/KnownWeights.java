@@ -1,5 +1,7 @@
 package dev.litenet.models;
 
+import dev.litenet.data.Preprocess;
+
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,7 @@ public final class KnownWeights {
             URI.create(CORAL + "mobilenet_v2_1.0_224_quant.tflite"),
             "7aad0c74c5e3c06e5eb3c827e13304fdd68a83da6087d92ee169c24ff9fd4776", null,
             "mobilenet_v2_1.0_224_quant.tflite", WeightsFormat.TFLITE, 3_610_798, 1001, -1,
-            Preprocessing.tfCentralCrop(0.875, 224, 128, 128), TFLITE_LABELS, Map.of("acc@1", 70.8, "acc@5", 89.9));
+            Preprocess.tfCentralCrop(0.875, 224, 128, 128), TFLITE_LABELS, Map.of("acc@1", 70.8, "acc@5", 89.9));
 
     /**
      * TF2 MobileNetV2 1.0/224, post-training quantized (int8 per-channel weights). Its uint8 input has zero point
@@ -41,7 +43,7 @@ public final class KnownWeights {
             URI.create(CORAL + "tf2_mobilenet_v2_1.0_224_ptq.tflite"),
             "5d3137241276e79c86d14a74fe43581398ae0e815191d3dba45495b810840e8c", null,
             "tf2_mobilenet_v2_1.0_224_ptq.tflite", WeightsFormat.TFLITE, 4_070_174, 1001, -1,
-            Preprocessing.tfCentralCrop(0.875, 224, 127, 127.5), TFLITE_LABELS, Map.of());
+            Preprocess.tfCentralCrop(0.875, 224, 127, 127.5), TFLITE_LABELS, Map.of());
 
     private static final List<WeightsInfo> ALL = List.of(MOBILENET_V2_IMAGENET1K_V1, MOBILENET_V2_IMAGENET1K_V2,
             MOBILENET_V2_1_0_224_QUANT, TF2_MOBILENET_V2_1_0_224_PTQ);
@@ -75,7 +77,7 @@ public final class KnownWeights {
     private static WeightsInfo torchvision(String name, String url, int resize, double acc1, double acc5) {
         String fileName = url.substring(url.lastIndexOf('/') + 1);
         return new WeightsInfo(name, URI.create(url), null, WeightsInfo.torchHubHashPrefix(fileName), fileName,
-                WeightsFormat.PTH, -1, 1000, 3_504_872, Preprocessing.torchvision(resize, 224), TORCHVISION_LABELS,
+                WeightsFormat.PTH, -1, 1000, 3_504_872, Preprocess.torchvision(resize, 224), TORCHVISION_LABELS,
                 Map.of("acc@1", acc1, "acc@5", acc5));
     }
 }

@@ -8,9 +8,7 @@ import dev.litenet.io.TfliteImport;
 import dev.litenet.io.TfliteMobileNetV2;
 import dev.litenet.io.StateDicts;
 
-import dev.litenet.data.Normalize;
 import dev.litenet.data.Preprocess;
-import dev.litenet.data.Resize;
 import dev.litenet.models.MobileNetV2;
 import dev.litenet.nn.StateDict;
 
@@ -40,10 +38,9 @@ public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> 
             model.setPadding(imported.padding());
             StateDict.load(model, imported.stateDict(), file.toString());
             model.train(false);
-            TfliteImport.Preprocessing p = imported.preprocessing();
-            Preprocess preprocess = new Preprocess(p.cropFraction(), Resize.to(p.inputSize(), p.inputSize()), 0,
-                    Normalize.pixel(p.mean(), p.std()));
-            return new Pretrained(model, preprocess, imported.labels(), file.getFileName().toString(), sha);
+            List<String> labels = imported.labels().size() == imported.numClasses() ? imported.labels()
+                    : imported.numClasses() == 1001 ? withBackground(imagenetLabels()) : List.of();
+            return new Pretrained(model, imported.preprocessing(), labels, file.getFileName().toString(), sha);
         }
         Map<String, TorchTensor> state = StateDicts.read(file);
         TorchTensor bias = state.get("classifier.1.bias");
@@ -55,11 +52,41 @@ public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> 
         MobileNetV2 model = new MobileNetV2(bias.shape()[0]);
         StateDict.load(model, state, file.toString());
         model.train(false);
-        return new Pretrained(model, Preprocess.TORCHVISION_IMAGENET, List.of(), file.getFileName().toString(), sha);
+        // a known checkpoint brings its own preprocessing (IMAGENET1K_V2 is evaluated after a resize to 232)
+        Preprocess preprocess = KnownWeights.all().stream().filter(w -> w.matchesSha256(sha)).findFirst()
+                .map(WeightsInfo::preprocessing).orElse(Preprocess.TORCHVISION_IMAGENET);
+        List<String> labels = bias.shape()[0] == 1000 ? imagenetLabels() : List.of();
+        return new Pretrained(model, preprocess, labels, file.getFileName().toString(), sha);
     }
 
     /** The label of class i, or "class i" when the weights came without labels. */
     public String label(int i) { return i < labels.size() ? labels.get(i) : "class " + i; }
+
+    /** torchvision's names of the 1000 ImageNet classes, in index order. */
+    public static List<String> imagenetLabels() { return ImageNetLabels.ALL; }
+
+    private static List<String> withBackground(List<String> labels) {
+        List<String> out = new java.util.ArrayList<>(labels.size() + 1);
+        out.add("background");
+        out.addAll(labels);
+        return List.copyOf(out);
+    }
+
+    /** Read once, on first use. */
+    private static final class ImageNetLabels {
+        static final List<String> ALL = read();
+
+        private static List<String> read() {
+            try (var in = Pretrained.class.getResourceAsStream("imagenet_classes.txt")) {
+                if (in == null) throw new IllegalStateException("imagenet_classes.txt missing from the library");
+                List<String> lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+                if (lines.size() != 1000) throw new IllegalStateException("imagenet_classes.txt has " + lines.size() + " lines, not 1000");
+                return lines;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
 
     /** The file's sha256 in hex; an unreadable file is bad input. */
     public static String sha256(Path file) {

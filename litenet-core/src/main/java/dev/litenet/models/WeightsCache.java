@@ -1,6 +1,7 @@
 package dev.litenet.models;
 
 import dev.litenet.BadInputException;
+import dev.litenet.io.Locations;
 import dev.litenet.io.StallTimeoutBody;
 
 import dev.litenet.models.KnownWeights;
@@ -69,11 +70,7 @@ public final class WeightsCache {
     }
 
     /** {@code $LITENET_CACHE/weights}, else {@code ~/.cache/litenet/weights}. */
-    public static Path defaultDir() {
-        String env = System.getenv("LITENET_CACHE");
-        Path root = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "litenet");
-        return root.resolve("weights");
-    }
+    public static Path defaultDir() { return Locations.cache().resolve("weights"); }
 
     /** An HTTP client that follows redirects (GitHub's raw links redirect) and gives up connecting after 30 s. */
     public static HttpClient defaultClient() {

@@ -1,5 +1,7 @@
 package dev.litenet.models;
 
+import dev.litenet.data.Preprocess;
+
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +21,7 @@ import java.util.regex.Pattern;
  * @param metrics      published scores, e.g. {@code "acc@1" -> 71.878} (ImageNet-1K validation, percent)
  */
 public record WeightsInfo(String name, URI url, String sha256, String sha256Prefix, String fileName, WeightsFormat format,
-                          long sizeBytes, int numClasses, long numParams, Preprocessing preprocessing, String labels,
+                          long sizeBytes, int numClasses, long numParams, Preprocess preprocessing, String labels,
                           Map<String, Double> metrics) {
 
     /** torch.hub's {@code HASH_REGEX}: the hash prefix is the hex between a dash and a dot, {@code name-<hex>.ext}. */

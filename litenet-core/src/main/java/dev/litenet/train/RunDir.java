@@ -1,9 +1,10 @@
 package dev.litenet.train;
 
-import dev.litenet.data.Normalize;
+import dev.litenet.TrainEvent;
+
 import dev.litenet.data.Preprocess;
-import dev.litenet.data.Resize;
 import dev.litenet.BadInputException;
+import dev.litenet.eval.HistoryChart;
 import dev.litenet.io.Json;
 import dev.litenet.io.Safetensors;
 import dev.litenet.tensor.TorchTensor;
@@ -32,8 +33,11 @@ public final class RunDir {
     public static final String MODEL = "model.safetensors", META = "model.json", HISTORY = "history.json",
             CHECKPOINT = "checkpoint.safetensors", CHECKPOINT_META = "checkpoint.json";
 
+    public static final String HISTORY_PNG = "history.png", SKIPPED = "skipped.json";
+
     /** A trained classifier as read back from a run folder. */
-    public record Trained(MobileNetV2 model, List<String> classes, Preprocess preprocess, Map<String, Object> meta) {}
+    public record Trained(MobileNetV2 model, List<String> classes, Preprocess preprocess, String origin, String sha256,
+                          List<TrainEvent.EpochStats> history) {}
 
     private RunDir() {}
 
@@ -48,23 +52,22 @@ public final class RunDir {
         m.put("classes", classes);
         m.put("padding", model.features().get(0) instanceof dev.litenet.models.ConvBNReLU c
                 && c.conv().padding() == Padding.TF_SAME ? "tf-same" : "torch");
-        Map<String, Object> pre = new LinkedHashMap<>();
-        pre.put("central_fraction", p.centralFraction());
-        pre.put("resize_shorter_side", p.resize().shorterSide());
-        pre.put("resize_height", p.resize().height());
-        pre.put("resize_width", p.resize().width());
-        pre.put("crop_size", p.cropSize());
-        pre.put("offset", floats(p.normalize().offset()));
-        pre.put("scale", floats(p.normalize().scale()));
-        m.put("preprocess", pre);
+        m.put("preprocess", p.toJson());
         m.put("weights", Map.of("origin", origin, "sha256", sha256));
         return m;
     }
 
-    public static void saveModel(Path dir, MobileNetV2 model, Map<String, Object> meta) throws IOException {
+    /**
+     * Writes a classifier: weights, metadata, history (and its chart when there is one). The weights go first and
+     * {@code model.json} last, so a reader never pairs new metadata with old weights.
+     */
+    public static void save(Path dir, MobileNetV2 model, List<String> classes, Preprocess p, String origin, String sha256,
+                            List<TrainEvent.EpochStats> history) throws IOException {
         Files.createDirectories(dir);
         Safetensors.write(dir.resolve(MODEL), StateDict.of(model), Map.of("format", "litenet"));
-        writeJson(dir.resolve(META), meta);
+        writeJson(dir.resolve(HISTORY), historyJson(history));
+        if (!history.isEmpty()) writeAtomically(dir.resolve(HISTORY_PNG), HistoryChart.png(history));
+        writeJson(dir.resolve(META), meta(model, classes, p, origin, sha256));
     }
 
     /** Reads a run folder written by {@link #saveModel}. */
@@ -88,12 +91,10 @@ public final class RunDir {
             model.setPadding("tf-same".equals(meta.get("padding")) ? Padding.TF_SAME : Padding.TORCH);
             StateDict.load(model, Safetensors.read(weights), weights.toString());
             model.train(false);
-            Map<String, Object> pre = (Map<String, Object>) meta.get("preprocess");
-            int shorter = num(pre, "resize_shorter_side");
-            Resize resize = shorter > 0 ? Resize.shorterSide(shorter) : Resize.to(num(pre, "resize_height"), num(pre, "resize_width"));
-            Preprocess p = new Preprocess(((Number) pre.get("central_fraction")).doubleValue(), resize, num(pre, "crop_size"),
-                    new Normalize(floatArray(pre.get("offset")), floatArray(pre.get("scale"))));
-            return new Trained(model, classes, p, meta);
+            Preprocess p = Preprocess.fromJson((Map<String, Object>) meta.get("preprocess"));
+            Map<String, Object> weightsMeta = (Map<String, Object>) meta.getOrDefault("weights", Map.of());
+            return new Trained(model, classes, p, String.valueOf(weightsMeta.getOrDefault("origin", "")),
+                    String.valueOf(weightsMeta.getOrDefault("sha256", "")), readHistory(dir.resolve(HISTORY)));
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
             throw new BadInputException(metaFile, "malformed run metadata: " + e.getMessage());
         }
@@ -124,6 +125,13 @@ public final class RunDir {
         });
         StateDict.load(model, weights, file.toString());
         optimizer.loadState(opt);
+        return readHistory(historyFile);
+    }
+
+    /** The epochs in a history.json; none when the file is absent. */
+    @SuppressWarnings("unchecked")
+    public static List<TrainEvent.EpochStats> readHistory(Path historyFile) {
+        if (!Files.isRegularFile(historyFile)) return List.of();
         try {
             List<Object> rows = (List<Object>) ((Map<String, Object>) Json.parse(Files.readString(historyFile))).get("epochs");
             List<TrainEvent.EpochStats> history = new ArrayList<>();
@@ -134,7 +142,7 @@ public final class RunDir {
             }
             return history;
         } catch (IOException | RuntimeException e) {
-            throw new BadInputException(historyFile, "cannot resume: " + e.getMessage());
+            throw new BadInputException(historyFile, "malformed history: " + e.getMessage());
         }
     }
 
@@ -174,22 +182,6 @@ public final class RunDir {
         Files.deleteIfExists(dir.resolve(CHECKPOINT));
         Files.deleteIfExists(dir.resolve(CHECKPOINT_META));
     }
-
-    private static List<Object> floats(float[] v) {
-        List<Object> out = new ArrayList<>();
-        for (float f : v) out.add((double) f);
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static float[] floatArray(Object o) {
-        List<Object> l = (List<Object>) o;
-        float[] out = new float[l.size()];
-        for (int i = 0; i < out.length; i++) out[i] = ((Number) l.get(i)).floatValue();
-        return out;
-    }
-
-    private static int num(Map<String, Object> m, String k) { return ((Number) m.get(k)).intValue(); }
 
     private static double d(Map<String, Object> m, String k) {
         Object v = m.get(k);

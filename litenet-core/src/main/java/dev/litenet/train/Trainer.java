@@ -1,12 +1,13 @@
 package dev.litenet.train;
 
+import dev.litenet.TrainEvent;
+
 import dev.litenet.data.BatchLoader;
 import dev.litenet.data.Batch;
 import dev.litenet.data.DatasetSplit;
 import dev.litenet.data.ImageFolder;
 import dev.litenet.data.Preprocess;
-import dev.litenet.data.Resize;
-import dev.litenet.eval.Evaluation;
+import dev.litenet.Evaluation;
 import dev.litenet.BadInputException;
 import dev.litenet.models.Pretrained;
 import dev.litenet.models.MobileNetV2;
@@ -33,8 +34,8 @@ import java.util.function.Consumer;
  */
 public final class Trainer {
     /** What a run produced. */
-    public record Result(MobileNetV2 model, List<String> classes, Preprocess preprocess, List<TrainEvent.EpochStats> history,
-                         Evaluation validation) {}
+    public record Result(MobileNetV2 model, List<String> classes, Preprocess preprocess, String origin, String sha256,
+                         List<TrainEvent.EpochStats> history, Evaluation validation) {}
 
     private final TrainOptions o;
     private final Consumer<TrainEvent> events;
@@ -48,7 +49,7 @@ public final class Trainer {
         DatasetSplit split = ImageFolder.split(o.data(), o.valSplit(), o.seed());
         if (split.train().isEmpty() || split.val().isEmpty()) throw new BadInputException(o.data(), "need images for both training and validation");
         Pretrained pre = Pretrained.load(o.weights());
-        Preprocess preprocess = o.inputSize() > 0 ? resized(pre.preprocess(), o.inputSize()) : pre.preprocess();
+        Preprocess preprocess = o.inputSize() > 0 ? pre.preprocess().resizedTo(o.inputSize()) : pre.preprocess();
         MobileNetV2 model = pre.model();
         int classes = split.classes().size();
         Linear head = new Linear(model.lastChannel, classes);
@@ -63,11 +64,11 @@ public final class Trainer {
         model.unfreeze("classifier");
         Optimizer optimizer = Optimizer.create(o.optimizer(), model.trainableParameters(), o.lr(), o.weightDecay());
 
-        List<TrainEvent.EpochStats> history = new ArrayList<>(o.resume() ? RunDir.loadCheckpoint(o.out(), model, optimizer) : List.of());
+        List<TrainEvent.EpochStats> history = new ArrayList<>(o.resume() && o.out() != null ? RunDir.loadCheckpoint(o.out(), model, optimizer) : List.of());
         if (!history.isEmpty()) events.accept(new TrainEvent.Note("resuming after epoch " + history.size()));
 
         BatchLoader.Options loading = new BatchLoader.Options(o.batchSize(), false, o.seed(), 2, 2, o.badImages(), b -> {});
-        FeatureCache cache = o.augment() ? null
+        FeatureCache cache = o.augment() || o.cacheDir() == null ? null
                 : FeatureCache.open(o.cacheDir(), pre.sha256(), preprocess.toString(), model.lastChannel);
         Layer backbone = model.fusedEmbedding();                  // the frozen backbone's folded twin, made once
         Features val = Features.extract("features val", split.val(), backbone, preprocess.pipeline(), loading, cache, events);
@@ -97,14 +98,15 @@ public final class Trainer {
             var stats = new TrainEvent.EpochStats(epoch, lossAcc[1], lossAcc[0], v.accuracy(), v.loss(), (System.nanoTime() - start) / 1e9);
             history.add(stats);
             events.accept(new TrainEvent.EpochEnd(stats));
-            RunDir.saveCheckpoint(o.out(), model, optimizer, history);
+            if (o.out() != null) RunDir.saveCheckpoint(o.out(), model, optimizer, history);
         }
         if (moments != null) foldStandardization(head, moments);
         Evaluation finalVal = evaluateHead(head, val, split.classes());
-        RunDir.saveModel(o.out(), model, RunDir.meta(model, split.classes(), preprocess, pre.origin(), pre.sha256()));
-        RunDir.writeJson(o.out().resolve(RunDir.HISTORY), RunDir.historyJson(history));
-        RunDir.dropCheckpoint(o.out());
-        return new Result(model, split.classes(), preprocess, history, finalVal);
+        if (o.out() != null) {
+            RunDir.save(o.out(), model, split.classes(), preprocess, pre.origin(), pre.sha256(), history);
+            RunDir.dropCheckpoint(o.out());
+        }
+        return new Result(model, split.classes(), preprocess, pre.origin(), pre.sha256(), history, finalVal);
     }
 
     private Features augmentedFeatures(DatasetSplit split, Layer backbone, Preprocess preprocess, BatchLoader.Options loading, int epoch) {
@@ -217,9 +219,4 @@ public final class Trainer {
         for (int i = 0; i < l.bias.data.length; i++) l.bias.data[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
     }
 
-    /** The same preprocessing at another square input size (small sizes make quick runs and tests). */
-    static Preprocess resized(Preprocess p, int size) {
-        Resize r = p.cropSize() > 0 ? Resize.shorterSide(Math.round(size * 256f / 224f)) : Resize.to(size, size);
-        return new Preprocess(p.centralFraction(), r, p.cropSize() > 0 ? size : 0, p.normalize());
-    }
 }

@@ -1,5 +1,7 @@
 package dev.litenet.io;
 
+import dev.litenet.data.Preprocess;
+
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -14,12 +16,12 @@ final class ImageNetInput {
     private ImageNetInput() {}
 
     /** -> (1, size, size, 3) NHWC floats. */
-    static float[] load(Path file, TfliteImport.Preprocessing p) throws IOException {
+    static float[] load(Path file, Preprocess p) throws IOException {
         BufferedImage image = ImageIO.read(file.toFile());
         if (image == null) throw new IOException("not an image: " + file);
         int w = image.getWidth(), h = image.getHeight();
-        int cw = Math.round(w * p.cropFraction()), ch = Math.round(h * p.cropFraction());
-        int x0 = (w - cw) / 2, y0 = (h - ch) / 2, size = p.inputSize();
+        int cw = (int) Math.round(w * p.centralFraction()), ch = (int) Math.round(h * p.centralFraction());
+        int x0 = (w - cw) / 2, y0 = (h - ch) / 2, size = p.outputSize();
         float[] rgb = new float[ch * cw * 3];
         for (int y = 0; y < ch; y++)
             for (int x = 0; x < cw; x++) {
@@ -38,7 +40,7 @@ final class ImageNetInput {
                 for (int c = 0; c < 3; c++) {
                     float top = rgb[(y1 * cw + x1) * 3 + c] * (1 - fx) + rgb[(y1 * cw + x2) * 3 + c] * fx;
                     float bottom = rgb[(y2 * cw + x1) * 3 + c] * (1 - fx) + rgb[(y2 * cw + x2) * 3 + c] * fx;
-                    out[(y * size + x) * 3 + c] = (top * (1 - fy) + bottom * fy - p.mean()) / p.std();
+                    out[(y * size + x) * 3 + c] = (top * (1 - fy) + bottom * fy - p.normalize().offset()[c]) / p.normalize().scale()[c];
                 }
             }
         }

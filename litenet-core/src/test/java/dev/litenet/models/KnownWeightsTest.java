@@ -1,5 +1,8 @@
 package dev.litenet.models;
 
+import dev.litenet.data.Preprocess;
+import dev.litenet.data.Resize;
+
 import dev.litenet.Shared;
 import org.junit.jupiter.api.Test;
 
@@ -62,21 +65,19 @@ class KnownWeightsTest {
         assertThat(v1.metrics()).containsEntry("acc@1", 71.878);
         assertThat(v2.metrics()).containsEntry("acc@1", 72.154);
         assertThat(v1.format()).isEqualTo(WeightsFormat.PTH);
-        assertThat(v1.preprocessing().resize()).isEqualTo(256);
-        assertThat(v2.preprocessing().resize()).isEqualTo(232);
-        assertThat(v2.preprocessing().crop()).isEqualTo(224);
-        assertThat(v1.preprocessing().cropFraction()).isEqualTo(0.875);
-        assertThat(v1.preprocessing().mean()).containsExactly(0.485f, 0.456f, 0.406f);
-        assertThat(v1.preprocessing().std()).containsExactly(0.229f, 0.224f, 0.225f);
+        assertThat(v1.preprocessing().resize()).isEqualTo(Resize.shorterSide(256));
+        assertThat(v2.preprocessing().resize()).isEqualTo(Resize.shorterSide(232));
+        assertThat(v2.preprocessing().cropSize()).isEqualTo(224);
+        assertThat(v1.preprocessing().normalize()).isEqualTo(dev.litenet.data.Normalize.IMAGENET);
     }
 
     @Test
     void tflitePreprocessingIsTheInputQuantizationOnZeroTo255Pixels() {
-        Preprocessing quant = KnownWeights.MOBILENET_V2_1_0_224_QUANT.preprocessing();
-        Preprocessing tf2 = KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ.preprocessing();
-        assertThat(quant.order()).isEqualTo(Preprocessing.Crop.CENTRAL_FRACTION_THEN_RESIZE);
-        assertThat(quant.cropFraction()).isEqualTo(0.875);
-        assertThat(quant.resize()).isEqualTo(224);
+        Preprocess quant = KnownWeights.MOBILENET_V2_1_0_224_QUANT.preprocessing();
+        Preprocess tf2 = KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ.preprocessing();
+        assertThat(quant.centralFraction()).isEqualTo(0.875);
+        assertThat(quant.resize()).isEqualTo(Resize.to(224, 224));
+        assertThat(quant.cropSize()).isZero();
         for (int p : new int[] {0, 1, 127, 128, 200, 255}) {
             assertThat(normalize(quant, p)).as("quant p=%d", p).isCloseTo((p - 128) / 128.0, within(1e-6));
             assertThat(normalize(tf2, p)).as("tf2 p=%d", p).isCloseTo((p - 127) / 127.5, within(1e-6));
@@ -100,7 +101,7 @@ class KnownWeightsTest {
 
     @Test
     void badEntriesAreRefused() {
-        Preprocessing pre = Preprocessing.torchvision(256, 224);
+        Preprocess pre = Preprocess.torchvision(256, 224);
         URI url = URI.create("http://127.0.0.1/x");
         assertThatThrownBy(() -> new WeightsInfo("x", url, "abc", null, "x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
                 .hasMessageContaining("64 lowercase hex");
@@ -112,8 +113,8 @@ class KnownWeightsTest {
                 .hasMessageContaining("not a plain file name");
     }
 
-    private static double normalize(Preprocessing pre, int pixel) {
-        return (pixel / 255.0 - pre.mean()[0]) / pre.std()[0];
+    private static double normalize(Preprocess pre, int pixel) {
+        return (pixel - pre.normalize().offset()[0]) / (double) pre.normalize().scale()[0];
     }
 
     private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {

@@ -1,5 +1,7 @@
 package dev.litenet.models;
 
+import dev.litenet.data.Preprocess;
+
 import dev.litenet.BadInputException;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -131,7 +133,7 @@ class WeightsCacheTest {
 
     private static WeightsInfo served(String path, String fileName, String sha256, String prefix) {
         return new WeightsInfo("test_" + fileName, URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path),
-                sha256, prefix, fileName, WeightsFormat.PTH, -1, 10, -1, Preprocessing.torchvision(256, 224), "none", Map.of());
+                sha256, prefix, fileName, WeightsFormat.PTH, -1, 10, -1, Preprocess.torchvision(256, 224), "none", Map.of());
     }
 
     private WeightsCache cache() { return new WeightsCache(cacheDir, null, WeightsCache.defaultClient()); }
@@ -172,7 +174,7 @@ class WeightsCacheTest {
     void truncatedBodyLeavesNothingBehind() {
         URI url = URI.create("http://127.0.0.1:" + truncating.getLocalPort() + "/truncated.bin");
         WeightsInfo w = new WeightsInfo("test_truncated", url, sha256(GOOD), null, "truncated.bin", WeightsFormat.PTH, -1, 10, -1,
-                Preprocessing.torchvision(256, 224), "none", Map.of());
+                Preprocess.torchvision(256, 224), "none", Map.of());
         assertThatThrownBy(() -> cache().fetch(w, WeightsCache.Progress.NONE))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith("download of truncated.bin from " + url + " failed: stopped after 70000 of 200000 bytes");
@@ -216,7 +218,7 @@ class WeightsCacheTest {
     void connectionRefusedLeavesNothingBehind() throws IOException {
         int closedPort = closedPort();
         WeightsInfo w = new WeightsInfo("test_refused", URI.create("http://127.0.0.1:" + closedPort + "/x.bin"), sha256(GOOD), null,
-                "x.bin", WeightsFormat.PTH, -1, 10, -1, Preprocessing.torchvision(256, 224), "none", Map.of());
+                "x.bin", WeightsFormat.PTH, -1, 10, -1, Preprocess.torchvision(256, 224), "none", Map.of());
         assertThatThrownBy(() -> cache().fetch(w, WeightsCache.Progress.NONE))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("download of x.bin from http://127.0.0.1:" + closedPort + "/x.bin failed: ")

@@ -1,5 +1,7 @@
 package dev.litenet.train;
 
+import dev.litenet.TrainEvent;
+
 import dev.litenet.Shared;
 import dev.litenet.data.BadImagePolicy;
 import dev.litenet.io.Json;

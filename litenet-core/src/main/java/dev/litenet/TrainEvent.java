@@ -1,4 +1,4 @@
-package dev.litenet.train;
+package dev.litenet;
 
 import dev.litenet.data.BadImage;
 

@@ -1,4 +1,4 @@
-package dev.litenet.eval;
+package dev.litenet;
 
 import dev.litenet.data.BadImage;
 import dev.litenet.nn.CrossEntropy;

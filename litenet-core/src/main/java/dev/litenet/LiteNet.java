@@ -1,0 +1,28 @@
+package dev.litenet;
+
+import dev.litenet.tensor.Parallel;
+
+/**
+ * Process-wide settings of the engine: how many threads its kernels use, and whether they run on the Vector
+ * API ({@code --add-modules jdk.incubator.vector}) or on the scalar fallback.
+ */
+public final class LiteNet {
+    private LiteNet() {}
+
+    /**
+     * Sets the number of worker threads every kernel uses (default: the machine's cores).
+     *
+     * @param threads at least 1
+     * @throws BadInputException if {@code threads < 1}
+     */
+    public static void setThreads(int threads) {
+        if (threads < 1) throw new BadInputException("threads must be at least 1, got " + threads);
+        Parallel.setThreads(threads);
+    }
+
+    /** @return the number of worker threads kernels use */
+    public static int threads() { return Parallel.threads(); }
+
+    /** @return true when the Vector API kernels run, false on the scalar fallback */
+    public static boolean vectorized() { return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(); }
+}

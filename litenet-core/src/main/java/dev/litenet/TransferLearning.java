@@ -1,0 +1,256 @@
+package dev.litenet;
+
+import dev.litenet.data.BadImage;
+import dev.litenet.data.BadImagePolicy;
+import dev.litenet.io.Locations;
+import dev.litenet.train.RunDir;
+import dev.litenet.train.TrainOptions;
+import dev.litenet.train.Trainer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Transfer learning as the lesson does it: pretrained MobileNetV2 weights, the backbone frozen, a new
+ * {@code Linear(1280, classes)} head trained on a folder of labelled photos.
+ *
+ * <pre>{@code
+ * ImageClassifier mine = TransferLearning.from("mobilenet_v2_1.0_224_quant")
+ *         .data(Path.of("cats-dogs"))
+ *         .epochs(5)
+ *         .fit();
+ * }</pre>
+ *
+ * <p>The data folder holds {@code train/} and {@code val/}, each with one subfolder per class, or just the class
+ * subfolders, which are then split by {@link #validationSplit} and {@link #seed}. Every option has a default;
+ * each setter checks its value and throws {@link BadInputException} for one that makes no sense. With the
+ * backbone frozen (the default) the backbone's features of each photo are computed once and kept in a cache
+ * folder, so later runs on the same photos take seconds. A builder is not thread-safe; use one per run.
+ */
+public final class TransferLearning {
+    /** The optimizer of the head (and of the fine-tuned blocks). */
+    public enum Optimizer {
+        /** Adam with decoupled L2 weight decay. */
+        ADAM,
+        /** SGD with momentum 0.9. */
+        SGD
+    }
+
+    private final String weights;
+    private Path data, runFolder, featureCache = Locations.cache().resolve("features");
+    private int epochs = 5, batchSize = 32, unfreezeFrom = -1, inputSize = 0;
+    private double learningRate = 1e-3, weightDecay = 0.05, validationSplit = 0.2;
+    private Optimizer optimizer = Optimizer.ADAM;
+    private boolean augment, resume;
+    private long seed;
+    private BadImagePolicy badImages = BadImagePolicy.SKIP;
+    private Consumer<TrainEvent> listener = e -> {};
+
+    private TransferLearning(String weights) { this.weights = weights; }
+
+    /**
+     * Starts from pretrained weights: a known name (see {@link ImageClassifier#pretrained(String)}) or a file.
+     *
+     * @param weights a known weights name or a path to a weights file
+     * @return a builder with the defaults
+     */
+    public static TransferLearning from(String weights) {
+        if (weights == null || weights.isBlank()) throw new BadInputException("weights must name known weights or a file");
+        return new TransferLearning(weights);
+    }
+
+    /**
+     * Starts from a pretrained weights file.
+     *
+     * @param weightsFile a {@code .tflite}, {@code .pth} or {@code .safetensors} file
+     * @return a builder with the defaults
+     */
+    public static TransferLearning from(Path weightsFile) { return from(weightsFile.toString()); }
+
+    /**
+     * The labelled photos: {@code train/} and {@code val/} with class subfolders, or class subfolders alone.
+     *
+     * @param folder the data folder
+     * @return this builder
+     */
+    public TransferLearning data(Path folder) {
+        if (folder == null || folder.toString().isEmpty()) throw new BadInputException("the data folder must be named");
+        this.data = folder;
+        return this;
+    }
+
+    /** @param epochs passes over the training photos, at least 1 (default 5) @return this builder */
+    public TransferLearning epochs(int epochs) {
+        this.epochs = atLeast(epochs, 1, 100_000, "epochs");
+        return this;
+    }
+
+    /** @param batchSize photos per step, 1 to 4096 (default 32) @return this builder */
+    public TransferLearning batchSize(int batchSize) {
+        this.batchSize = atLeast(batchSize, 1, 4096, "batch size");
+        return this;
+    }
+
+    /** @param learningRate the optimizer's step size, finite and above 0 (default 1e-3) @return this builder */
+    public TransferLearning learningRate(double learningRate) {
+        if (!(learningRate > 0 && Double.isFinite(learningRate))) throw new BadInputException("learning rate must be finite and above 0, got " + learningRate);
+        this.learningRate = learningRate;
+        return this;
+    }
+
+    /**
+     * @param weightDecay L2 weight decay, finite and at least 0 (default 0.05; the head learns on standardized
+     *                    features, where this acts like a logistic regression's L2 penalty)
+     * @return this builder
+     */
+    public TransferLearning weightDecay(double weightDecay) {
+        if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) throw new BadInputException("weight decay must be finite and at least 0, got " + weightDecay);
+        this.weightDecay = weightDecay;
+        return this;
+    }
+
+    /** @param optimizer {@link Optimizer#ADAM} (default) or {@link Optimizer#SGD} @return this builder */
+    public TransferLearning optimizer(Optimizer optimizer) {
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        return this;
+    }
+
+    /**
+     * Fine-tunes {@code features.N} onward by backprop (0–18 for MobileNetV2) instead of training the head alone.
+     * BatchNorm stays in eval mode: its running statistics are not updated.
+     *
+     * @param block the first trained block, or -1 for a frozen backbone (default)
+     * @return this builder
+     */
+    public TransferLearning unfreezeFrom(int block) {
+        this.unfreezeFrom = atLeast(block, -1, 18, "unfreeze-from block");
+        return this;
+    }
+
+    /** @param augment random resized crops and flips while training (features are then not cached) @return this builder */
+    public TransferLearning augment(boolean augment) {
+        this.augment = augment;
+        return this;
+    }
+
+    /** @param seed seed of the split, the shuffling, the augmentation and the head's init (default 0) @return this builder */
+    public TransferLearning seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /** @param fraction share of the photos held out for validation when the data has no {@code val/} (default 0.2) @return this builder */
+    public TransferLearning validationSplit(double fraction) {
+        if (!(fraction > 0 && fraction < 1)) throw new BadInputException("validation split must be between 0 and 1, got " + fraction);
+        this.validationSplit = fraction;
+        return this;
+    }
+
+    /** @param policy skip unreadable photos and report them (default), or fail on the first @return this builder */
+    public TransferLearning badImages(BadImagePolicy policy) {
+        this.badImages = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /** @param size square input size of the backbone, 32 to 1024, or 0 for the weights' own (default) @return this builder */
+    public TransferLearning inputSize(int size) {
+        if (size != 0) atLeast(size, 32, 1024, "input size");
+        this.inputSize = size;
+        return this;
+    }
+
+    /** @param folder where backbone features are cached, or null for no cache (default {@code ~/.cache/litenet/features}) @return this builder */
+    public TransferLearning featureCache(Path folder) {
+        this.featureCache = folder;
+        return this;
+    }
+
+    /**
+     * Writes the run to a folder as it trains: a checkpoint after every epoch, and at the end the classifier,
+     * {@code history.json} and {@code history.png}, as {@link ImageClassifier#save} does, and
+     * {@code skipped.json} listing unreadable photos.
+     *
+     * @param folder the run folder
+     * @return this builder
+     */
+    public TransferLearning runFolder(Path folder) {
+        if (folder == null || folder.toString().isEmpty()) throw new BadInputException("the run folder must be named");
+        this.runFolder = folder;
+        return this;
+    }
+
+    /** @param resume continue from the last completed epoch in the {@link #runFolder} @return this builder */
+    public TransferLearning resume(boolean resume) {
+        this.resume = resume;
+        return this;
+    }
+
+    /** @param listener told of progress, notes, skipped photos and finished epochs @return this builder */
+    public TransferLearning listener(Consumer<TrainEvent> listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
+     * Trains and returns the classifier.
+     *
+     * @return the trained classifier, with its history
+     * @throws BadInputException if the data or the weights are unusable
+     */
+    public ImageClassifier fit() { return train().classifier(); }
+
+    /**
+     * Trains and returns the classifier with how it did on the validation photos and which photos were skipped.
+     *
+     * @return the result of the run
+     * @throws BadInputException if the data or the weights are unusable
+     */
+    public Training train() {
+        if (data == null) throw new BadInputException("no data folder: call data(folder) first");
+        if (!Files.isDirectory(data)) throw new BadInputException(data, "data folder not found");
+        if (resume && runFolder == null) throw new BadInputException("resume needs a run folder");
+        Path weightsFile = ImageClassifier.weightsFile(weights);
+        List<BadImage> skipped = new ArrayList<>();
+        var options = new TrainOptions(data, weightsFile, runFolder, epochs, batchSize, learningRate, weightDecay,
+                optimizer.name().toLowerCase(java.util.Locale.ROOT), unfreezeFrom, augment, seed, validationSplit, badImages,
+                featureCache, inputSize, resume);
+        Trainer.Result r;
+        try {
+            r = new Trainer(options, e -> {
+                if (e instanceof TrainEvent.Skipped s) skipped.add(s.image());
+                listener.accept(e);
+            }).run();
+        } catch (IOException e) {
+            throw new UncheckedIOException("training failed to write: " + e.getMessage(), e);
+        }
+        ImageClassifier classifier = new ImageClassifier(r.model(), r.classes(), r.preprocess(), r.origin(), r.sha256(), r.history());
+        if (runFolder != null && !skipped.isEmpty()) {
+            try {
+                RunDir.writeJson(runFolder.resolve(RunDir.SKIPPED), skipped.stream().map(b -> b.path() + ": " + b.reason()).toList());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + runFolder.resolve(RunDir.SKIPPED) + ": " + e.getMessage(), e);
+            }
+        }
+        return new Training(classifier, r.validation(), List.copyOf(skipped));
+    }
+
+    /**
+     * What a run produced.
+     *
+     * @param classifier the trained classifier ({@link ImageClassifier#history()} holds the epochs)
+     * @param validation how the final classifier did on the validation photos
+     * @param skipped    photos that could not be read, with the reason
+     */
+    public record Training(ImageClassifier classifier, Evaluation validation, List<BadImage> skipped) {}
+
+    private static int atLeast(int v, int min, int max, String what) {
+        if (v < min || v > max) throw new BadInputException(what + " must be between " + min + " and " + max + ", got " + v);
+        return v;
+    }
+}

@@ -1,9 +1,6 @@
 package dev.litenet;
 
 import dev.litenet.io.Budget;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import org.assertj.core.api.Assertions;
 
 import java.io.IOException;
@@ -11,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,12 +18,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The fuzzing harness: a file made by a test (the seed) plus a list of mutations jqwik draws and shrinks:
+ * The fuzzing harness: files made by the tests (the seeds), each mutant a seed plus 1 to 8 seeded random edits:
  * bit flips, random bytes, "interesting" 32- and 64-bit values (0, -1, 2^31-1, sizes near the budgets) written
  * little- or big-endian, numbers in text replaced, chunks inserted, deleted or duplicated, truncation.
- * {@link #check} runs one parser on one mutant: a {@link BadInputException} (or success) passes, anything else
- * (another exception, an OutOfMemoryError in the fuzz JVM's small heap) fails and the mutant is kept under
- * {@code target/fuzz-crashes/} to become a regression test.
+ * {@link #fuzz} runs one parser on {@code -Dfuzz.tries} mutants (default 400; {@code -Dfuzz.seed} changes the draw):
+ * a {@link BadInputException} (or success) passes, anything else (another exception, an OutOfMemoryError in the
+ * fuzz JVM's small heap) fails, naming the seed and edits, and the mutant is kept under {@code target/fuzz-crashes/}
+ * to become a regression test.
  */
 public final class Mutations {
     private Mutations() {}
@@ -39,10 +39,23 @@ public final class Mutations {
             "0.0", "-0.0", "9223372036854775808", "1.5", "null", "\"x\"", "[]", "{}", "true"};
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
 
-    public static Arbitrary<List<Mutation>> mutations() {
-        Arbitrary<Mutation> one = Combinators.combine(Arbitraries.integers().between(0, 9),
-                Arbitraries.integers().between(0, (1 << 20) - 1), Arbitraries.longs()).as(Mutation::new);
-        return one.list().ofMinSize(1).ofMaxSize(8);
+    /** 1 to 8 random edits. */
+    public static List<Mutation> draw(SplittableRandom random) {
+        List<Mutation> edits = new ArrayList<>();
+        for (int n = 1 + random.nextInt(8); n > 0; n--) edits.add(new Mutation(random.nextInt(10), random.nextInt(1 << 20), random.nextLong()));
+        return edits;
+    }
+
+    /** Runs {@code parse} on {@code file} holding each mutant of {@code seeds} in turn (see the class comment). */
+    public static void fuzz(String target, List<byte[]> seeds, Path file, Callable<?> parse) throws IOException {
+        int tries = Integer.getInteger("fuzz.tries", 400);
+        SplittableRandom random = new SplittableRandom(Long.getLong("fuzz.seed", target.hashCode()));
+        for (int i = 0; i < tries; i++) {
+            int seed = random.nextInt(seeds.size());
+            List<Mutation> edits = draw(random);
+            check(target + " (seed " + seed + ", edits " + edits + ")", target, file, apply(seeds.get(seed), edits), parse);
+        }
+        System.out.print(report(target));
     }
 
     public static byte[] apply(byte[] seed, List<Mutation> mutations) {
@@ -109,7 +122,7 @@ public final class Mutations {
      * Runs {@code parse} on {@code mutant} written to {@code file}: success and {@link BadInputException} pass,
      * whatever else escapes fails the property (the mutant is kept for a regression test).
      */
-    public static void check(String target, Path file, byte[] mutant, Callable<?> parse) throws IOException {
+    private static void check(String what, String target, Path file, byte[] mutant, Callable<?> parse) throws IOException {
         Files.write(file, mutant);
         long start = System.nanoTime();
         try {
@@ -121,7 +134,7 @@ public final class Mutations {
             Files.createDirectories(crashes);
             Path kept = crashes.resolve(target + "-" + Integer.toHexString(Arrays.hashCode(mutant)) + ".bin");
             Files.write(kept, mutant);
-            throw new AssertionError(target + ": " + t + " escaped on a mutant (kept as " + kept + ")", t);
+            throw new AssertionError(what + ": " + t + " escaped (mutant kept as " + kept + ")", t);
         } finally {
             RUNS.computeIfAbsent(target, k -> new AtomicLong()).incrementAndGet();
             NANOS.computeIfAbsent(target, k -> new AtomicLong()).addAndGet(System.nanoTime() - start);

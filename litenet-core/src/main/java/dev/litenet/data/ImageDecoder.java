@@ -145,8 +145,7 @@ public final class ImageDecoder {
      * only names it in errors.
      */
     public static RgbImage fromImage(Path name, BufferedImage image) {
-        long pixels = (long) image.getWidth() * image.getHeight();
-        if (pixels > MAX_PIXELS) throw new BadInputException(name, "image too large: " + image.getWidth() + "x" + image.getHeight());
+        Budget.imagePixels(name, image.getHeight(), image.getWidth());
         return toRgb(image);
     }
 

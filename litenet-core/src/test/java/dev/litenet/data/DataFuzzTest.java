@@ -1,13 +1,8 @@
 package dev.litenet.data;
 
 import dev.litenet.Mutations;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +22,7 @@ class DataFuzzTest {
     private static Path dir;
     private static List<byte[]> images, idx;
 
-    @BeforeContainer static void seeds() throws IOException {
+    @BeforeAll static void seeds() throws IOException {
         dir = Files.createTempDirectory("fuzz-data");
         BufferedImage picture = new BufferedImage(20, 12, BufferedImage.TYPE_3BYTE_BGR);
         for (int y = 0; y < 12; y++) for (int x = 0; x < 20; x++) picture.setRGB(x, y, x * 12 << 16 | y * 20 << 8 | (x ^ y) * 9);
@@ -42,21 +37,16 @@ class DataFuzzTest {
         idx = List.of(raw.array(), gz.toByteArray());
     }
 
-    @AfterContainer static void report() {
-        for (String t : List.of("idx", "image")) System.out.print(Mutations.report(t));
-    }
 
-    @Provide Arbitrary<List<Mutations.Mutation>> mutations() { return Mutations.mutations(); }
-
-    @Property void idx(@ForAll @IntRange(max = 1) int seed, @ForAll("mutations") List<Mutations.Mutation> m) throws IOException {
+    @Test void idx() throws IOException {
         Path file = dir.resolve("mutant-idx3-ubyte");
-        Mutations.check("idx", file, Mutations.apply(idx.get(seed), m), () -> IdxFile.read(file));
+        Mutations.fuzz("idx", idx, file, () -> IdxFile.read(file));
     }
 
     /** Decode, then both evaluation pipelines, without {@link Pipeline#apply(Path, java.util.random.RandomGenerator)}'s memory guard. */
-    @Property void image(@ForAll @IntRange(max = 3) int seed, @ForAll("mutations") List<Mutations.Mutation> m) throws IOException {
+    @Test void image() throws IOException {
         Path file = dir.resolve("mutant.img");
-        Mutations.check("image", file, Mutations.apply(images.get(seed), m), () -> {
+        Mutations.fuzz("image", images, file, () -> {
             FloatImage decoded = FloatImage.of(ImageDecoder.decode(file));
             Preprocess.TORCHVISION_IMAGENET.pipeline().apply(decoded, new SplittableRandom(0));
             return Preprocess.TFLITE_MOBILENET.pipeline().apply(decoded, new SplittableRandom(0));

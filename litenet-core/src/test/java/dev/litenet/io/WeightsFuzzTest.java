@@ -1,15 +1,11 @@
 package dev.litenet.io;
 
 import dev.litenet.Mutations;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import dev.litenet.Shared;
 import dev.litenet.tensor.TorchTensor;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,13 +17,13 @@ import java.util.Map;
 /**
  * Fuzz targets for the weight readers (.pth zip and legacy, safetensors, TFLite): mutants of seeds made here
  * (and of the real uint8 TFLite model) must parse or fail as one BadInputException, in the fuzz JVM's small heap.
- * Mutants per target: {@code -Dfuzz.tries=N} (docs/SECURITY.md).
+ * Mutants per target: {@code -Dfuzz.tries=N} (docs/SECURITY.md); {@link Mutations} is the harness.
  */
 class WeightsFuzzTest {
     private static Path dir;
     private static byte[] torchZip, torchLegacy, safetensors, tflite;
 
-    @BeforeContainer static void seeds() throws IOException {
+    @BeforeAll static void seeds() throws IOException {
         dir = Files.createTempDirectory("fuzz-weights");
         List<TinyTorchFiles.Spec> specs = List.of(
                 new TinyTorchFiles.Spec("conv.weight", "FloatStorage", "0", 12, 0, new long[] {2, 3, 2}, new long[] {6, 2, 1}),
@@ -58,30 +54,25 @@ class WeightsFuzzTest {
         }
     }
 
-    @AfterContainer static void report() {
-        for (String t : List.of("pth-zip", "pth-legacy", "safetensors", "tflite")) System.out.print(Mutations.report(t));
-    }
 
-    @Provide Arbitrary<List<Mutations.Mutation>> mutations() { return Mutations.mutations(); }
-
-    @Property void torchZip(@ForAll("mutations") List<Mutations.Mutation> m) throws IOException {
+    @Test void torchZip() throws IOException {
         Path file = dir.resolve("mutant.pth");
-        Mutations.check("pth-zip", file, Mutations.apply(torchZip, m), () -> StateDicts.read(file));
+        Mutations.fuzz("pth-zip", List.of(torchZip), file, () -> StateDicts.read(file));
     }
 
-    @Property void torchLegacy(@ForAll("mutations") List<Mutations.Mutation> m) throws IOException {
+    @Test void torchLegacy() throws IOException {
         Path file = dir.resolve("mutant-legacy.pth");
-        Mutations.check("pth-legacy", file, Mutations.apply(torchLegacy, m), () -> StateDicts.read(file));
+        Mutations.fuzz("pth-legacy", List.of(torchLegacy), file, () -> StateDicts.read(file));
     }
 
-    @Property void safetensors(@ForAll("mutations") List<Mutations.Mutation> m) throws IOException {
+    @Test void safetensors() throws IOException {
         Path file = dir.resolve("mutant.safetensors");
-        Mutations.check("safetensors", file, Mutations.apply(safetensors, m), () -> dev.litenet.models.Pretrained.load(file));
+        Mutations.fuzz("safetensors", List.of(safetensors), file, () -> dev.litenet.models.Pretrained.load(file));
     }
 
-    @Property void tflite(@ForAll("mutations") List<Mutations.Mutation> m) throws IOException {
-        Assume.that(tflite != null);
+    @Test void tflite() throws IOException {
+        Assumptions.assumeTrue(tflite != null, "the real TFLite model is not here");
         Path file = dir.resolve("mutant.tflite");
-        Mutations.check("tflite", file, Mutations.apply(tflite, m), () -> TfliteMobileNetV2.toStateDict(TfliteFile.read(file)));
+        Mutations.fuzz("tflite", List.of(tflite), file, () -> TfliteMobileNetV2.toStateDict(TfliteFile.read(file)));
     }
 }

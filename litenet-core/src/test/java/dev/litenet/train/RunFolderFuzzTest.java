@@ -1,15 +1,11 @@
 package dev.litenet.train;
 
 import dev.litenet.Mutations;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import dev.litenet.data.Preprocess;
 import dev.litenet.models.MobileNetV2;
 import dev.litenet.nn.Linear;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,19 +17,16 @@ class RunFolderFuzzTest {
     private static Path dir;
     private static byte[] meta;
 
-    @BeforeContainer static void seeds() throws IOException {
+    @BeforeAll static void seeds() throws IOException {
         dir = Files.createTempDirectory("fuzz-run");
         MobileNetV2 model = new MobileNetV2(2, 0.35f);
         model.setClassifier(new Linear(model.lastChannel, 2));
-        RunDir.saveModel(dir, model, RunDir.meta(model, List.of("cat", "dog"), Preprocess.TORCHVISION_IMAGENET, "fuzz", "0"));
+        RunDir.save(dir, model, List.of("cat", "dog"), Preprocess.TORCHVISION_IMAGENET, "fuzz", "0", List.of());
         meta = Files.readAllBytes(dir.resolve(RunDir.META));
     }
 
-    @AfterContainer static void report() { System.out.print(Mutations.report("run-folder")); }
 
-    @Provide Arbitrary<List<Mutations.Mutation>> mutations() { return Mutations.mutations(); }
-
-    @Property void runFolderMetadata(@ForAll("mutations") List<Mutations.Mutation> m) throws IOException {
-        Mutations.check("run-folder", dir.resolve(RunDir.META), Mutations.apply(meta, m), () -> RunDir.load(dir));
+    @Test void runFolderMetadata() throws IOException {
+        Mutations.fuzz("run-folder", List.of(meta), dir.resolve(RunDir.META), () -> RunDir.load(dir));
     }
 }

@@ -57,23 +57,23 @@ public final class EvalCommand implements Callable<Integer> {
             out.println(Json.write(e.toJson()));
             return Main.OK;
         }
-        for (BadImage b : e.skipped()) out.println("skipped " + b.path() + ": " + b.reason());
+        for (BadImage b : e.skipped()) out.println("skipped " + Main.shown(b.path() + ": " + b.reason()));
         out.printf("accuracy %.4f (%d/%d)   loss %.4f%n%n", e.accuracy(), e.correct(), e.n(), e.loss());
         int w = Math.max(11, classes.stream().mapToInt(String::length).max().orElse(5) + 2);
         out.printf("%-" + w + "s", "actual \\ predicted");
         out.println();
         out.printf("%-" + w + "s", "");
-        for (String c : classes) out.printf("%" + w + "s", c);
+        for (String c : classes) out.printf("%" + w + "s", Main.shown(c));
         out.printf("%" + w + "s%" + w + "s%n", "precision", "recall");
         for (int i = 0; i < k; i++) {
-            out.printf("%-" + w + "s", classes.get(i));
+            out.printf("%-" + w + "s", Main.shown(classes.get(i)));
             for (int j = 0; j < k; j++) out.printf("%" + w + "d", e.confusion()[i][j]);
             out.printf("%" + w + ".4f%" + w + ".4f%n", e.precision()[i], e.recall()[i]);
         }
         if (!e.misclassified().isEmpty()) {
             out.println();
             out.println("misclassified:");
-            for (var m : e.misclassified()) out.printf("  %s: %s, predicted %s (p=%.3f)%n", m.file(), m.actual(), m.predicted(), m.probability());
+            for (var m : e.misclassified()) out.printf("  %s: %s, predicted %s (p=%.3f)%n", Main.shown(m.file()), Main.shown(m.actual()), Main.shown(m.predicted()), m.probability());
         }
         return Main.OK;
     }

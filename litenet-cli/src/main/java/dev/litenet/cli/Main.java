@@ -14,6 +14,9 @@ import java.io.PrintWriter;
 public final class Main {
     public static final int OK = 0, FAILURE = 1, BAD_INPUT = 2;
 
+    /** A file name or label as printed: control characters (newlines, terminal escapes) shown as {@code \\uXXXX}. */
+    static String shown(Object nameOrLabel) { return BadInputException.printable(String.valueOf(nameOrLabel)); }
+
     public static void main(String[] args) {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
@@ -42,8 +45,15 @@ public final class Main {
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
+<<<<<<< HEAD
             err.println("litenet: out of memory (Java heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
                     + " MB): use a smaller --batch-size, or give the JVM more, e.g. LITENET_JAVA_OPTS=-Xmx4g");
+=======
+            String command = args.length > 0 ? args[0] : "litenet";
+            String option = command.equals("train") || command.equals("eval") ? "use a smaller --batch-size, or " : "";
+            err.println("litenet " + command + ": out of memory (Java heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MB): " + option + "give the JVM more, e.g. LITENET_JAVA_OPTS=-Xmx4g");
+>>>>>>> hostile
             return FAILURE;
         }
     }

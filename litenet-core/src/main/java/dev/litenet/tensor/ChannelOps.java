@@ -16,13 +16,14 @@ public final class ChannelOps {
     }
 
     // the scalar loops: channels [c0, C) of the row at i
-    static void affineRowScalar(float[] x, float[] alpha, float[] beta, float lo, float hi, float[] y, int i, int c0, int C) {
+    static void affineRowScalar(float[] x, float[] alpha, float[] beta, float lo, float hi, float[] y,
+                                int i, int c0, int C) {
         for (int c = c0; c < C; c++) y[i + c] = Math.min(hi, Math.max(lo, x[i + c] * alpha[c] + beta[c]));
     }
 
     /**
-     * Row i of the input gradient through {@code clamp(x·α + β)} and a normalization: out[c] = k·(dz − b − (x − mean)·h),
-     * dz = d where lo < x·α + β < hi, else 0. All per-channel arrays (C).
+     * Row i of the input gradient through {@code clamp(x·α + β)} and a normalization:
+     * out[c] = k·(dz − b − (x − mean)·h), dz = d where lo < x·α + β < hi, else 0. All per-channel arrays (C).
      */
     public static void inputGradientRow(float[] d, float[] x, float[] alpha, float[] beta, float lo, float hi, float[] k,
                                         float[] b, float[] mean, float[] h, float[] out, int i, int C) {

@@ -34,7 +34,10 @@ public final class Depthwise {
                     }
     }
 
-    /** Forward, x (N,H,W,C), w (k,k,C) -> y (N,outH,outW,C) = clamp(bias + Σ x·w); the band of rows a fused block holds is N = 1. */
+    /**
+     * Forward, x (N,H,W,C), w (k,k,C) -> y (N,outH,outW,C) = clamp(bias + Σ x·w); a fused block passes the band of
+     * rows it holds as N = 1.
+     */
     public static void forward(float[] x, int N, int C, Padding.Geometry g, float[] w, float[] bias,
                                float lo, float hi, float[] y) {
         if (Simd.ENABLED) DepthwiseSimd.forward(x, N, C, g, w, bias, lo, hi, y);
@@ -71,7 +74,7 @@ public final class Depthwise {
     /** Reference input gradient: dx (N,H,W,C) = Σ dy·w over the outputs each input pixel feeds. */
     public static void backwardInputReference(float[] dy, int N, int C, Padding.Geometry g, float[] w, float[] dx) {
         int k = g.k();
-        java.util.Arrays.fill(dx, 0, N * g.inH() * g.inW() * C, 0f);
+        Arrays.fill(dx, 0, N * g.inH() * g.inW() * C, 0f);
         for (int n = 0; n < N; n++)
             for (int oh = 0; oh < g.outH(); oh++)
                 for (int ow = 0; ow < g.outW(); ow++)

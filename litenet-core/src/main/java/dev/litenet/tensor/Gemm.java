@@ -64,11 +64,15 @@ public final class Gemm {
     }
 
     /**
-     * Scalar kernel, C[M,N] = epilogue(A[M,K]·B[K,N]): each row of C summed in a buffer as Σ_p A[i,p]·B[p,:], so B is
-     * read row by row and the inner loop is one HotSpot vectorizes by itself; rows spread over the thread pool.
+     * Scalar kernel, C[M,N] = epilogue(A[M,K]·B[K,N]): each row of C summed in a buffer as Σ_p A[i,p]·B[p,:], rows
+     * spread over the thread pool. B's rows are first copied into arrays of their own: the sum and a row then share
+     * one index, a loop HotSpot vectorizes by itself (two arrays read at different offsets might be one array, and
+     * it leaves such a loop scalar).
      */
     static void scalar(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                        float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+        float[][] bRows = new float[K][];
+        for (int p = 0; p < K; p++) bRows[p] = Arrays.copyOfRange(b, bOff + p * ldb, bOff + p * ldb + N);
         int grain = (int) Math.max(1, 200_000 / Math.max(1, 2L * N * K));
         Parallel.range(M, grain, (from, to) -> {
             float[] sum = new float[N];
@@ -76,8 +80,8 @@ public final class Gemm {
                 Arrays.fill(sum, 0f);
                 for (int p = 0; p < K; p++) {
                     float x = a[aOff + i * rsA + p * csA];
-                    int bp = bOff + p * ldb;
-                    for (int j = 0; j < N; j++) sum[j] += x * b[bp + j];
+                    float[] row = bRows[p];
+                    for (int j = 0; j < N; j++) sum[j] += x * row[j];
                 }
                 int o = cOff + i * ldc;
                 for (int j = 0; j < N; j++) {

@@ -44,28 +44,33 @@ public final class Depthwise {
         else forwardScalar(x, N, C, g, w, bias, lo, hi, y);
     }
 
-    // as forward: one output row per task, each output pixel summed in place over its taps inside the image, a
-    // loop over channels HotSpot vectorizes by itself
+    // as forward: one output row per task. Each output pixel is summed in a buffer over its taps inside the image,
+    // the input pixel copied first and the weights held per tap: buffer, pixel and tap weights then share one index,
+    // a loop HotSpot vectorizes by itself (arrays read at different offsets it leaves scalar)
     static void forwardScalar(float[] x, int N, int C, Padding.Geometry g, float[] w, float[] bias,
                               float lo, float hi, float[] y) {
         int k = g.k(), s = g.stride();
+        float[][] taps = new float[k * k][];
+        for (int t = 0; t < k * k; t++) taps[t] = Arrays.copyOfRange(w, t * C, (t + 1) * C);
         Parallel.range(N * g.outH(), 4, (from, to) -> {
+            float[] acc = new float[C], pixel = new float[C];
             for (int r = from; r < to; r++) {
                 int n = r / g.outH(), oh = r % g.outH(), ih0 = oh * s - g.padTop();
                 int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
                 for (int ow = 0; ow < g.outW(); ow++) {
                     int iw0 = ow * s - g.padLeft();
                     int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
-                    int out = ((n * g.outH() + oh) * g.outW() + ow) * C;
-                    if (bias == null) Arrays.fill(y, out, out + C, 0f);
-                    else System.arraycopy(bias, 0, y, out, C);
+                    if (bias == null) Arrays.fill(acc, 0f);
+                    else System.arraycopy(bias, 0, acc, 0, C);
                     for (int kh = khLo; kh < khHi; kh++) {
                         for (int kw = kwLo; kw < kwHi; kw++) {
-                            int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0 + kw) * C, wi = (kh * k + kw) * C;
-                            for (int c = 0; c < C; c++) y[out + c] += x[xi + c] * w[wi + c];
+                            System.arraycopy(x, ((n * g.inH() + ih0 + kh) * g.inW() + iw0 + kw) * C, pixel, 0, C);
+                            float[] tap = taps[kh * k + kw];
+                            for (int c = 0; c < C; c++) acc[c] += pixel[c] * tap[c];
                         }
                     }
-                    for (int c = 0; c < C; c++) y[out + c] = Math.min(hi, Math.max(lo, y[out + c]));
+                    for (int c = 0; c < C; c++) acc[c] = Math.min(hi, Math.max(lo, acc[c]));
+                    System.arraycopy(acc, 0, y, ((n * g.outH() + oh) * g.outW() + ow) * C, C);
                 }
             }
         });

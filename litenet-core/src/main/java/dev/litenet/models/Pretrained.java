@@ -8,7 +8,6 @@ import dev.litenet.io.StateDicts;
 
 import dev.litenet.data.Preprocess;
 import dev.litenet.models.MobileNetV2;
-import dev.litenet.nn.StateDict;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ import dev.litenet.io.Safetensors;
 import dev.litenet.tensor.TorchTensor;
 import dev.litenet.models.MobileNetV2;
 import dev.litenet.nn.Linear;
-import dev.litenet.nn.StateDict;
+import dev.litenet.models.StateDict;
 import dev.litenet.tensor.Padding;
 
 import java.io.IOException;

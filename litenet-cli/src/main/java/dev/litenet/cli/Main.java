@@ -45,15 +45,10 @@ public final class Main {
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
-<<<<<<< HEAD
-            err.println("litenet: out of memory (Java heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                    + " MB): use a smaller --batch-size, or give the JVM more, e.g. LITENET_JAVA_OPTS=-Xmx4g");
-=======
             String command = args.length > 0 ? args[0] : "litenet";
             String option = command.equals("train") || command.equals("eval") ? "use a smaller --batch-size, or " : "";
             err.println("litenet " + command + ": out of memory (Java heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
                     + " MB): " + option + "give the JVM more, e.g. LITENET_JAVA_OPTS=-Xmx4g");
->>>>>>> hostile
             return FAILURE;
         }
     }

@@ -55,7 +55,7 @@ public final class Trainer {
             throw new BadInputException(o.data(), "training needs images in both train and val, found "
                     + split.train().size() + " and " + split.val().size());
         }
-        if (split.train().isEmpty() || split.val().isEmpty()) throw new BadInputException(o.data(), "need images for both training and validation");
+        Checkpoint checkpoint = o.out() == null ? null : Checkpoint.open(o);   // a resumed run's options checked before any work
         Pretrained pre = Pretrained.load(o.weights());
         Preprocess preprocess = o.inputSize() > 0 ? pre.preprocess().resizedTo(o.inputSize()) : pre.preprocess();
         MobileNetV2 model = pre.model();
@@ -72,7 +72,7 @@ public final class Trainer {
         model.unfreeze("classifier");
         Optimizer optimizer = Optimizer.create(o.optimizer(), model.trainableParameters(), o.lr(), o.weightDecay());
 
-        List<TrainEvent.EpochStats> history = new ArrayList<>(o.resume() && o.out() != null ? RunDir.loadCheckpoint(o.out(), model, optimizer) : List.of());
+        List<TrainEvent.EpochStats> history = new ArrayList<>(checkpoint == null ? List.of() : checkpoint.restore(model, optimizer));
         if (!history.isEmpty()) events.accept(new TrainEvent.Note("resuming after epoch " + history.size()));
 
         BatchLoader.Options loading = new BatchLoader.Options(o.batchSize(), false, o.seed(), 2, 2, o.badImages(), b -> {});
@@ -110,14 +110,11 @@ public final class Trainer {
             var stats = new TrainEvent.EpochStats(epoch, lossAcc[1], lossAcc[0], v.accuracy(), v.loss(), (System.nanoTime() - start) / 1e9);
             history.add(stats);
             events.accept(new TrainEvent.EpochEnd(stats));
-            if (o.out() != null) RunDir.saveCheckpoint(o.out(), model, optimizer, history);
+            if (checkpoint != null) checkpoint.save(model, optimizer, history);
         }
         if (moments != null) foldStandardization(head, moments);
         Evaluation finalVal = evaluateHead(head, val, split.classes());
-        if (o.out() != null) {
-            RunDir.save(o.out(), model, split.classes(), preprocess, pre.origin(), pre.sha256(), history);
-            RunDir.dropCheckpoint(o.out());
-        }
+        if (o.out() != null) RunDir.save(o.out(), model, split.classes(), preprocess, pre.origin(), pre.sha256(), history);
         return new Result(model, split.classes(), preprocess, pre.origin(), pre.sha256(), history, finalVal);
     }
 

@@ -79,10 +79,10 @@ public final class Trainer {
         FeatureCache cache = o.augment() || o.cacheDir() == null ? null
                 : FeatureCache.open(o.cacheDir(), pre.sha256(), preprocess.toString(), model.lastChannel);
         Layer backbone = model.fusedEmbedding();                  // the frozen backbone's folded twin, made once
-        Features val = Features.extract("features val", split.val(), backbone, preprocess.pipeline(), loading, cache, events);
+        Features val = readable("val", Features.extract("features val", split.val(), backbone, preprocess.pipeline(), loading, cache, events));
         Features train = null;
         if (o.unfreezeFrom() < 0 && !o.augment()) {
-            train = Features.extract("features train", split.train(), backbone, preprocess.pipeline(), loading, cache, events);
+            train = readable("train", Features.extract("features train", split.train(), backbone, preprocess.pipeline(), loading, cache, events));
         } else if (o.unfreezeFrom() < 0) {
             events.accept(new TrainEvent.Note("--augment: training features change every epoch, so they are computed anew each epoch, not cached"));
         }
@@ -119,8 +119,14 @@ public final class Trainer {
     }
 
     private Features augmentedFeatures(DatasetSplit split, Layer backbone, Preprocess preprocess, BatchLoader.Options loading, int epoch) {
-        return Features.extract("features train (augmented) epoch " + epoch, split.train(), backbone,
-                preprocess.augmented(), loading.seed(o.seed() * 1000 + epoch), null, events);
+        return readable("train", Features.extract("features train (augmented) epoch " + epoch, split.train(), backbone,
+                preprocess.augmented(), loading.seed(o.seed() * 1000 + epoch), null, events));
+    }
+
+    /** Features of at least one photo: with none readable there is nothing to learn from or to measure on. */
+    private Features readable(String part, Features f) {
+        if (f.size() == 0) throw new BadInputException(o.data(), "no readable image in the " + part + " part; every one was skipped");
+        return f;
     }
 
     /** One epoch of the head on cached features, in an order fixed by (seed, epoch). Returns {loss, acc}. */
@@ -177,6 +183,7 @@ public final class Trainer {
         }
         tuned.setRecording(false);
         head.setRecording(false);
+        if (seen == 0) throw new BadInputException(o.data(), "no readable image in the train part; every one was skipped");
         return new double[]{lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen)};
     }
 

@@ -97,7 +97,11 @@ public final class RunDir {
                     ? "holds only the checkpoint of an unfinished training; finish it with train --resume"
                     : "not a LiteNet run folder (needs " + MANIFEST + " vouching for " + META + " and " + MODEL + ")");
         }
-        return read(files.get(META), files.get(MODEL), files.get(HISTORY));
+        try {
+            return read(files.get(META), files.get(MODEL), files.get(HISTORY));
+        } catch (OutOfMemoryError e) {
+            throw Budget.whileReading(files.get(MODEL), e);
+        }
     }
 
     /** Reads a run's metadata, weights and history (null: none) once they are verified. */

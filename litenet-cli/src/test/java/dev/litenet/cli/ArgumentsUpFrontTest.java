@@ -30,16 +30,8 @@ class ArgumentsUpFrontTest {
     static Path data, weights, cache, run;
 
     @BeforeAll static void tinyRun() throws IOException {
-        data = tmp.resolve("pets");
-        for (String split : List.of("train", "val")) {
-            for (String cls : List.of("cat", "dog")) {
-                Path dst = Files.createDirectories(data.resolve(split).resolve(cls));
-                try (Stream<Path> files = Files.list(Shared.path("data/cats-dogs/" + split + "/" + cls))) {
-                    for (Path f : files.sorted().limit(split.equals("train") ? 4 : 2).toList()) Files.copy(f, dst.resolve(f.getFileName()));
-                }
-            }
-        }
-        weights = Shared.path("weights/mobilenet_v2_1.0_224_quant/mobilenet_v2_1.0_224_quant.tflite");
+        data = Shared.catsDogs(tmp.resolve("pets"), 4, 2);
+        weights = Shared.quantWeights();
         cache = tmp.resolve("cache");
         run = tmp.resolve("interrupted");          // a run stopped after its first epoch's checkpoint
         var options = new TrainOptions(data, weights, run, 2, 4, 1e-3, 0.05, "adam", -1, false, 0, 0.2,

@@ -56,7 +56,7 @@ class RunFolderKillTest {
                 }
             }
         }
-        weights = Shared.path("weights/mobilenet_v2_1.0_224_quant/mobilenet_v2_1.0_224_quant.tflite");
+        weights = Shared.quantWeights();
         cache = tmp.resolve("cache");
         oldRun = tmp.resolve("old-run");
         recipe(oldData, oldRun).epochs(1).train();

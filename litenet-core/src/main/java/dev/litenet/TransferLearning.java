@@ -47,7 +47,10 @@ public final class TransferLearning {
     private int epochs = 5, batchSize = 32, unfreezeFrom = -1, inputSize = 0;
     private double learningRate = 1e-3, weightDecay = 0.05, validationSplit = 0.2;
     private Optimizer optimizer = Optimizer.ADAM;
-    private boolean augment, resume;
+    private LrSchedule schedule = LrSchedule.CONSTANT;
+    private double labelSmoothing, holdout;
+    private int patience = 3;
+    private boolean augment, resume, mirrored;
     private long seed;
     private BadImagePolicy badImages = BadImagePolicy.SKIP;
     private Consumer<TrainEvent> listener = e -> {};
@@ -112,6 +115,48 @@ public final class TransferLearning {
     public TransferLearning weightDecay(double weightDecay) {
         if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) throw new BadInputException("weight decay must be finite and at least 0, got " + weightDecay);
         this.weightDecay = weightDecay;
+        return this;
+    }
+
+    /** @param schedule how the learning rate changes over the steps (default {@link LrSchedule#CONSTANT}) @return this builder */
+    public TransferLearning schedule(LrSchedule schedule) {
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
+        return this;
+    }
+
+    /** @param epsilon label smoothing of the cross-entropy, 0 to below 1 (default 0) @return this builder */
+    public TransferLearning labelSmoothing(double epsilon) {
+        if (!(epsilon >= 0 && epsilon < 1)) throw new BadInputException("label smoothing must be at least 0 and below 1, got " + epsilon);
+        this.labelSmoothing = epsilon;
+        return this;
+    }
+
+    /**
+     * Early stopping with best-epoch restore, chosen on the training photos only: {@code fraction} of them
+     * (stratified, seeded) is set aside, training stops after {@code patience} epochs without a lower loss on them,
+     * and the head of the best epoch is kept. The validation photos never choose the epoch.
+     *
+     * @param fraction share of the training photos held out, above 0 and at most 0.5; 0 turns early stopping off (default)
+     * @param patience epochs without improvement before stopping, at least 1 (default 3)
+     * @return this builder
+     */
+    public TransferLearning earlyStopping(double fraction, int patience) {
+        if (!(fraction == 0 || (fraction > 0 && fraction <= 0.5))) throw new BadInputException("early-stopping holdout must be 0 (off) or in (0, 0.5], got " + fraction);
+        this.holdout = fraction;
+        this.patience = atLeast(patience, 1, 100_000, "patience");
+        return this;
+    }
+
+    /**
+     * Mirrored views with a frozen backbone: each training photo also contributes the features of its left-right
+     * mirror, and the classifier scores a photo on the mean of both views (test-time flip, stored with the run so
+     * predict, eval and serve apply it). Costs a second backbone pass per photo.
+     *
+     * @param mirrored on or off (default off)
+     * @return this builder
+     */
+    public TransferLearning mirrored(boolean mirrored) {
+        this.mirrored = mirrored;
         return this;
     }
 
@@ -219,7 +264,7 @@ public final class TransferLearning {
         List<BadImage> skipped = new ArrayList<>();
         var options = new TrainOptions(data, weightsFile, runFolder, epochs, batchSize, learningRate, weightDecay,
                 optimizer.name().toLowerCase(java.util.Locale.ROOT), unfreezeFrom, augment, seed, validationSplit, badImages,
-                featureCache, inputSize, resume);
+                featureCache, inputSize, resume, schedule, labelSmoothing, mirrored, holdout, patience);
         Trainer.Result r;
         try {
             r = new Trainer(options, e -> {
@@ -248,6 +293,19 @@ public final class TransferLearning {
      * @param skipped    photos that could not be read, with the reason
      */
     public record Training(ImageClassifier classifier, Evaluation validation, List<BadImage> skipped) {}
+
+    /** The options of this recipe, for {@link CrossValidation}. */
+    TrainOptions options(Path weightsFile) {
+        return new TrainOptions(data, weightsFile, null, epochs, batchSize, learningRate, weightDecay,
+                optimizer.name().toLowerCase(java.util.Locale.ROOT), unfreezeFrom, augment, seed, validationSplit, badImages,
+                featureCache, inputSize, false, schedule, labelSmoothing, mirrored, holdout, patience);
+    }
+
+    String weights() { return weights; }
+
+    Path data() { return data; }
+
+    Consumer<TrainEvent> listener() { return listener; }
 
     private static int atLeast(int v, int min, int max, String what) {
         if (v < min || v > max) throw new BadInputException(what + " must be between " + min + " and " + max + ", got " + v);

@@ -51,6 +51,19 @@ public record Features(float[][] x, int[] labels, List<Path> files) {
         return new Features(z, labels, files);
     }
 
+    /** The given rows, in that order. */
+    public Features select(int[] rows) {
+        float[][] sx = new float[rows.length][];
+        int[] sl = new int[rows.length];
+        List<Path> sf = new ArrayList<>(rows.length);
+        for (int i = 0; i < rows.length; i++) {
+            sx[i] = x[rows[i]];
+            sl[i] = labels[rows[i]];
+            if (!files.isEmpty()) sf.add(files.get(rows[i]));
+        }
+        return new Features(sx, sl, sf);
+    }
+
     /** Rows [from, to) as a (to-from, dim) tensor. */
     public Tensor rows(int[] order, int from, int to) {
         int dim = x[0].length;

@@ -8,6 +8,7 @@ import dev.litenet.models.Pretrained;
 import dev.litenet.train.Features;
 import dev.litenet.train.Folds;
 import dev.litenet.train.HeadFit;
+import dev.litenet.train.HeadOptions;
 import dev.litenet.train.TrainOptions;
 import dev.litenet.train.Trainer;
 
@@ -159,31 +160,42 @@ public final class CrossValidation {
         var loading = new BatchLoader.Options(32, false, 0, 2, 2, o.badImages(), b -> {});
         Trainer.View view = Trainer.View.of("features", all.samples(), pre, preprocess, o.mirrored(), pre.model().fusedEmbedding(),
                 loading, o.cacheDir(), events);
-        Features plain = view.plain();
-        int[] fold = Folds.assign(plain.labels(), classes, folds, seed);
+        Folded f = folds(view.plain(), view.mirror(), all.classes(), folds, seed, o.head(), events);
+        return new Result(all.classes(), view.plain().size(), seed, f.folds(), f.accuracy(), f.logLoss(), f.pooledAccuracy(),
+                (System.nanoTime() - start) / 1e9, f.misclassified(), List.copyOf(skipped));
+    }
 
+    /** What the fold loop gives back. */
+    record Folded(List<Fold> folds, Stat accuracy, Stat logLoss, double pooledAccuracy, List<Evaluation.Misclassified> misclassified) {}
+
+    /**
+     * The fold loop on features: for each fold, a head fitted on the other folds' rows only, scored on this fold.
+     * in features (N, dim) [+ mirrors (N, dim)] -> per fold accuracy and log-loss
+     */
+    static Folded folds(Features plain, Features mirror, List<String> classes, int k, long seed, HeadOptions head,
+                        Consumer<TrainEvent> events) {
+        int[] fold = Folds.assign(plain.labels(), classes.size(), k, seed);
         List<Fold> perFold = new ArrayList<>();
         List<Evaluation.Misclassified> wrong = new ArrayList<>();
         int correct = 0;
-        for (int k = 0; k < folds; k++) {
-            final int f = k;
-            int[] trainRows = IntStream.range(0, fold.length).filter(i -> fold[i] != f).toArray();
-            int[] testRows = IntStream.range(0, fold.length).filter(i -> fold[i] == f).toArray();
-            HeadFit.Fitted fitted = HeadFit.fit(plain.select(trainRows), view.mirror() == null ? null : view.mirror().select(trainRows),
-                    classes, o.head(), null, events);
+        for (int f = 0; f < k; f++) {
+            final int test = f;
+            int[] trainRows = IntStream.range(0, fold.length).filter(i -> fold[i] != test).toArray();
+            int[] testRows = IntStream.range(0, fold.length).filter(i -> fold[i] == test).toArray();
+            HeadFit.Fitted fitted = HeadFit.fit(plain.select(trainRows), mirror == null ? null : mirror.select(trainRows),
+                    classes.size(), head, null, e -> {});
             Features testPlain = plain.select(testRows);
-            Evaluation e = Evaluation.of(all.classes(), HeadFit.logits(fitted.head(), testPlain,
-                    view.mirror() == null ? null : view.mirror().select(testRows)), testPlain.labels(), testPlain.files(), List.of());
-            perFold.add(new Fold(k + 1, trainRows.length, testRows.length, e.accuracy(), e.loss(), fitted.history().size(),
+            Evaluation e = Evaluation.of(classes, HeadFit.logits(fitted.head(), testPlain, mirror == null ? null : mirror.select(testRows)),
+                    testPlain.labels(), testPlain.files(), List.of());
+            perFold.add(new Fold(f + 1, trainRows.length, testRows.length, e.accuracy(), e.loss(), fitted.history().size(),
                     fitted.bestEpoch(), e.confusion()));
             wrong.addAll(e.misclassified());
             correct += e.correct();
-            listener.accept(new TrainEvent.Note(String.format("fold %d/%d: accuracy %.4f, log-loss %.4f (%d test photos)",
-                    k + 1, folds, e.accuracy(), e.loss(), testRows.length)));
+            events.accept(new TrainEvent.Note(String.format("fold %d/%d: accuracy %.4f, log-loss %.4f (%d test photos)",
+                    f + 1, k, e.accuracy(), e.loss(), testRows.length)));
         }
         double[] acc = perFold.stream().mapToDouble(Fold::accuracy).toArray(), loss = perFold.stream().mapToDouble(Fold::logLoss).toArray();
-        return new Result(all.classes(), plain.size(), seed, List.copyOf(perFold), Stat.of(acc), Stat.of(loss),
-                (double) correct / plain.size(), (System.nanoTime() - start) / 1e9, List.copyOf(wrong), List.copyOf(skipped));
+        return new Folded(List.copyOf(perFold), Stat.of(acc), Stat.of(loss), (double) correct / plain.size(), List.copyOf(wrong));
     }
 
     /** {@code train/} and {@code val/} together when both exist (same classes), else the class folders of {@code data}. */

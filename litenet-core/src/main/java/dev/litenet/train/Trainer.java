@@ -237,7 +237,7 @@ public final class Trainer {
         return Evaluation.of(classes, logits, val.labels(), val.files(), List.of());
     }
 
-    static int correct(Tensor logits, int[] labels) {
+    public static int correct(Tensor logits, int[] labels) {
         int k = logits.size() / labels.length, c = 0;
         for (int i = 0; i < labels.length; i++) {
             int best = 0;

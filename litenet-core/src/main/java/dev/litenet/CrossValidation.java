@@ -156,7 +156,7 @@ public final class CrossValidation {
             if (!(e instanceof TrainEvent.EpochEnd)) listener.accept(e);
         };
         Pretrained pre = Pretrained.load(o.weights());
-        Preprocess preprocess = o.inputSize() > 0 ? pre.preprocess().resizedTo(o.inputSize()) : pre.preprocess();
+        Preprocess preprocess = o.preprocess(pre.preprocess());
         var loading = new BatchLoader.Options(32, false, 0, 2, 2, o.badImages(), b -> {});
         Trainer.View view = Trainer.View.of("features", all.samples(), pre, preprocess, o.mirrored(), pre.model().fusedEmbedding(),
                 loading, o.cacheDir(), events);

@@ -45,6 +45,7 @@ public final class TransferLearning {
     private final String weights;
     private Path data, runFolder, featureCache = Locations.cache().resolve("features");
     private int epochs = 5, batchSize = 32, unfreezeFrom = -1, inputSize = 0;
+    private double cropFraction = 0;
     private double learningRate = 1e-3, weightDecay = 0.05, validationSplit = 0.2;
     private Optimizer optimizer = Optimizer.ADAM;
     private LrSchedule schedule = LrSchedule.CONSTANT;
@@ -210,6 +211,17 @@ public final class TransferLearning {
         return this;
     }
 
+    /**
+     * @param fraction central share of the photo the backbone sees, in (0, 1], or 0 for the weights' own (default;
+     *                 0.875 for Google's TFLite files)
+     * @return this builder
+     */
+    public TransferLearning cropFraction(double fraction) {
+        if (!(fraction == 0 || (fraction > 0 && fraction <= 1))) throw new BadInputException("crop fraction must be 0 (the weights' own) or in (0, 1], got " + fraction);
+        this.cropFraction = fraction;
+        return this;
+    }
+
     /** @param folder where backbone features are cached, or null for no cache (default {@code ~/.cache/litenet/features}) @return this builder */
     public TransferLearning featureCache(Path folder) {
         this.featureCache = folder;
@@ -264,7 +276,7 @@ public final class TransferLearning {
         List<BadImage> skipped = new ArrayList<>();
         var options = new TrainOptions(data, weightsFile, runFolder, epochs, batchSize, learningRate, weightDecay,
                 optimizer.name().toLowerCase(java.util.Locale.ROOT), unfreezeFrom, augment, seed, validationSplit, badImages,
-                featureCache, inputSize, resume, schedule, labelSmoothing, mirrored, holdout, patience);
+                featureCache, inputSize, resume, schedule, labelSmoothing, mirrored, holdout, patience, cropFraction);
         Trainer.Result r;
         try {
             r = new Trainer(options, e -> {
@@ -298,7 +310,7 @@ public final class TransferLearning {
     TrainOptions options(Path weightsFile) {
         return new TrainOptions(data, weightsFile, null, epochs, batchSize, learningRate, weightDecay,
                 optimizer.name().toLowerCase(java.util.Locale.ROOT), unfreezeFrom, augment, seed, validationSplit, badImages,
-                featureCache, inputSize, false, schedule, labelSmoothing, mirrored, holdout, patience);
+                featureCache, inputSize, false, schedule, labelSmoothing, mirrored, holdout, patience, cropFraction);
     }
 
     String weights() { return weights; }

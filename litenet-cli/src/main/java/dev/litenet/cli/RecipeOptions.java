@@ -60,6 +60,9 @@ final class RecipeOptions {
     @Option(names = "--input-size", defaultValue = "0", paramLabel = "<PIXELS>", description = "Square input size of the backbone, 32 to 1024 (default: the weights' own, 224).")
     int inputSize;
 
+    @Option(names = "--crop-fraction", defaultValue = "0", paramLabel = "<FRACTION>", description = "Central share of each photo the backbone sees, in (0, 1]; 0 = the weights' own (0.875 for the TFLite files) (default: ${DEFAULT-VALUE}).")
+    double cropFraction;
+
     @Option(names = "--cache", paramLabel = "<DIR>", description = "Feature cache folder (default: $LITENET_CACHE/features or ~/.cache/litenet/features).")
     Path cache;
 
@@ -68,7 +71,7 @@ final class RecipeOptions {
         TransferLearning recipe = TransferLearning.from(weights).data(Locations.existingDir(data, "data")).epochs(epochs)
                 .batchSize(batchSize).learningRate(lr).schedule(schedule).weightDecay(weightDecay).labelSmoothing(labelSmoothing)
                 .earlyStopping(earlyStopping, patience).mirrored(mirror).optimizer(optimizer).unfreezeFrom(unfreezeFrom)
-                .augment(augment).seed(seed).badImages(onBadImage).inputSize(inputSize);
+                .augment(augment).seed(seed).badImages(onBadImage).inputSize(inputSize).cropFraction(cropFraction);
         if (cache != null) recipe.featureCache(cache);
         return recipe;
     }
@@ -77,6 +80,7 @@ final class RecipeOptions {
     String describe() {
         return String.format("input %s, %s%s, lr %s %s, wd %s, ls %s, %d epochs%s", inputSize == 0 ? "224" : inputSize,
                 weights.replaceAll(".*/", ""), mirror ? " + mirror" : "", lr, schedule.name().toLowerCase(java.util.Locale.ROOT), weightDecay,
-                labelSmoothing, epochs, earlyStopping > 0 ? ", early stopping " + earlyStopping : "");
+                labelSmoothing, epochs, earlyStopping > 0 ? ", early stopping " + earlyStopping : "")
+                + (cropFraction > 0 ? ", crop " + cropFraction : "");
     }
 }

@@ -58,6 +58,11 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
         return new Preprocess(centralFraction, r, cropSize > 0 ? size : 0, normalize, flipAverage);
     }
 
+    /** The same steps with another central crop fraction (1 = the whole image), for TF-style preprocessing. */
+    public Preprocess withCentralFraction(double fraction) {
+        return new Preprocess(fraction, resize, cropSize, normalize, flipAverage);
+    }
+
     /** The same steps, with or without averaging over the image and its mirror at test time. */
     public Preprocess withFlipAverage(boolean on) {
         return new Preprocess(centralFraction, resize, cropSize, normalize, on);

@@ -15,13 +15,19 @@ import java.nio.file.Path;
 public record TrainOptions(Path data, Path weights, Path out, int epochs, int batchSize, double lr, double weightDecay, String optimizer,
                            int unfreezeFrom, boolean augment, long seed, double valSplit, BadImagePolicy badImages,
                            Path cacheDir, int inputSize, boolean resume, LrSchedule schedule, double labelSmoothing,
-                           boolean mirrored, double holdout, int patience) {
+                           boolean mirrored, double holdout, int patience, double cropFraction) {
     /** Constant learning rate, no label smoothing, no mirrors, no early stopping. */
     public TrainOptions(Path data, Path weights, Path out, int epochs, int batchSize, double lr, double weightDecay, String optimizer,
                         int unfreezeFrom, boolean augment, long seed, double valSplit, BadImagePolicy badImages,
                         Path cacheDir, int inputSize, boolean resume) {
         this(data, weights, out, epochs, batchSize, lr, weightDecay, optimizer, unfreezeFrom, augment, seed, valSplit, badImages,
-                cacheDir, inputSize, resume, LrSchedule.CONSTANT, 0, false, 0, 1);
+                cacheDir, inputSize, resume, LrSchedule.CONSTANT, 0, false, 0, 1, 0);
+    }
+
+    /** The weights' preprocessing at this run's input size and crop fraction. */
+    public dev.litenet.data.Preprocess preprocess(dev.litenet.data.Preprocess weights) {
+        var p = inputSize > 0 ? weights.resizedTo(inputSize) : weights;
+        return cropFraction > 0 ? p.withCentralFraction(cropFraction) : p;
     }
 
     /** How the head is trained on cached features. */

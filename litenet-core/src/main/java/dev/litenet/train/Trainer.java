@@ -49,7 +49,7 @@ public final class Trainer {
         DatasetSplit split = ImageFolder.split(o.data(), o.valSplit(), o.seed());
         if (split.train().isEmpty() || split.val().isEmpty()) throw new BadInputException(o.data(), "need images for both training and validation");
         Pretrained pre = Pretrained.load(o.weights());
-        Preprocess preprocess = o.inputSize() > 0 ? pre.preprocess().resizedTo(o.inputSize()) : pre.preprocess();
+        Preprocess preprocess = o.preprocess(pre.preprocess());
         MobileNetV2 model = pre.model();
         int classes = split.classes().size();
         Linear head = new Linear(model.lastChannel, classes);

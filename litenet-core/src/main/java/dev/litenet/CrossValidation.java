@@ -47,26 +47,43 @@ public final class CrossValidation {
     private CrossValidation(TransferLearning recipe) { this.recipe = recipe; }
 
     /**
+     * Cross-validation of a recipe.
+     *
      * @param recipe the transfer-learning recipe (its data folder, weights and head options); its run folder,
      *               validation split and resume settings are not used
      * @return a cross-validation with 5 folds and seed 0
      */
     public static CrossValidation of(TransferLearning recipe) { return new CrossValidation(Objects.requireNonNull(recipe, "recipe")); }
 
-    /** @param k number of folds, 2 to 100 (default 5) @return this */
+    /**
+     * The number of folds.
+     *
+     * @param k 2 to 100 (default 5)
+     * @return this
+     */
     public CrossValidation folds(int k) {
         if (k < 2 || k > 100) throw new BadInputException("folds must be between 2 and 100, got " + k);
         this.folds = k;
         return this;
     }
 
-    /** @param seed seed of the fold assignment, independent of the recipe's seed (default 0) @return this */
+    /**
+     * The seed of the fold assignment, independent of the recipe's seed.
+     *
+     * @param seed any value (default 0)
+     * @return this
+     */
     public CrossValidation seed(long seed) {
         this.seed = seed;
         return this;
     }
 
-    /** Mean and sample standard deviation (n - 1) over the folds. */
+    /**
+     * Mean and sample standard deviation (n - 1) over the folds.
+     *
+     * @param mean the mean
+     * @param sd   the sample standard deviation (0 for one value)
+     */
     public record Stat(double mean, double sd) {
         static Stat of(double[] v) {
             double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN), ss = 0;
@@ -76,8 +93,16 @@ public final class CrossValidation {
     }
 
     /**
-     * One fold: photos trained on and tested, accuracy and mean log-loss on the test fold, epochs the head ran
-     * (and the one it kept, under early stopping), the confusion matrix {@code [actual][predicted]}.
+     * One fold.
+     *
+     * @param fold        its number, from 1
+     * @param trainPhotos photos the head was trained on (the other folds; early stopping holds out part of them)
+     * @param testPhotos  photos of this fold, scored once at the end
+     * @param accuracy    accuracy on this fold
+     * @param logLoss     mean cross-entropy on this fold
+     * @param epochsRun   epochs the head ran
+     * @param epochKept   the epoch whose head was kept (the last, unless early stopping chose another)
+     * @param confusion   {@code confusion[actual][predicted]} on this fold
      */
     public record Fold(int fold, int trainPhotos, int testPhotos, double accuracy, double logLoss, int epochsRun, int epochKept,
                        int[][] confusion) {}
@@ -86,7 +111,8 @@ public final class CrossValidation {
      * The outcome: per fold and mean ± sd; {@code misclassified} lists every photo its own fold got wrong.
      *
      * @param classes       class names
-     * @param photos        photos cross-validated (unreadable ones left out and listed in {@code skipped})
+     * @param photos        photos cross-validated
+     * @param seed          seed of the fold assignment (unreadable ones left out and listed in {@code skipped})
      * @param folds         per fold
      * @param accuracy      accuracy over the folds
      * @param logLoss       mean cross-entropy over the folds
@@ -98,7 +124,11 @@ public final class CrossValidation {
     public record Result(List<String> classes, int photos, long seed, List<Fold> folds, Stat accuracy, Stat logLoss,
                          double pooledAccuracy, double seconds, List<Evaluation.Misclassified> misclassified,
                          List<dev.litenet.data.BadImage> skipped) {
-        /** As JSON-ready values. */
+        /**
+         * As JSON-ready values.
+         *
+         * @return the result as maps, lists, strings and numbers
+         */
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("classes", classes);

@@ -11,19 +11,44 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a classifier did on labelled data it did not train on: accuracy, mean cross-entropy, the confusion
- * matrix ({@code confusion[actual][predicted]}), per-class precision and recall, the misclassified files, and the
- * files that could not be read. {@code topK[k-1]} is the top-k accuracy (the true class among the k most
- * probable), for k = 1 to min(5, classes).
+ * How a classifier did on labelled data it did not train on.
+ *
+ * @param classes       the class names, in index order
+ * @param n             how many images were evaluated
+ * @param accuracy      the share of images whose most probable class is their own
+ * @param loss          the mean cross-entropy
+ * @param confusion     {@code confusion[actual][predicted]} counts
+ * @param precision     per class: of the images predicted as it, the share that are it (NaN if none was)
+ * @param recall        per class: of its images, the share predicted as it (NaN if it has none)
+ * @param misclassified the wrong answers
+ * @param skipped       the files that could not be read, with the reason
+ * @param topK          {@code topK[k-1]} is the top-k accuracy (the true class among the k most probable), for k = 1
+ *                      to min(5, classes)
  */
 public record Evaluation(List<String> classes, int n, double accuracy, double loss, int[][] confusion,
                          double[] precision, double[] recall, List<Misclassified> misclassified, List<BadImage> skipped,
                          double[] topK) {
 
-    /** One wrong answer: the file, its class, the predicted class and the probability given to it. */
+    /**
+     * One wrong answer.
+     *
+     * @param file        the image
+     * @param actual      its class
+     * @param predicted   the class predicted
+     * @param probability the probability given to the predicted class
+     */
     public record Misclassified(Path file, String actual, String predicted, double probability) {}
 
-    /** logits (N, K) against labels (N); files name the rows. */
+    /**
+     * Scores logits against labels.
+     *
+     * @param classes the class names
+     * @param logits  (N, K) scores
+     * @param labels  (N) true classes
+     * @param files   the images of the rows
+     * @param skipped files left out, with the reason
+     * @return the evaluation
+     */
     public static Evaluation of(List<String> classes, Tensor logits, int[] labels, List<Path> files, List<BadImage> skipped) {
         int n = labels.length, k = classes.size();
         int[][] confusion = new int[k][k];
@@ -53,6 +78,11 @@ public record Evaluation(List<String> classes, int n, double accuracy, double lo
                 java.util.Arrays.stream(rank).mapToDouble(c -> n == 0 ? Double.NaN : (double) c / n).toArray());
     }
 
+    /**
+     * The number of right answers.
+     *
+     * @return accuracy times n, rounded
+     */
     public int correct() { return (int) Math.round(accuracy * n); }
 
     static int argmax(float[] v, int from, int len) {
@@ -61,7 +91,11 @@ public record Evaluation(List<String> classes, int n, double accuracy, double lo
         return best;
     }
 
-    /** As JSON-ready values: accuracy, loss, n, confusion, classes, precision, recall, misclassified, skipped. */
+    /**
+     * As JSON-ready values: accuracy, loss, n, confusion, classes, precision, recall, misclassified, skipped.
+     *
+     * @return maps, lists, strings and numbers
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("accuracy", accuracy);

@@ -13,6 +13,8 @@ public enum LrSchedule {
     STEP;
 
     /**
+     * The multiplier of the base learning rate at a step.
+     *
      * @param step  the step about to be taken, from 0
      * @param total all steps of the run, at least 1
      * @return the multiplier of the base learning rate, in (0, 1]

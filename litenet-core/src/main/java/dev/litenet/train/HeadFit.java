@@ -1,5 +1,6 @@
 package dev.litenet.train;
 
+import dev.litenet.BadInputException;
 import dev.litenet.TrainEvent;
 import dev.litenet.nn.CrossEntropy;
 import dev.litenet.nn.Linear;
@@ -80,6 +81,10 @@ public final class HeadFit {
                 optimizer.step();
             }
             head.setRecording(false);
+            if (!Double.isFinite(lossSum)) {
+                throw new BadInputException("training diverged: the loss of epoch " + epoch + " is " + lossSum / fit.size()
+                        + "; try a smaller learning rate (now " + o.lr() + ")");
+            }
             double[] val = validation == null ? new double[]{Double.NaN, Double.NaN} : validation.apply(folded(head, moments));
             history.add(new TrainEvent.EpochStats(epoch, (double) correct / fit.size(), lossSum / fit.size(), val[0], val[1],
                     (System.nanoTime() - start) / 1e9));

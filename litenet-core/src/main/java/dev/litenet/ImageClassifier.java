@@ -535,23 +535,13 @@ public final class ImageClassifier {
         try {
             Tensor f = Inference.forward(backbone, x);
             if (preprocess.flipAverage()) {                       // test-time flip: the mean of both views' features
-                Tensor g = Inference.forward(backbone, mirrored(x));
+                Tensor g = Inference.forward(backbone, dev.litenet.train.Features.mirrored(x));
                 for (int i = 0; i < f.data.length; i++) f.data[i] = 0.5f * (f.data[i] + g.data[i]);
             }
             return withHead ? head.forward(f) : f;
         } finally {
             network.unlock();
         }
-    }
-
-    /** Left-right mirror of each image: in (N,S,S,3) -> out (N,S,S,3). */
-    private static Tensor mirrored(Tensor x) {
-        int n = x.dim(0), h = x.dim(1), w = x.dim(2);
-        Tensor m = Tensor.zeros(n, h, w, 3);
-        for (int row = 0; row < n * h; row++) {
-            for (int c = 0; c < w; c++) System.arraycopy(x.data, (row * w + c) * 3, m.data, (row * w + w - 1 - c) * 3, 3);
-        }
-        return m;
     }
 
     private List<Prediction> top(float[] p, int k) {

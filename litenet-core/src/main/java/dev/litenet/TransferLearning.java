@@ -44,14 +44,14 @@ public final class TransferLearning {
 
     private final String weights;
     private Path data, runFolder, featureCache = Locations.cache().resolve("features");
-    private int epochs = 5, batchSize = 32, unfreezeFrom = -1, inputSize = 0;
+    private int epochs = 10, batchSize = 32, unfreezeFrom = -1, inputSize = 288;
     private double cropFraction = 0;
     private double learningRate = 1e-3, weightDecay = 0.05, validationSplit = 0.2;
     private Optimizer optimizer = Optimizer.ADAM;
-    private LrSchedule schedule = LrSchedule.CONSTANT;
+    private LrSchedule schedule = LrSchedule.COSINE;
     private double labelSmoothing, holdout;
     private int patience = 3;
-    private boolean augment, resume, mirrored;
+    private boolean augment, resume, mirrored = true;
     private long seed;
     private BadImagePolicy badImages = BadImagePolicy.SKIP;
     private Consumer<TrainEvent> listener = e -> {};
@@ -90,9 +90,10 @@ public final class TransferLearning {
     }
 
     /**
-     * Passes over the training photos, at least 1 (default 5).
+     * Passes over the training photos, at least 1 (default 10; with cached features an epoch of the head takes
+     * milliseconds).
      *
-     * @param epochs passes over the training photos, at least 1 (default 5)
+     * @param epochs passes over the training photos, at least 1 (default 10)
      * @return this builder
      */
     public TransferLearning epochs(int epochs) {
@@ -139,7 +140,7 @@ public final class TransferLearning {
     /**
      * How the learning rate changes over the steps.
      *
-     * @param schedule {@link LrSchedule#CONSTANT} (default), {@link LrSchedule#COSINE} or {@link LrSchedule#STEP}
+     * @param schedule {@link LrSchedule#CONSTANT}, {@link LrSchedule#COSINE} (default) or {@link LrSchedule#STEP}
      * @return this builder
      */
     public TransferLearning schedule(LrSchedule schedule) {
@@ -180,7 +181,7 @@ public final class TransferLearning {
      * mirror, and the classifier scores a photo on the mean of both views (test-time flip, stored with the run so
      * predict, eval and serve apply it). Costs a second backbone pass per photo.
      *
-     * @param mirrored on or off (default off)
+     * @param mirrored on (default; chosen by cross-validation, see docs/ACCURACY.md) or off
      * @return this builder
      */
     public TransferLearning mirrored(boolean mirrored) {
@@ -257,9 +258,10 @@ public final class TransferLearning {
     }
 
     /**
-     * Square input size of the backbone, 32 to 1024, or 0 for the weights' own (default).
+     * Square input size of the backbone, 32 to 1024, or 0 for the weights' own (224). The default, 288, was chosen by
+     * cross-validation: the frozen backbone's features of larger inputs tell cats from dogs better (docs/ACCURACY.md).
      *
-     * @param size square input size of the backbone, 32 to 1024, or 0 for the weights' own (default)
+     * @param size square input size of the backbone, 32 to 1024, or 0 for the weights' own (default 288)
      * @return this builder
      */
     public TransferLearning inputSize(int size) {

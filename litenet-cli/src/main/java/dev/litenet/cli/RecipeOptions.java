@@ -15,7 +15,7 @@ final class RecipeOptions {
     @Option(names = "--weights", required = true, paramLabel = "<NAME|FILE>", description = "Pretrained weights: a known name (e.g. mobilenet_v2_1.0_224_quant) or a .tflite/.pth/.safetensors file.")
     String weights;
 
-    @Option(names = "--epochs", defaultValue = "5", paramLabel = "<N>", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "10", paramLabel = "<N>", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "<N>", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -24,7 +24,7 @@ final class RecipeOptions {
     @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "<RATE>", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--schedule", defaultValue = "constant", paramLabel = "<NAME>", description = "Learning-rate schedule: constant, cosine (to 0 at the last step) or step (/10 for the last third) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "<NAME>", description = "Learning-rate schedule: constant, cosine (to 0 at the last step) or step (/10 for the last third) (default: ${DEFAULT-VALUE}).")
     LrSchedule schedule;
 
     @Option(names = "--weight-decay", defaultValue = "0.05", paramLabel = "<L2>", description = "L2 weight decay; the head learns on standardized features, where this acts like a logistic regression's L2 penalty (default: ${DEFAULT-VALUE}).")
@@ -39,7 +39,7 @@ final class RecipeOptions {
     @Option(names = "--patience", defaultValue = "3", paramLabel = "<N>", description = "Epochs without improvement before early stopping (default: ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--mirror", negatable = true, defaultValue = "false", fallbackValue = "true", description = "Frozen backbone: also train on each photo's left-right mirror, and score a photo on the mean of it and its mirror (test-time flip, stored with the run) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mirror", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Frozen backbone (--no-mirror to turn off): also train on each photo's left-right mirror, and score a photo on the mean of it and its mirror (test-time flip, stored with the run) (default: ${DEFAULT-VALUE}).")
     boolean mirror;
 
     @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "<NAME>", description = "adam or sgd (momentum 0.9) (default: ${DEFAULT-VALUE}).")
@@ -57,7 +57,7 @@ final class RecipeOptions {
     @Option(names = "--on-bad-image", defaultValue = "skip", paramLabel = "<POLICY>", description = "skip (report and leave out) or fail (default: ${DEFAULT-VALUE}).")
     BadImagePolicy onBadImage;
 
-    @Option(names = "--input-size", defaultValue = "0", paramLabel = "<PIXELS>", description = "Square input size of the backbone, 32 to 1024 (default: the weights' own, 224).")
+    @Option(names = "--input-size", defaultValue = "288", paramLabel = "<PIXELS>", description = "Square input size of the backbone, 32 to 1024, or 0 for the weights' own (224) (default: ${DEFAULT-VALUE}).")
     int inputSize;
 
     @Option(names = "--crop-fraction", defaultValue = "0", paramLabel = "<FRACTION>", description = "Central share of each photo the backbone sees, in (0, 1]; 0 = the weights' own (0.875 for the TFLite files) (default: ${DEFAULT-VALUE}).")

@@ -144,27 +144,11 @@ public final class Trainer {
                               Layer backbone, BatchLoader.Options loading, java.nio.file.Path cacheDir, Consumer<TrainEvent> events) {
             int dim = pre.model().lastChannel;
             FeatureCache cache = cacheDir == null ? null : FeatureCache.open(cacheDir, pre.sha256(), preprocess.featureKey(), dim);
-            Features plain = Features.extract(what, samples, backbone, preprocess.pipeline(), loading, cache, events);
-            if (!mirrored) return new View(plain, null);
+            if (!mirrored) return new View(Features.extract(what, samples, backbone, preprocess.pipeline(), loading, cache, events), null);
             FeatureCache mirrorCache = cacheDir == null ? null : FeatureCache.open(cacheDir, pre.sha256(), preprocess.featureKey() + " hflip", dim);
-            Features mirror = Features.extract(what + " (mirrored)", samples, backbone, preprocess.mirrored(), loading, mirrorCache, e -> {
-                if (!(e instanceof TrainEvent.Skipped)) events.accept(e);          // each bad photo is reported once
-            });
-            java.util.Map<java.nio.file.Path, float[]> byFile = new java.util.HashMap<>();
-            for (int i = 0; i < mirror.size(); i++) byFile.put(mirror.files().get(i), mirror.x()[i]);
-            List<float[]> px = new ArrayList<>(), mx = new ArrayList<>();
-            List<Integer> labels = new ArrayList<>();
-            List<java.nio.file.Path> files = new ArrayList<>();
-            for (int i = 0; i < plain.size(); i++) {
-                float[] m = byFile.get(plain.files().get(i));
-                if (m == null) continue;
-                px.add(plain.x()[i]);
-                mx.add(m);
-                labels.add(plain.labels()[i]);
-                files.add(plain.files().get(i));
-            }
-            int[] l = labels.stream().mapToInt(Integer::intValue).toArray();
-            return new View(new Features(px.toArray(float[][]::new), l, files), new Features(mx.toArray(float[][]::new), l, files));
+            List<Features> both = Features.extractViews(what + " (+ mirrors)", samples, backbone, preprocess.pipeline(), loading,
+                    java.util.Arrays.asList(cache, mirrorCache), events);
+            return new View(both.get(0), both.get(1));
         }
     }
 

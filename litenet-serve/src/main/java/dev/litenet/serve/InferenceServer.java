@@ -148,8 +148,8 @@ public final class InferenceServer implements AutoCloseable {
 
     private void predict(Context ctx) throws InterruptedException {
         long start = System.nanoTime();
+        PreparedImage image = prepare(ctx);                      // reads the body first, so the connection stays usable
         int k = top(ctx);
-        PreparedImage image = prepare(ctx);
         List<Prediction> top = await(submit(predictions, new Ask(image, k)));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("top", top.stream().map(InferenceServer::toJson).toList());

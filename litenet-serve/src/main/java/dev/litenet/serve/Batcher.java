@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 
@@ -33,6 +34,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     private final IntConsumer onBatch;
     private final BlockingQueue<Job<I, O>> queue;
     private final Thread worker;
+    private final AtomicInteger waiting = new AtomicInteger();   // submitted, batch not started yet
     private boolean closed;                               // guarded by this
 
     /**
@@ -70,12 +72,13 @@ public final class Batcher<I, O> implements AutoCloseable {
         synchronized (this) {
             if (closed) throw new IllegalStateException("shutting down");
             if (!queue.offer(job)) throw new QueueFullException(capacity);
+            waiting.incrementAndGet();
         }
         return job.result();
     }
 
-    /** @return inputs waiting for the worker */
-    public int queued() { return queue.size(); }
+    /** @return inputs submitted whose batch has not started yet (queued, or gathered into the next batch) */
+    public int queued() { return waiting.get(); }
 
     /** Refuses new inputs, runs the ones already queued, and waits for the worker to finish them. */
     @Override public void close() {
@@ -112,6 +115,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     }
 
     private void run(List<Job<I, O>> batch) {
+        waiting.addAndGet(-batch.size());
         try {
             onBatch.accept(batch.size());
             List<O> out = batchFunction.apply(batch.stream().map(Job::input).toList());

@@ -248,8 +248,13 @@ class InferenceServerTest {
             List<Future<Http.Answer>> inFlight = new ArrayList<>();
             for (int i = 0; i < 4; i++) inFlight.add(pool.submit(() -> client.postRaw("v1/predict", "image/jpeg", cat)));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!client.get("metrics").body().contains("litenet_queue_depth 3") && System.nanoTime() < deadline) Thread.sleep(20);
+            while (!client.get("metrics").body().contains("litenet_queue_depth 4")) {
+                assertThat(System.nanoTime()).as("four requests waiting").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            long start = System.nanoTime();
             slow.close();                                                // while all four wait for batch-mates
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
             for (Future<Http.Answer> f : inFlight) {
                 Http.Answer a = f.get();
                 assertThat(a.status()).as(a.body()).isEqualTo(200);

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -279,7 +280,7 @@ public final class InferenceServer implements AutoCloseable {
         private Duration maxDelay = Duration.ofMillis(5);
         private long maxBodyBytes = 20L << 20;
 
-        private Builder(ImageClassifier net) { this.net = net; }
+        private Builder(ImageClassifier net) { this.net = Objects.requireNonNull(net, "net"); }
 
         /** @param host the address to listen on (default 127.0.0.1; 0.0.0.0 for every interface) @return this */
         public Builder host(String host) { this.host = host; return this; }

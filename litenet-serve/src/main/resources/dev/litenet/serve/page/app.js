@@ -1,11 +1,12 @@
 // The page: a photo goes to POST /v1/predict?top=5 as the 'file' field of a form; the answer is drawn as bars.
 'use strict';
+// (top and status would clash with window.top and window.status, hence topList and statusLine)
 const drop = document.getElementById('drop');
 const input = document.getElementById('file');
 const preview = document.getElementById('preview');
 const hint = document.getElementById('hint');
-const status = document.getElementById('status');
-const top = document.getElementById('top');
+const statusLine = document.getElementById('status');
+const topList = document.getElementById('top');
 
 fetch('healthz').then(r => r.json()).then(h => { document.getElementById('model').textContent = h.model; }).catch(() => {});
 
@@ -22,7 +23,7 @@ async function classify(file) {
   preview.src = URL.createObjectURL(file);
   preview.hidden = false;
   hint.hidden = true;
-  top.replaceChildren();
+  topList.replaceChildren();
   show('Classifying ' + file.name + '…', false);
   const form = new FormData();
   form.append('file', file);
@@ -30,7 +31,7 @@ async function classify(file) {
     const response = await fetch('v1/predict?top=5', { method: 'POST', body: form });
     const answer = await response.json();
     if (!response.ok) { show(answer.error || ('error ' + response.status), true); return; }
-    top.replaceChildren(...answer.top.map(row));
+    topList.replaceChildren(...answer.top.map(row));
     show(file.name + ' · ' + answer.ms.toFixed(1) + ' ms', false);
   } catch (e) {
     show('No answer from the server: ' + e.message, true);
@@ -55,6 +56,6 @@ function row(p) {
 }
 
 function show(text, isError) {
-  status.textContent = text;
-  status.classList.toggle('error', isError);
+  statusLine.textContent = text;
+  statusLine.classList.toggle('error', isError);
 }

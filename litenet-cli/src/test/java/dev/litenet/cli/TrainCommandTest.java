@@ -71,6 +71,12 @@ class TrainCommandTest {
         assertThat(out.resolve("history.png")).exists();
         assertThat(out.resolve(RunDir.CHECKPOINT)).doesNotExist();
 
+        // a second run into the same folder must say so
+        String[] again = run("train", "--data", data.toString(), "--weights", weights.toString(), "--out", out.toString(),
+                "--epochs", "1", "--input-size", "96", "--cache", cache.toString());
+        assertThat(again[0]).isEqualTo("2");
+        assertThat(again[2]).contains(out.toString()).contains("--overwrite");
+
         String[] e = run("eval", "--model", out.toString(), "--data", data.resolve("val").toString(), "--json");
         assertThat(e[0]).as(e[2]).isEqualTo("0");
         Map<String, Object> eval = (Map<String, Object>) Json.parse(e[1].strip());

@@ -205,7 +205,9 @@ public final class TfliteMobileNetV2 {
             throw new BadInputException(model.file(), "input " + input + ", expected [1, 224, 224, 3]");
         }
         var q = input.quantization();
-        if (input.type() != TfliteModel.Type.UINT8 || q.scale().length != 1 || !(q.scale()[0] > 0) || q.zeroPoint().length != 1) {
+        if (input.type() != TfliteModel.Type.UINT8 || q.scale().length != 1 || !(q.scale()[0] > 0)
+                || !Float.isFinite(q.scale()[0]) || !Float.isFinite((float) (1.0 / q.scale()[0]))
+                || q.zeroPoint().length != 1 || q.zeroPoint()[0] < 0 || q.zeroPoint()[0] > 255) {
             throw new BadInputException(model.file(), "input " + input + " is not uint8 with one scale and zero point;"
                     + " its preprocessing is unknown");
         }

@@ -123,7 +123,7 @@ class InferenceServerTest {
         assertThat(bomb.length).isLessThan((int) MAX_BODY);
         Http.Answer a = http.postRaw("v1/predict", "image/png", bomb);
         assertThat(a.status()).as(a.body()).isEqualTo(422);
-        assertThat((String) a.json().get("error")).contains("too large").contains("30000x30000");
+        assertThat((String) a.json().get("error")).contains("30000x30000");
         assertThat(http.postRaw("v1/predict", "image/jpeg", cat).status()).isEqualTo(200);
     }
 

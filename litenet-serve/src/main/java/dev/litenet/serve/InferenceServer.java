@@ -282,38 +282,68 @@ public final class InferenceServer implements AutoCloseable {
 
         private Builder(ImageClassifier net) { this.net = Objects.requireNonNull(net, "net"); }
 
-        /** @param host the address to listen on (default 127.0.0.1; 0.0.0.0 for every interface) @return this */
+        /**
+         * The address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
+         *
+         * @param host the value
+         * @return this builder
+         */
         public Builder host(String host) { this.host = host; return this; }
 
-        /** @param port the port (default 8080; 0 picks a free one) @return this */
+        /**
+         * The port (default 8080; 0 picks a free one).
+         *
+         * @param port the value
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) throw new BadInputException("port must be 0 to 65535, got " + port);
             this.port = port;
             return this;
         }
 
-        /** @param maxBatch the most images per forward pass (default 32; 1 turns batching off) @return this */
+        /**
+         * The most images per forward pass (default 32; 1 turns batching off).
+         *
+         * @param maxBatch the value
+         * @return this builder
+         */
         public Builder maxBatch(int maxBatch) {
             if (maxBatch < 1 || maxBatch > 1024) throw new BadInputException("max batch must be 1 to 1024, got " + maxBatch);
             this.maxBatch = maxBatch;
             return this;
         }
 
-        /** @param maxDelay how long the first request of a batch waits for more (default 5 ms) @return this */
+        /**
+         * How long the first request of a batch waits for more (default 5 ms).
+         *
+         * @param maxDelay the value
+         * @return this builder
+         */
         public Builder maxDelay(Duration maxDelay) {
             if (maxDelay.isNegative() || maxDelay.toMillis() > 10_000) throw new BadInputException("max delay must be 0 to 10000 ms, got " + maxDelay.toMillis());
             this.maxDelay = maxDelay;
             return this;
         }
 
-        /** @param queue the most requests waiting for the model before 503 (default 256) @return this */
+        /**
+         * The most requests waiting for the model before 503 (default 256).
+         *
+         * @param queue the value
+         * @return this builder
+         */
         public Builder queue(int queue) {
             if (queue < 1 || queue > 1_000_000) throw new BadInputException("queue must be 1 to 1000000, got " + queue);
             this.queue = queue;
             return this;
         }
 
-        /** @param maxBodyBytes the largest request body (default 20 MB) @return this */
+        /**
+         * The largest request body (default 20 MB).
+         *
+         * @param maxBodyBytes the value
+         * @return this builder
+         */
         public Builder maxBodyBytes(long maxBodyBytes) {
             if (maxBodyBytes < 1 || maxBodyBytes > (1L << 30)) throw new BadInputException("max body must be 1 byte to 1 GB, got " + maxBodyBytes);
             this.maxBodyBytes = maxBodyBytes;

@@ -6,6 +6,8 @@ import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The image a request carries: the raw body (any {@code image/*} type, or {@code application/octet-stream}) or the
@@ -47,8 +49,9 @@ record Upload(String name, byte[] bytes) {
             throw new HttpError(400, "cannot read the multipart form: " + why);
         }
         if (file == null) {
-            throw new HttpError(400, "no '" + FIELD + "' field in the form (found: " + String.join(", ", ctx.formParamMap().keySet())
-                    + (ctx.uploadedFileMap().isEmpty() ? "" : " files " + ctx.uploadedFileMap().keySet()) + ")");
+            Set<String> fields = new TreeSet<>(ctx.formParamMap().keySet());
+            fields.addAll(ctx.uploadedFileMap().keySet());
+            throw new HttpError(400, "no '" + FIELD + "' field in the form" + (fields.isEmpty() ? "" : " (it has: " + String.join(", ", fields) + ")"));
         }
         byte[] bytes;
         try (InputStream in = file.content()) {

@@ -34,7 +34,7 @@ class BrowserPageTest {
 
     @Test void uploadAPhotoAndSeeItsLabels() throws IOException {
         requireChromium();
-        Path photo = Shared.path("data/cats-dogs/val/cat/cat.100.jpg");
+        Path photo = Shared.path("data/cats-dogs/val/cat/cat.100.jpg").toRealPath();     // chromedriver wants a canonical path
         ImageClassifier net = ImageClassifier.pretrained(Shared.path(InferenceServerTest.WEIGHTS));
         Path profile = Files.createTempDirectory("litenet-chromium-");
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new", "--no-sandbox",

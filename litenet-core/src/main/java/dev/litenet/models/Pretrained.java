@@ -4,8 +4,6 @@ import dev.litenet.BadInputException;
 import dev.litenet.io.Budget;
 import dev.litenet.tensor.TorchTensor;
 import dev.litenet.io.TfliteFile;
-import dev.litenet.io.TfliteImport;
-import dev.litenet.io.TfliteMobileNetV2;
 import dev.litenet.io.StateDicts;
 
 import dev.litenet.data.Preprocess;

@@ -1,5 +1,7 @@
 package dev.litenet.io;
 
+import dev.litenet.models.TfliteMobileNetV2;
+
 import dev.litenet.Mutations;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

@@ -24,7 +24,7 @@ public final class Main {
 
     /** Runs the command line with the given streams; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine(args);
         cli.setOut(out).setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? BAD_INPUT : FAILURE);
@@ -49,6 +49,27 @@ public final class Main {
             err.println(outOfMemory(args.length > 0 ? args[0] : "", e));
             return FAILURE;
         }
+    }
+
+    /** The root of {@code litenet} without subcommands, for {@link #commandLine}: the same name, options and text as Main. */
+    @Command(name = "litenet", mixinStandardHelpOptions = true, version = "LiteNet 0.1.0",
+            description = "Lightweight neural networks for the JVM: MobileNetV2, summaries, transfer learning.")
+    static final class Root {}
+
+    /**
+     * The command line for these arguments. When the first one names a subcommand, the root gets only that one:
+     * picocli reads every option of every command it is given by reflection, about a tenth of a second of a
+     * one-shot {@code predict} for the nine commands it does not run. Otherwise (help, --version, a typo that
+     * needs suggestions) the root with every subcommand.
+     */
+    static CommandLine commandLine(String... args) {
+        if (args.length > 0 && !args[0].equals("help")) {
+            for (Class<?> sub : Main.class.getAnnotation(Command.class).subcommands()) {
+                Command c = sub.getAnnotation(Command.class);
+                if (c != null && c.name().equals(args[0])) return new CommandLine(new Root()).addSubcommand(sub);
+            }
+        }
+        return new CommandLine(new Main());
     }
 
     /** What ran out of memory (the file being read, when known) and what to change for this command. */

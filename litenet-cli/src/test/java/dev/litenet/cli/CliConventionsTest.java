@@ -18,6 +18,21 @@ class CliConventionsTest {
     }
 
     @Test
+    void aNamedSubcommandGetsARootOfItsOwnThatMatchesTheFullOne() {
+        CommandLine full = new CommandLine(new Main());
+        CommandLine one = Main.commandLine("predict", "x.jpg");
+        assertThat(one.getSubcommands()).containsOnlyKeys("predict");
+        assertThat(one.getCommandName()).isEqualTo(full.getCommandName());
+        assertThat(one.getCommandSpec().version()).isEqualTo(full.getCommandSpec().version());
+        assertThat(one.getCommandSpec().usageMessage().description()).isEqualTo(full.getCommandSpec().usageMessage().description());
+        assertThat(Main.commandLine("prdict").getSubcommands()).containsKeys("predict", "train", "help");
+        assertThat(Main.commandLine().getSubcommands()).containsKeys("predict", "train", "help");
+        assertThat(Main.commandLine("help", "predict").getSubcommands()).containsKeys("predict", "train", "help");
+        full.getSubcommands().keySet().stream().filter(n -> !n.equals("help"))
+                .forEach(n -> assertThat(Main.commandLine(n).getSubcommands()).as(n).containsOnlyKeys(n));
+    }
+
+    @Test
     void everyCommandHasHelpAndNamedValuePlaceholders() {
         CommandLine root = new CommandLine(new Main());
         assertThat(root.getSubcommands()).containsKeys("summary", "train", "eval", "predict", "forward", "compare", "bench");

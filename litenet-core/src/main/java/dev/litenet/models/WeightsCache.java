@@ -22,6 +22,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Turns a {@code --weights} value into a checked file on disk. A path that exists is used as given. A known name
@@ -45,7 +46,7 @@ public final class WeightsCache {
 
     private final Path dir;
     private final Path localWeightsDir;
-    private final HttpClient client;
+    private final Supplier<HttpClient> client;
     private final Duration stallTimeout;
 
     /**
@@ -58,6 +59,10 @@ public final class WeightsCache {
 
     /** @param stallTimeout how long a download may wait for the next bytes before it fails */
     public WeightsCache(Path dir, Path localWeightsDir, HttpClient client, Duration stallTimeout) {
+        this(dir, localWeightsDir, () -> client, stallTimeout);
+    }
+
+    private WeightsCache(Path dir, Path localWeightsDir, Supplier<HttpClient> client, Duration stallTimeout) {
         this.dir = dir;
         this.localWeightsDir = localWeightsDir;
         this.client = client;
@@ -66,7 +71,14 @@ public final class WeightsCache {
 
     /** The cache in {@link #defaultDir()} with {@link #defaultClient()}. */
     public static WeightsCache standard(Path localWeightsDir) {
-        return new WeightsCache(defaultDir(), localWeightsDir, defaultClient());
+        return new WeightsCache(defaultDir(), localWeightsDir, LazyClient::get, DEFAULT_STALL);
+    }
+
+    /** Built on the first download only: an HTTP client costs a selector thread and ~0.1-0.3 s of class loading. */
+    private static final class LazyClient {
+        private static final HttpClient CLIENT = defaultClient();
+
+        static HttpClient get() { return CLIENT; }
     }
 
     /** {@code $LITENET_CACHE/weights}, else {@code ~/.cache/litenet/weights}. */
@@ -161,7 +173,7 @@ public final class WeightsCache {
         HttpRequest request = HttpRequest.newBuilder(weights.url()).timeout(stallTimeout).GET().build();
         HttpResponse<InputStream> response;
         try {
-            response = client.send(request, StallTimeoutBody.handler(stallTimeout));
+            response = client.get().send(request, StallTimeoutBody.handler(stallTimeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failed(weights, "interrupted");

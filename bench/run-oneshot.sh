@@ -5,7 +5,9 @@
 # peak RSS; the table shows medians over the rounds. See docs/BENCHMARKS.md, "One-shot predict".
 #
 #   bench/run-oneshot.sh [--rounds R] [--photos N] [--out DIR] [--engines "litenet torch onnxruntime"]
+#                        [--baseline OTHER/litenet]
 #
+# --baseline: also run another checkout's launcher (engine litenet-baseline), e.g. a build from before a change.
 # Cases: one photo, and a folder of N photos (default 100, the first N/2 cats and dogs of shared/data/cats-dogs/val).
 # Weights: LiteNet mobilenet_v2_1.0_224_quant (from $LITENET_SHARED/weights, default ../shared); PyTorch and ORT
 # torchvision's MobileNetV2 from shared/fixtures/mobilenet_v2 (.pth, .onnx), the same architecture and input size.
@@ -19,13 +21,15 @@ rounds=5
 photos=100
 out=""
 engines="litenet torch onnxruntime"
+baseline=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift ;;
     --photos) photos="$2"; shift ;;
     --out) out="$2"; shift ;;
     --engines) engines="$2"; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --baseline) baseline="$2"; engines="litenet-baseline $engines"; shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-oneshot: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -64,6 +68,7 @@ onnx="$shared/fixtures/mobilenet_v2/mobilenet_v2_calib.onnx"
 command_of() {   # ENGINE INPUT: sets cmd
   case "$1" in
     litenet) cmd=("$repo/litenet" predict --weights mobilenet_v2_1.0_224_quant "$2") ;;
+    litenet-baseline) cmd=("$baseline" predict --weights mobilenet_v2_1.0_224_quant "$2") ;;
     torch) cmd=("$python" "$here/peers/torch_predict.py" "$pth" "$2") ;;
     onnxruntime) cmd=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$jar" dev.litenet.bench.OrtPredict "$onnx" "$2") ;;
   esac
@@ -98,18 +103,16 @@ engines = list(dict.fromkeys(r["engine"] for r in rows))
 print("| case | engine | wall s | per photo ms | CPU s | peak RSS MB | LiteNet / engine (wall) | runs (wall s) |")
 print("|---|---|---:|---:|---:|---:|---:|---|")
 for c in cases:
-    med = {}
+    ok = {e: [r for r in rows if r["case"] == c and r["engine"] == e and r["exit"] == 0] for e in engines}
+    med = {e: statistics.median(r["wall_s"] for r in ok[e]) for e in engines if ok[e]}
     for e in engines:
         rs = [r for r in rows if r["case"] == c and r["engine"] == e]
-        ok = [r for r in rs if r["exit"] == 0]
-        if not ok:
+        if not ok[e]:
             print(f"| {c} | {e} | failed | | | | | |"); continue
-        w = statistics.median(r["wall_s"] for r in ok)
-        med[e] = w
-        n = ok[0]["photos"]
-        print(f"| {c} | {e} | {w:.2f} | {1000 * w / n:.0f} | {statistics.median(r['cpu_s'] for r in ok):.2f} | "
-              f"{statistics.median(r['peak_rss_mb'] for r in ok):.0f} | "
-              f"{'' if e == 'litenet' or 'litenet' not in med else '**%.2f**' % (med['litenet'] / w)} | "
+        w, n = med[e], ok[e][0]["photos"]
+        ratio = "" if e == "litenet" or "litenet" not in med else "**%.2f**" % (med["litenet"] / w)
+        print(f"| {c} | {e} | {w:.2f} | {1000 * w / n:.0f} | {statistics.median(r['cpu_s'] for r in ok[e]):.2f} | "
+              f"{statistics.median(r['peak_rss_mb'] for r in ok[e]):.0f} | {ratio} | "
               f"{' '.join('%.2f' % r['wall_s'] for r in rs)} |")
 PY
 } | tee "$out/table.md"

@@ -84,7 +84,7 @@ for spec in "one photo|1|$photo" "$photos photos|$photos|$folder"; do
       /usr/bin/time -f "%e %U %S %M" -o "$out/last.time" "${cmd[@]}" >"$out/last.out" 2>"$out/last.err" || code=$?
       read -r wall user sys rss <"$out/last.time"
       printed=$(grep -c . "$out/last.out" || true)
-      echo "{\"case\": \"$name\", \"photos\": $count, \"round\": $r, \"engine\": \"$engine\", \"exit\": $code, \"wall_s\": $wall, \"cpu_s\": $(echo "$user + $sys" | bc), \"peak_rss_mb\": $((rss / 1024)), \"lines\": $printed}" >>"$results"
+      echo "{\"case\": \"$name\", \"photos\": $count, \"round\": $r, \"engine\": \"$engine\", \"exit\": $code, \"wall_s\": $wall, \"cpu_s\": $(awk "BEGIN { print $user + $sys }"), \"peak_rss_mb\": $((rss / 1024)), \"lines\": $printed}" >>"$results"
     done
   done
 done

@@ -11,17 +11,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a classifier did on labelled data it did not train on: accuracy, mean cross-entropy, the confusion
- * matrix ({@code confusion[actual][predicted]}), per-class precision and recall, the misclassified files, and the
- * files that could not be read.
+ * How a classifier did on labelled data it did not train on.
+ *
+ * @param classes       the class names, in index order
+ * @param n             how many images were evaluated
+ * @param accuracy      the share of images whose most probable class is their own
+ * @param loss          the mean cross-entropy
+ * @param confusion     {@code confusion[actual][predicted]} counts
+ * @param precision     per class: of the images predicted as it, the share that are it (NaN if none was)
+ * @param recall        per class: of its images, the share predicted as it (NaN if it has none)
+ * @param misclassified the wrong answers
+ * @param skipped       the files that could not be read, with the reason
  */
 public record Evaluation(List<String> classes, int n, double accuracy, double loss, int[][] confusion,
                          double[] precision, double[] recall, List<Misclassified> misclassified, List<BadImage> skipped) {
 
-    /** One wrong answer: the file, its class, the predicted class and the probability given to it. */
+    /**
+     * One wrong answer.
+     *
+     * @param file        the image
+     * @param actual      its class
+     * @param predicted   the class predicted
+     * @param probability the probability given to the predicted class
+     */
     public record Misclassified(Path file, String actual, String predicted, double probability) {}
 
-    /** logits (N, K) against labels (N); files name the rows. */
+    /**
+     * Scores logits against labels.
+     *
+     * @param classes the class names
+     * @param logits  (N, K) scores
+     * @param labels  (N) true classes
+     * @param files   the images of the rows
+     * @param skipped files left out, with the reason
+     * @return the evaluation
+     */
     public static Evaluation of(List<String> classes, Tensor logits, int[] labels, List<Path> files, List<BadImage> skipped) {
         int n = labels.length, k = classes.size();
         int[][] confusion = new int[k][k];
@@ -46,6 +70,11 @@ public record Evaluation(List<String> classes, int n, double accuracy, double lo
                 precision, recall, List.copyOf(wrong), List.copyOf(skipped));
     }
 
+    /**
+     * The number of right answers.
+     *
+     * @return accuracy times n, rounded
+     */
     public int correct() { return (int) Math.round(accuracy * n); }
 
     static int argmax(float[] v, int from, int len) {
@@ -54,7 +83,11 @@ public record Evaluation(List<String> classes, int n, double accuracy, double lo
         return best;
     }
 
-    /** As JSON-ready values: accuracy, loss, n, confusion, classes, precision, recall, misclassified, skipped. */
+    /**
+     * As JSON-ready values: accuracy, loss, n, confusion, classes, precision, recall, misclassified, skipped.
+     *
+     * @return maps, lists, strings and numbers
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("accuracy", accuracy);

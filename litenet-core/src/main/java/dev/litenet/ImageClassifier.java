@@ -146,28 +146,60 @@ public final class ImageClassifier {
         }
     }
 
-    /** @return the class labels; {@link Prediction#index()} is a position in this list */
+    /**
+     * The class labels; {@link Prediction#index()} is a position in this list.
+     *
+     * @return the class labels; {@link Prediction#index()} is a position in this list
+     */
     public List<String> labels() { return labels; }
 
-    /** @return the side of the square input the network sees after preprocessing (224 for the ImageNet weights) */
+    /**
+     * The side of the square input the network sees after preprocessing (224 for the ImageNet weights).
+     *
+     * @return the side of the square input the network sees after preprocessing (224 for the ImageNet weights)
+     */
     public int inputSize() { return preprocess.outputSize(); }
 
-    /** @return the length of the vectors {@link #embed} returns (1280 for MobileNetV2 1.0) */
+    /**
+     * The length of the vectors {@link #embed} returns (1280 for MobileNetV2 1.0).
+     *
+     * @return the length of the vectors {@link #embed} returns (1280 for MobileNetV2 1.0)
+     */
     public int embeddingSize() { return model.lastChannel; }
 
-    /** @return where the weights came from (a file name) */
+    /**
+     * Where the weights came from (a file name).
+     *
+     * @return where the weights came from (a file name)
+     */
     public String origin() { return origin; }
 
-    /** @return the sha256 of the pretrained weights file the backbone came from */
+    /**
+     * The sha256 of the pretrained weights file the backbone came from.
+     *
+     * @return the sha256 of the pretrained weights file the backbone came from
+     */
     public String sha256() { return sha256; }
 
-    /** @return the epochs of training, empty for pretrained weights */
+    /**
+     * The epochs of training, empty for pretrained weights.
+     *
+     * @return the epochs of training, empty for pretrained weights
+     */
     public List<TrainEvent.EpochStats> history() { return history; }
 
-    /** @return the preprocessing images go through before the network */
+    /**
+     * The preprocessing images go through before the network.
+     *
+     * @return the preprocessing images go through before the network
+     */
     public Preprocess preprocess() { return preprocess; }
 
-    /** @return the network itself, for summaries and inspection */
+    /**
+     * The network itself, for summaries and inspection.
+     *
+     * @return the network itself, for summaries and inspection
+     */
     public MobileNetV2 model() { return model; }
 
     // ---- preparing images -------------------------------------------------------------------------------------
@@ -433,7 +465,11 @@ public final class ImageClassifier {
      * @param error null, or the problem with the file
      */
     public record FilePrediction(Path file, List<Prediction> top, String error) {
-        /** @return the top classes and no error */
+        /**
+         * The top classes and no error.
+         *
+         * @return the top classes and no error
+         */
         public boolean ok() { return error == null; }
     }
 
@@ -445,7 +481,11 @@ public final class ImageClassifier {
      * @param error     null, or the problem with the file
      */
     public record FileEmbedding(Path file, float[] embedding, String error) {
-        /** @return the embedding and no error */
+        /**
+         * The embedding and no error.
+         *
+         * @return the embedding and no error
+         */
         public boolean ok() { return error == null; }
     }
 

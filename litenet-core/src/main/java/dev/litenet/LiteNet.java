@@ -20,9 +20,17 @@ public final class LiteNet {
         Parallel.setThreads(threads);
     }
 
-    /** @return the number of worker threads kernels use */
+    /**
+     * The number of worker threads kernels use.
+     *
+     * @return the number of worker threads kernels use
+     */
     public static int threads() { return Parallel.threads(); }
 
-    /** @return true when the Vector API kernels run, false on the scalar fallback */
+    /**
+     * True when the Vector API kernels run, false on the scalar fallback.
+     *
+     * @return true when the Vector API kernels run, false on the scalar fallback
+     */
     public static boolean vectorized() { return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(); }
 }

@@ -85,19 +85,34 @@ public final class TransferLearning {
         return this;
     }
 
-    /** @param epochs passes over the training photos, at least 1 (default 5) @return this builder */
+    /**
+     * Passes over the training photos, at least 1 (default 5).
+     *
+     * @param epochs passes over the training photos, at least 1 (default 5)
+     * @return this builder
+     */
     public TransferLearning epochs(int epochs) {
         this.epochs = atLeast(epochs, 1, 100_000, "epochs");
         return this;
     }
 
-    /** @param batchSize photos per step, 1 to 4096 (default 32) @return this builder */
+    /**
+     * Photos per step, 1 to 4096 (default 32).
+     *
+     * @param batchSize photos per step, 1 to 4096 (default 32)
+     * @return this builder
+     */
     public TransferLearning batchSize(int batchSize) {
         this.batchSize = atLeast(batchSize, 1, 4096, "batch size");
         return this;
     }
 
-    /** @param learningRate the optimizer's step size, finite and above 0 (default 1e-3) @return this builder */
+    /**
+     * The optimizer's step size, finite and above 0 (default 1e-3).
+     *
+     * @param learningRate the optimizer's step size, finite and above 0 (default 1e-3)
+     * @return this builder
+     */
     public TransferLearning learningRate(double learningRate) {
         if (!(learningRate > 0 && Double.isFinite(learningRate))) throw new BadInputException("learning rate must be finite and above 0, got " + learningRate);
         this.learningRate = learningRate;
@@ -105,6 +120,8 @@ public final class TransferLearning {
     }
 
     /**
+     * Sets the L2 weight decay.
+     *
      * @param weightDecay L2 weight decay, finite and at least 0 (default 0.05; the head learns on standardized
      *                    features, where this acts like a logistic regression's L2 penalty)
      * @return this builder
@@ -115,7 +132,12 @@ public final class TransferLearning {
         return this;
     }
 
-    /** @param optimizer {@link Optimizer#ADAM} (default) or {@link Optimizer#SGD} @return this builder */
+    /**
+     * {@link Optimizer#ADAM} (default) or {@link Optimizer#SGD}.
+     *
+     * @param optimizer {@link Optimizer#ADAM} (default) or {@link Optimizer#SGD}
+     * @return this builder
+     */
     public TransferLearning optimizer(Optimizer optimizer) {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         return this;
@@ -133,39 +155,69 @@ public final class TransferLearning {
         return this;
     }
 
-    /** @param augment random resized crops and flips while training (features are then not cached) @return this builder */
+    /**
+     * Random resized crops and flips while training (features are then not cached).
+     *
+     * @param augment random resized crops and flips while training (features are then not cached)
+     * @return this builder
+     */
     public TransferLearning augment(boolean augment) {
         this.augment = augment;
         return this;
     }
 
-    /** @param seed seed of the split, the shuffling, the augmentation and the head's init (default 0) @return this builder */
+    /**
+     * Seed of the split, the shuffling, the augmentation and the head's init (default 0).
+     *
+     * @param seed seed of the split, the shuffling, the augmentation and the head's init (default 0)
+     * @return this builder
+     */
     public TransferLearning seed(long seed) {
         this.seed = seed;
         return this;
     }
 
-    /** @param fraction share of the photos held out for validation when the data has no {@code val/} (default 0.2) @return this builder */
+    /**
+     * Share of the photos held out for validation when the data has no {@code val/} (default 0.2).
+     *
+     * @param fraction share of the photos held out for validation when the data has no {@code val/} (default 0.2)
+     * @return this builder
+     */
     public TransferLearning validationSplit(double fraction) {
         if (!(fraction > 0 && fraction < 1)) throw new BadInputException("validation split must be between 0 and 1, got " + fraction);
         this.validationSplit = fraction;
         return this;
     }
 
-    /** @param policy skip unreadable photos and report them (default), or fail on the first @return this builder */
+    /**
+     * Skip unreadable photos and report them (default), or fail on the first.
+     *
+     * @param policy skip unreadable photos and report them (default), or fail on the first
+     * @return this builder
+     */
     public TransferLearning badImages(BadImagePolicy policy) {
         this.badImages = Objects.requireNonNull(policy, "policy");
         return this;
     }
 
-    /** @param size square input size of the backbone, 32 to 1024, or 0 for the weights' own (default) @return this builder */
+    /**
+     * Square input size of the backbone, 32 to 1024, or 0 for the weights' own (default).
+     *
+     * @param size square input size of the backbone, 32 to 1024, or 0 for the weights' own (default)
+     * @return this builder
+     */
     public TransferLearning inputSize(int size) {
         if (size != 0) atLeast(size, 32, 1024, "input size");
         this.inputSize = size;
         return this;
     }
 
-    /** @param folder where backbone features are cached, or null for no cache (default {@code ~/.cache/litenet/features}) @return this builder */
+    /**
+     * Where backbone features are cached, or null for no cache (default {@code ~/.cache/litenet/features}).
+     *
+     * @param folder where backbone features are cached, or null for no cache (default {@code ~/.cache/litenet/features})
+     * @return this builder
+     */
     public TransferLearning featureCache(Path folder) {
         this.featureCache = folder;
         return this;
@@ -185,13 +237,23 @@ public final class TransferLearning {
         return this;
     }
 
-    /** @param resume continue from the last completed epoch in the {@link #runFolder} @return this builder */
+    /**
+     * Continue from the last completed epoch in the {@link #runFolder}.
+     *
+     * @param resume continue from the last completed epoch in the {@link #runFolder}
+     * @return this builder
+     */
     public TransferLearning resume(boolean resume) {
         this.resume = resume;
         return this;
     }
 
-    /** @param listener told of progress, notes, skipped photos and finished epochs @return this builder */
+    /**
+     * Told of progress, notes, skipped photos and finished epochs.
+     *
+     * @param listener told of progress, notes, skipped photos and finished epochs
+     * @return this builder
+     */
     public TransferLearning listener(Consumer<TrainEvent> listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
         return this;

@@ -9,6 +9,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -27,17 +29,19 @@ import java.util.stream.IntStream;
 abstract class BatchedPartition implements MapPartitionsFunction<Row, Row> {
     /** Decoding for tasks that own more than one core; shared by the tasks of one JVM. */
     private static volatile ForkJoinPool decoders;
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final Broadcast<ModelBundle> model;
     private final int batchSize, threads;
-    private final LongAccumulator images, errors;
+    private final LongAccumulator images, errors, cpuNanos;
 
-    BatchedPartition(Broadcast<ModelBundle> model, int batchSize, int threads, LongAccumulator images, LongAccumulator errors) {
+    BatchedPartition(Broadcast<ModelBundle> model, int batchSize, int threads, JobOptions.Counters counters) {
         this.model = model;
         this.batchSize = batchSize;
         this.threads = threads;
-        this.images = images;
-        this.errors = errors;
+        this.images = counters.images();
+        this.errors = counters.errors();
+        this.cpuNanos = counters.cpuNanos();
     }
 
     /** One input row and what became of it: the prepared image, or why it could not be prepared. */
@@ -76,6 +80,7 @@ abstract class BatchedPartition implements MapPartitionsFunction<Row, Row> {
     }
 
     private List<Row> nextBatch(ImageClassifier net, Iterator<Row> input) {
+        long cpu = CPU.getCurrentThreadCpuTime();
         List<Row> raw = new ArrayList<>(batchSize);
         while (raw.size() < batchSize && input.hasNext()) raw.add(input.next());
         Item[] items = new Item[raw.size()];
@@ -90,7 +95,9 @@ abstract class BatchedPartition implements MapPartitionsFunction<Row, Row> {
             else errors.add(1);
         }
         images.add(items.length);
-        return rows(net, List.of(items), readable);
+        List<Row> out = rows(net, List.of(items), readable);
+        cpuNanos.add(CPU.getCurrentThreadCpuTime() - cpu);
+        return out;
     }
 
     /** Decodes one row's bytes; any failure to read the image becomes the row's error. */

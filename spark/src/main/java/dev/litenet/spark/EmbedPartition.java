@@ -5,7 +5,6 @@ import dev.litenet.PreparedImage;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.util.LongAccumulator;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +14,8 @@ final class EmbedPartition extends BatchedPartition {
     private final boolean labelFromParent;
 
     EmbedPartition(Broadcast<ModelBundle> model, boolean labelFromParent, int batchSize, int threads,
-                   LongAccumulator images, LongAccumulator errors) {
-        super(model, batchSize, threads, images, errors);
+                   JobOptions.Counters counters) {
+        super(model, batchSize, threads, counters);
         this.labelFromParent = labelFromParent;
     }
 

@@ -69,8 +69,8 @@ final class JobOptions {
      *
      * @param what      the command's name, for messages
      * @param schema    the output columns
-     * @param partition makes the partition function from the broadcast model, the threads per task and two
-     *                  counters (images, errors)
+     * @param partition makes the partition function from the broadcast model, the threads per task and the
+     *                  counters
      * @param out       where the one-line summary goes
      * @return what was written
      */
@@ -82,18 +82,20 @@ final class JobOptions {
         int perTask = threads > 0 ? threads : Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<ModelBundle> shared = jsc.broadcast(bundle);
-        LongAccumulator images = spark.sparkContext().longAccumulator("images"), errors = spark.sparkContext().longAccumulator("unreadable");
+        Counters counters = new Counters(spark.sparkContext().longAccumulator("images"),
+                spark.sparkContext().longAccumulator("unreadable"), spark.sparkContext().longAccumulator("task CPU ns"));
         long start = System.nanoTime();
         try {
             Dataset<Row> files = ImageFiles.read(spark, input);
-            files.mapPartitions(partition.make(shared, perTask, images, errors), Encoders.row(schema))
+            files.mapPartitions(partition.make(shared, perTask, counters), Encoders.row(schema))
                     .write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(output);
         } finally {
             shared.destroy();
         }
-        Outcome o = new Outcome(images.value(), errors.value(), (System.nanoTime() - start) / 1e9);
-        out.printf("litenet-spark %s: %d images (%d unreadable) -> %s in %.1f s, %.1f images/s, %d thread(s) per task%n",
-                what, o.images(), o.errors(), output, o.seconds(), o.images() / o.seconds(), perTask);
+        Outcome o = new Outcome(counters.images().value(), counters.errors().value(), (System.nanoTime() - start) / 1e9);
+        double cpuMs = counters.cpuNanos().value() / 1e6 / Math.max(1, o.images());
+        out.printf("litenet-spark %s: %d images (%d unreadable) -> %s in %.1f s, %.1f images/s, %d thread(s) per task, %.1f ms of task-thread CPU per image%n",
+                what, o.images(), o.errors(), output, o.seconds(), o.images() / o.seconds(), perTask, cpuMs);
         out.flush();
         return o;
     }
@@ -101,8 +103,15 @@ final class JobOptions {
     /** Makes a partition function. */
     @FunctionalInterface
     interface PartitionMaker {
-        MapPartitionsFunction<Row, Row> make(Broadcast<ModelBundle> model, int threads, LongAccumulator images, LongAccumulator errors);
+        MapPartitionsFunction<Row, Row> make(Broadcast<ModelBundle> model, int threads, Counters counters);
     }
+
+    /**
+     * What the tasks count: images, unreadable images, and the CPU time of the task threads spent on batches
+     * (decode, preprocess, network, rows; with one thread per task that is all of the work, so it gives the
+     * per-core rate whatever else the machine is doing).
+     */
+    record Counters(LongAccumulator images, LongAccumulator errors, LongAccumulator cpuNanos) implements java.io.Serializable {}
 
     /** The running session (tests, spark-submit) or a new one; {@code --master} and {@code --conf} apply to a new one. */
     private SparkSession session() {

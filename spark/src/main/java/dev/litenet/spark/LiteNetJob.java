@@ -51,8 +51,8 @@ public final class LiteNetJob implements Callable<Integer> {
 
         @Override public Integer call() {
             if (top < 1) throw new BadInputException("--top must be at least 1, got " + top);
-            job.run("predict", Schemas.PREDICT, (model, threads, images, errors) ->
-                    new PredictPartition(model, top, job.batchSize, threads, images, errors), spec.commandLine().getOut());
+            job.run("predict", Schemas.PREDICT, (model, threads, counters) ->
+                    new PredictPartition(model, top, job.batchSize, threads, counters), spec.commandLine().getOut());
             return OK;
         }
     }
@@ -67,8 +67,8 @@ public final class LiteNetJob implements Callable<Integer> {
         boolean labelFromParent;
 
         @Override public Integer call() {
-            job.run("embed", Schemas.embed(labelFromParent), (model, threads, images, errors) ->
-                    new EmbedPartition(model, labelFromParent, job.batchSize, threads, images, errors), spec.commandLine().getOut());
+            job.run("embed", Schemas.embed(labelFromParent), (model, threads, counters) ->
+                    new EmbedPartition(model, labelFromParent, job.batchSize, threads, counters), spec.commandLine().getOut());
             return OK;
         }
     }

@@ -6,7 +6,6 @@ import dev.litenet.PreparedImage;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.util.LongAccumulator;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +14,8 @@ import java.util.List;
 final class PredictPartition extends BatchedPartition {
     private final int k;
 
-    PredictPartition(Broadcast<ModelBundle> model, int k, int batchSize, int threads, LongAccumulator images, LongAccumulator errors) {
-        super(model, batchSize, threads, images, errors);
+    PredictPartition(Broadcast<ModelBundle> model, int k, int batchSize, int threads, JobOptions.Counters counters) {
+        super(model, batchSize, threads, counters);
         this.k = k;
     }
 

@@ -84,7 +84,7 @@ run_engine() {   # ENGINE MODE BATCH THREADS ITERATIONS WARMUP
   local engine=$1 mode=$2 batch=$3 threads=$4 n=$5 w=$6
   case "$engine" in
     litenet) LITENET_JAVA_OPTS="$([ "$mode" = train ] && echo "$train_heap" || echo "$infer_heap")" \
-        "$repo/litenet" bench --mode "$mode" --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" --json ;;
+        "$repo/litenet" bench --mode "$mode" --batch-size "$batch" --threads "$threads" --iterations "$n" --warmup "$w" --json ;;
     onnxruntime) "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.litenet.bench.OrtBench --model "$onnx" \
         --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" ;;
     torch) "$python" "$here/peers/torch_bench.py" --mode "$mode" --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" ;;

@@ -1,6 +1,7 @@
 package dev.litenet;
 
 import dev.litenet.tensor.Parallel;
+import dev.litenet.tensor.Simd;
 
 /**
  * Process-wide settings of the engine: how many threads its kernels use, and whether they run on the Vector
@@ -32,5 +33,5 @@ public final class LiteNet {
      *
      * @return true when the Vector API kernels run, false on the scalar fallback
      */
-    public static boolean vectorized() { return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(); }
+    public static boolean vectorized() { return Simd.ENABLED; }
 }

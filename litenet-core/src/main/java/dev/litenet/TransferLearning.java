@@ -277,6 +277,13 @@ public final class TransferLearning {
         if (data == null) throw new BadInputException("no data folder: call data(folder) first");
         if (!Files.isDirectory(data)) throw new BadInputException(data, "data folder not found");
         if (resume && runFolder == null) throw new BadInputException("resume needs a run folder");
+        if (runFolder != null && runFolder.toAbsolutePath().normalize().startsWith(data.toAbsolutePath().normalize())) {
+            throw new BadInputException(runFolder, "the run folder is inside the data folder " + data
+                    + " (its history.png would be read as a picture); choose a folder outside it");
+        }
+        if (runFolder != null && Files.exists(runFolder) && !Files.isDirectory(runFolder)) {
+            throw new BadInputException(runFolder, "exists and is not a folder");
+        }
         Path weightsFile = ImageClassifier.weightsFile(weights);
         List<BadImage> skipped = new ArrayList<>();
         var options = new TrainOptions(data, weightsFile, runFolder, epochs, batchSize, learningRate, weightDecay,

@@ -1,7 +1,10 @@
 package dev.litenet;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -23,6 +26,27 @@ public final class Shared {
             assumeTrue(false, why);
         }
         return root;
+    }
+
+    /** Google's uint8 ImageNet MobileNetV2 (TFLite). */
+    public static Path quantWeights() { return path("weights/mobilenet_v2_1.0_224_quant/mobilenet_v2_1.0_224_quant.tflite"); }
+
+    /**
+     * The first photos of each class of shared/data/cats-dogs, copied into {@code dir} as {@code train/} and
+     * {@code val/} with {@code cat/} and {@code dog/}: a data set small enough for a quick run.
+     */
+    public static Path catsDogs(Path dir, int trainPerClass, int valPerClass) throws IOException {
+        for (String split : List.of("train", "val")) {
+            for (String cls : List.of("cat", "dog")) {
+                Path dst = Files.createDirectories(dir.resolve(split).resolve(cls));
+                List<Path> photos;
+                try (Stream<Path> files = Files.list(path("data/cats-dogs/" + split + "/" + cls))) {
+                    photos = files.sorted().limit(split.equals("train") ? trainPerClass : valPerClass).toList();
+                }
+                for (Path f : photos) Files.copy(f, dst.resolve(f.getFileName()));
+            }
+        }
+        return dir;
     }
 
     /** A file or folder under shared/, which must exist. */

@@ -40,33 +40,33 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Time inference or a training step: ms, images/s, GFLOP/s, peak memory.",
-        description = {"Times inference (the fused eval model) or a full training step (train-mode forward,",
-                "cross-entropy, backward, Adam over all parameters) of MobileNetV2 on random input.",
-                "Without --weights a randomly initialized MobileNetV2 (1000 classes) is used."})
+        description = "Times inference (the fused eval model) or a full training step (train-mode forward, cross-entropy, "
+                + "backward, Adam over all parameters) of MobileNetV2 on random input. Without --weights a randomly "
+                + "initialized MobileNetV2 (1000 classes) is used.")
 public final class BenchCommand implements Callable<Integer> {
     static final int MAX_BATCH = 1024, MAX_SIZE = 1024;
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--weights", paramLabel = "NAME|FILE",
+    @Option(names = "--weights", paramLabel = "<NAME|FILE>",
             description = "Pretrained weights: a known name or a .tflite/.pth/.safetensors file (default: random init).")
     String weights;
 
-    @Option(names = "--mode", defaultValue = "infer", description = "infer or train (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", paramLabel = "<MODE>", defaultValue = "infer", description = "infer or train (default: ${DEFAULT-VALUE}).")
     Mode mode;
 
-    @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "Images per iteration (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "1", paramLabel = "<N>", description = "Images per iteration (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--input-size", defaultValue = "224", paramLabel = "S", description = "Square input side (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--input-size", defaultValue = "224", paramLabel = "<S>", description = "Square input side (default: ${DEFAULT-VALUE}).")
     int inputSize;
 
     @Mixin ThreadsOption threads;
 
-    @Option(names = "--iterations", defaultValue = "10", paramLabel = "N", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iterations", defaultValue = "10", paramLabel = "<N>", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--warmup", defaultValue = "3", paramLabel = "W", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "3", paramLabel = "<W>", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -91,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        check(batch >= 1 && batch <= MAX_BATCH, "--batch must be in [1, " + MAX_BATCH + "], got " + batch);
+        check(batch >= 1 && batch <= MAX_BATCH, "--batch-size must be in [1, " + MAX_BATCH + "], got " + batch);
         check(inputSize >= 32 && inputSize <= MAX_SIZE, "--input-size must be in [32, " + MAX_SIZE + "], got " + inputSize);
         check(iterations >= 1, "--iterations must be at least 1, got " + iterations);
         check(warmup >= 0, "--warmup must be at least 0, got " + warmup);

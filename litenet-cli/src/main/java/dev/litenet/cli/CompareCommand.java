@@ -39,16 +39,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Small nets vs MobileNetV2 vs ResNet-18: parameters, multiply-adds, accuracy, latency.",
-        description = {
-                "Bigger models buy little accuracy. Trains the lesson's small nets (dense 784-10,",
-                "mlp 784-100-10, cnn1 one conv, cnn2 two convs) with Adam on an MNIST-style IDX",
-                "folder and prints parameters, multiply-adds, test accuracy, training time and",
-                "inference latency (ms per image at batch 1 and batch 64). Then compares",
-                "MobileNetV2 (width 1.0, 0.5, 0.35) with ResNet-18: parameters, multiply-adds",
-                "and measured latency of the fused eval forward.",
-                "The lesson trained 5 epochs with Adam at lr 0.01 on MNIST; the default here is",
-                "lr 0.001.",
-                ""},
+        description = "Bigger models buy little accuracy. Trains the lesson's small nets (dense 784-10, mlp "
+                + "784-100-10, cnn1 one conv, cnn2 two convs) with Adam on an MNIST-style IDX folder and prints "
+                + "parameters, multiply-adds, test accuracy, training time and inference latency (ms per image at "
+                + "batch 1 and batch 64). Then compares MobileNetV2 (width 1.0, 0.5, 0.35) with ResNet-18: "
+                + "parameters, multiply-adds and measured latency of the fused eval forward. The lesson trained 5 "
+                + "epochs with Adam at lr 0.01 on MNIST; the default here is lr 0.001.%n",
         footer = {"", "Example:", "  litenet compare --data /usr/share/datasets/fashion-mnist --chart accuracy.png"})
 public final class CompareCommand implements Callable<Integer> {
     static final int CLASSES = 10, SIDE = 28, MAX_EPOCHS = 1000, MAX_BATCH = 65_536;
@@ -66,27 +62,27 @@ public final class CompareCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR",
+    @Option(names = "--data", paramLabel = "<DIR>",
             description = "IDX folder (train-images-idx3-ubyte[.gz], t10k-...): MNIST or Fashion-MNIST. Without it no small net is trained.")
     private Path data;
 
-    @Option(names = "--models", split = ",", paramLabel = "NAME",
+    @Option(names = "--models", split = ",", paramLabel = "<NAME>",
             description = "Small nets to train, from dense, mlp, cnn1, cnn2 (default: all four).")
     private List<String> models = new ArrayList<>(SMALL_MODELS.keySet());
 
-    @Option(names = "--epochs", defaultValue = "5", paramLabel = "E", description = "Epochs per net (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "5", paramLabel = "<E>", description = "Epochs per net (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "B", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "<B>", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.001", paramLabel = "LR", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "0.001", paramLabel = "<LR>", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
     private double lr;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of initial weights and shuffling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "<S>", description = "Seed of initial weights and shuffling (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--train-limit", paramLabel = "N",
+    @Option(names = "--train-limit", paramLabel = "<N>",
             description = "Train on the first N training images only (default: all; 60,000 for Fashion-MNIST).")
     private Integer trainLimit;
 
@@ -96,17 +92,17 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Also measure MobileNetV2 1.0/0.5/0.35 and ResNet-18 (default: on; --no-image-models skips them).")
     private boolean imageModels;
 
-    @Option(names = "--image-size", defaultValue = "224", paramLabel = "S", description = "Input side of the image models (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--image-size", defaultValue = "224", paramLabel = "<S>", description = "Input side of the image models (default: ${DEFAULT-VALUE}).")
     private int imageSize;
 
-    @Option(names = "--min-time", defaultValue = "1.0", paramLabel = "SECONDS",
+    @Option(names = "--min-time", defaultValue = "1.0", paramLabel = "<SECONDS>",
             description = "Least time of the timed runs of each latency measurement, after as long a warm-up half (default: ${DEFAULT-VALUE}).")
     private double minTime;
 
     @Option(names = "--json", description = "Print the results as JSON instead of tables.")
     private boolean json;
 
-    @Option(names = "--chart", paramLabel = "FILE.png", description = "Also draw test accuracy against multiply-adds (log scale) to a PNG.")
+    @Option(names = "--chart", paramLabel = "<FILE.png>", description = "Also draw test accuracy against multiply-adds (log scale) to a PNG.")
     private Path chart;
 
     @Override

@@ -24,18 +24,18 @@ import java.util.concurrent.Callable;
 public final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Run folder written by 'litenet train'.")
+    @Option(names = "--model", paramLabel = "<RUN_DIR>", required = true, description = "Run folder written by 'litenet train'.")
     Path model;
 
-    @Option(names = "--data", required = true, description = "Folder with one subfolder per class (the run's class names).")
+    @Option(names = "--data", paramLabel = "<DIR>", required = true, description = "Folder with one subfolder per class (the run's class names).")
     Path data;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "<N>", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Mixin ThreadsOption threads;
 
-    @Option(names = "--on-bad-image", defaultValue = "skip", description = "skip (report and leave out) or fail (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--on-bad-image", paramLabel = "<POLICY>", defaultValue = "skip", description = "skip (report and leave out) or fail (default: ${DEFAULT-VALUE}).")
     BadImagePolicy onBadImage;
 
     @Option(names = "--json", description = "Print JSON: accuracy, loss, n, confusion, classes, precision, recall, misclassified, skipped.")
@@ -57,23 +57,23 @@ public final class EvalCommand implements Callable<Integer> {
             out.println(Json.write(e.toJson()));
             return Main.OK;
         }
-        for (BadImage b : e.skipped()) out.println("skipped " + b.path() + ": " + b.reason());
+        for (BadImage b : e.skipped()) out.println("skipped " + Main.shown(b.path() + ": " + b.reason()));
         out.printf("accuracy %.4f (%d/%d)   loss %.4f%n%n", e.accuracy(), e.correct(), e.n(), e.loss());
         int w = Math.max(11, classes.stream().mapToInt(String::length).max().orElse(5) + 2);
         out.printf("%-" + w + "s", "actual \\ predicted");
         out.println();
         out.printf("%-" + w + "s", "");
-        for (String c : classes) out.printf("%" + w + "s", c);
+        for (String c : classes) out.printf("%" + w + "s", Main.shown(c));
         out.printf("%" + w + "s%" + w + "s%n", "precision", "recall");
         for (int i = 0; i < k; i++) {
-            out.printf("%-" + w + "s", classes.get(i));
+            out.printf("%-" + w + "s", Main.shown(classes.get(i)));
             for (int j = 0; j < k; j++) out.printf("%" + w + "d", e.confusion()[i][j]);
             out.printf("%" + w + ".4f%" + w + ".4f%n", e.precision()[i], e.recall()[i]);
         }
         if (!e.misclassified().isEmpty()) {
             out.println();
             out.println("misclassified:");
-            for (var m : e.misclassified()) out.printf("  %s: %s, predicted %s (p=%.3f)%n", m.file(), m.actual(), m.predicted(), m.probability());
+            for (var m : e.misclassified()) out.printf("  %s: %s, predicted %s (p=%.3f)%n", Main.shown(m.file()), Main.shown(m.actual()), Main.shown(m.predicted()), m.probability());
         }
         return Main.OK;
     }

@@ -20,19 +20,19 @@ import java.util.concurrent.Callable;
         header = "Raw float32 tensor in, logits out (for checking against other frameworks).",
         description = "Runs MobileNetV2 in eval mode on a raw little-endian float32 tensor and writes the logits (N, classes) the same way.")
 public final class ForwardCommand implements Callable<Integer> {
-    @Option(names = "--weights", required = true, description = "A torchvision .pth, a safetensors file, or a .tflite file.")
+    @Option(names = "--weights", paramLabel = "<FILE>", required = true, description = "A torchvision .pth, a safetensors file, or a .tflite file.")
     Path weights;
 
-    @Option(names = "--input", required = true, description = "Little-endian float32 input tensor.")
+    @Option(names = "--input", paramLabel = "<FILE>", required = true, description = "Little-endian float32 input tensor.")
     Path input;
 
-    @Option(names = "--shape", required = true, split = ",", description = "N,C,H,W (C = 3).")
+    @Option(names = "--shape", paramLabel = "<N,C,H,W>", required = true, split = ",", description = "N,C,H,W (C = 3).")
     int[] shape;
 
-    @Option(names = "--layout", defaultValue = "nchw", description = "nchw (PyTorch) or nhwc (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layout", paramLabel = "<LAYOUT>", defaultValue = "nchw", description = "nchw (PyTorch) or nhwc (default: ${DEFAULT-VALUE}).")
     Layout layout;
 
-    @Option(names = "--output", required = true, description = "Where to write the logits (float32, little-endian).")
+    @Option(names = "--output", paramLabel = "<FILE>", required = true, description = "Where to write the logits (float32, little-endian).")
     Path output;
 
     @Mixin ThreadsOption threads;

@@ -14,6 +14,9 @@ import java.io.PrintWriter;
 public final class Main {
     public static final int OK = 0, FAILURE = 1, BAD_INPUT = 2;
 
+    /** A file name or label as printed: control characters (newlines, terminal escapes) shown as {@code \\uXXXX}. */
+    static String shown(Object nameOrLabel) { return BadInputException.printable(String.valueOf(nameOrLabel)); }
+
     public static void main(String[] args) {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
@@ -26,6 +29,7 @@ public final class Main {
         cli.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? BAD_INPUT : FAILURE);
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("litenet: " + e.getMessage());
+            if (e instanceof CommandLine.UnmatchedArgumentException u) CommandLine.UnmatchedArgumentException.printSuggestions(u, err);
             err.println("see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
             return BAD_INPUT;
         });
@@ -41,8 +45,10 @@ public final class Main {
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
-            err.println("litenet: out of memory (Java heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                    + " MB): use a smaller --batch, or give the JVM more, e.g. LITENET_JAVA_OPTS=-Xmx4g");
+            String command = args.length > 0 ? args[0] : "litenet";
+            String option = command.equals("train") || command.equals("eval") || command.equals("predict") ? "use a smaller --batch-size, or " : "";
+            err.println("litenet " + command + ": out of memory (Java heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MB): " + option + "give the JVM more, e.g. LITENET_JAVA_OPTS=-Xmx4g");
             return FAILURE;
         }
     }

@@ -63,13 +63,13 @@ public final class PredictCommand implements Callable<Integer> {
             for (ImageClassifier.FilePrediction p : net.predictAll(files.subList(from, Math.min(files.size(), from + batchSize)), top, batchSize)) {
                 if (!p.ok()) {
                     bad++;
-                    err.println("litenet: " + p.error());
+                    err.println("litenet: " + Main.shown(p.error()));
                 }
                 if (json) {
                     results.add(toJson(p));
                 } else if (p.ok()) {
-                    out.println(p.file());
-                    for (Prediction s : p.top()) out.printf("  %6.2f %%  %4d  %s%n", 100 * s.probability(), s.index(), s.label());
+                    out.println(Main.shown(p.file()));
+                    for (Prediction s : p.top()) out.printf("  %6.2f %%  %4d  %s%n", 100 * s.probability(), s.index(), Main.shown(s.label()));
                 }
             }
         }

@@ -28,26 +28,17 @@ import java.util.stream.Collectors;
  */
 @Command(name = "summary", mixinStandardHelpOptions = true, sortOptions = false,
         header = "torchinfo-style table of a model: shapes, parameters, multiply-adds.",
-        description = {
-                "Prints a torchinfo-style summary of a model: every layer down to --depth",
-                "with its output shape and parameters, then totals of parameters,",
-                "multiply-adds and memory.",
-                "",
-                "Styles:",
-                "  default          modern torchinfo's table with honest numbers: every conv and",
-                "                   linear layer counted once (conv: outputs x in/groups x k x k,",
-                "                   linear: N x in x out); activations are the distinct layer",
-                "                   outputs once each (in-place ReLU6 adds none), float32, no",
-                "                   gradients.",
-                "  torchinfo-0.0.8  the characters torchinfo 0.0.8 printed (the lesson's table),",
-                "                   odd mult-adds and 'Forward/backward pass size' included.",
-                "                   Here --num-classes N builds the lesson's head, a bare",
-                "                   Linear(last, N), so '--num-classes 2 --freeze features",
-                "                   --input-size 1,3,244,244' prints the lesson's table.",
-                ""},
+        description = "Prints a torchinfo-style summary of a model: every layer down to --depth with its output shape "
+                + "and parameters, then totals of parameters, multiply-adds and memory.%n%n"
+                + "Styles: 'default' is modern torchinfo's table with honest numbers: every conv and linear layer "
+                + "counted once (conv: outputs x in/groups x k x k, linear: N x in x out); activations are the "
+                + "distinct layer outputs once each (in-place ReLU6 adds none), float32, no gradients. "
+                + "'torchinfo-0.0.8' prints the characters torchinfo 0.0.8 printed (the lesson's table), odd "
+                + "mult-adds and 'Forward/backward pass size' included; there --num-classes N builds the lesson's "
+                + "head, a bare Linear(last, N), so '--num-classes 2 --freeze features --input-size 1,3,244,244' "
+                + "prints the lesson's table.%n",
         footer = {"", "The lesson's table:",
-                "  litenet summary --head 2 --freeze features --input-size 1,3,244,244 \\",
-                "                  --style torchinfo-0.0.8"})
+                "  litenet summary --head 2 --freeze features --input-size 1,3,244,244 --style torchinfo-0.0.8"})
 public final class SummaryCommand implements Callable<Integer> {
     static final int MAX_CLASSES = 25_000, MAX_CHANNELS = 4_096, MAX_PIXELS = 1 << 20;
     static final float MAX_WIDTH_MULT = 4f;
@@ -55,48 +46,48 @@ public final class SummaryCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "mobilenet_v2", paramLabel = "NAME",
+    @Option(names = "--model", defaultValue = "mobilenet_v2", paramLabel = "<NAME>",
             description = "Model to summarize (default: ${DEFAULT-VALUE}).")
     private String model;
 
-    @Option(names = "--width-mult", defaultValue = "1.0", paramLabel = "W",
+    @Option(names = "--width-mult", defaultValue = "1.0", paramLabel = "<W>",
             description = "Width multiplier: channels are scaled by W (default: ${DEFAULT-VALUE}).")
     private float widthMult;
 
-    @Option(names = "--num-classes", paramLabel = "N",
+    @Option(names = "--num-classes", paramLabel = "<N>",
             description = "Classes of torchvision's own head, Sequential(Dropout(0.2), Linear(last, N)); default 1000. "
                     + "With --style torchinfo-0.0.8: the lesson's bare Linear(last, N) instead.")
     private Integer numClasses;
 
-    @Option(names = "--head", paramLabel = "N",
+    @Option(names = "--head", paramLabel = "<N>",
             description = "Replace the classifier with a bare Linear(last, N), as the lesson's "
                     + "'model.classifier = nn.Linear(1280, 2)'.")
     private Integer head;
 
-    @Option(names = "--freeze", paramLabel = "PREFIX",
+    @Option(names = "--freeze", paramLabel = "<PREFIX>",
             description = "Freeze parameters whose name starts with PREFIX, such as features or features.0 "
                     + "(repeatable; '' freezes all).")
     private List<String> freeze = new ArrayList<>();
 
-    @Option(names = "--input-size", defaultValue = "1,3,224,224", paramLabel = "N,C,H,W",
+    @Option(names = "--input-size", defaultValue = "1,3,224,224", paramLabel = "<N,C,H,W>",
             description = "Input shape in torch's order (default: ${DEFAULT-VALUE}).")
     private String inputSize;
 
-    @Option(names = "--depth", defaultValue = "3", paramLabel = "D",
+    @Option(names = "--depth", defaultValue = "3", paramLabel = "<D>",
             description = "Show layers down to this depth; 1 = the model's children (default: ${DEFAULT-VALUE}).")
     private int depth;
 
-    @Option(names = "--columns", split = ",", paramLabel = "COLUMN",
+    @Option(names = "--columns", split = ",", paramLabel = "<COLUMN>",
             description = "Columns in order, from: input_size, output_size, num_params, params_percent, kernel_size, "
                     + "mult_adds, trainable (torchinfo-0.0.8 has no params_percent or trainable). "
                     + "Default: output_size,num_params.")
     private List<String> columns;
 
-    @Option(names = "--style", defaultValue = "default", paramLabel = "STYLE",
+    @Option(names = "--style", defaultValue = "default", paramLabel = "<STYLE>",
             description = "default or torchinfo-0.0.8 (default: ${DEFAULT-VALUE}).")
     private String style;
 
-    @Option(names = "--weights", paramLabel = "NAME|FILE",
+    @Option(names = "--weights", paramLabel = "<NAME|FILE>",
             description = "Summarize the MobileNetV2 of pretrained weights (a known name or a .tflite/.pth/.safetensors file).")
     private String weights;
 

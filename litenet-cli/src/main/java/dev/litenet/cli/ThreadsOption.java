@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 final class ThreadsOption {
     static final int MAX = 256;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Compute threads, 1 to " + MAX + " (default: all cores).")
+    @Option(names = "--threads", paramLabel = "<T>", description = "Compute threads, 1 to " + MAX + " (default: all cores).")
     Integer threads;
 
     /** Sets the kernels' thread count if one was given; a value out of range is bad input. */

@@ -102,7 +102,7 @@ public final class TrainCommand implements Callable<Integer> {
             switch (e) {
                 case TrainEvent.Note n -> err.println(n.text());
                 case TrainEvent.Progress p -> bar.update(p.what(), p.done(), p.total(), p.imagesPerSecond(), "");
-                case TrainEvent.Skipped s -> err.println("skipped " + s.image().path() + ": " + s.image().reason());
+                case TrainEvent.Skipped s -> err.println("skipped " + Main.shown(s.image().path() + ": " + s.image().reason()));
                 case TrainEvent.EpochEnd end -> {
                     var s = end.stats();
                     err.printf("Epoch %d/%d: train acc %.3f loss %.3f | val acc %.3f loss %.3f | %.1f s%n",

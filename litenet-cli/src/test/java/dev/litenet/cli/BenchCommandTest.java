@@ -35,7 +35,7 @@ class BenchCommandTest {
     static double num(Map<String, Object> m, String key) { return ((Number) m.get(key)).doubleValue(); }
 
     @Test void inferenceJsonHasTheTimingsAndTheModelsTrueMultiplyAdds() {
-        Map<String, Object> m = json(run("bench", "--batch", "1", "--threads", "1", "--iterations", "2", "--warmup", "0", "--json"));
+        Map<String, Object> m = json(run("bench", "--batch-size", "1", "--threads", "1", "--iterations", "2", "--warmup", "0", "--json"));
         assertThat(m).containsEntry("mode", "infer").containsEntry("engine", "litenet")
                 .containsEntry("model", "mobilenet_v2 (random init)");
         assertThat(num(m, "batch")).isEqualTo(1);
@@ -53,7 +53,7 @@ class BenchCommandTest {
     }
 
     @Test void trainingStepReportsItsLossAndThreeForwardsOfWork() {
-        Map<String, Object> m = json(run("bench", "--mode", "train", "--batch", "2", "--input-size", "64", "--threads", "1",
+        Map<String, Object> m = json(run("bench", "--mode", "train", "--batch-size", "2", "--input-size", "64", "--threads", "1",
                 "--iterations", "1", "--warmup", "0", "--json"));
         assertThat(m).containsEntry("mode", "train");
         assertThat(num(m, "batch")).isEqualTo(2);
@@ -72,7 +72,7 @@ class BenchCommandTest {
 
     @Test void badArgumentsGiveOneClearErrorAndExitCode2() {
         for (String[] args : new String[][]{
-                {"bench", "--batch", "0"}, {"bench", "--iterations", "0"}, {"bench", "--warmup", "-1"},
+                {"bench", "--batch-size", "0"}, {"bench", "--iterations", "0"}, {"bench", "--warmup", "-1"},
                 {"bench", "--threads", "0"}, {"bench", "--input-size", "8"}, {"bench", "--mode", "fly"}}) {
             Run r = run(args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(Main.BAD_INPUT);

@@ -106,18 +106,18 @@ class CompareCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         @SuppressWarnings("unchecked") Map<String, Object> root = (Map<String, Object>) Json.parse(r.out());
         @SuppressWarnings("unchecked") Map<String, Object> setup = (Map<String, Object>) root.get("setup");
-        assertThat(setup).containsEntry("trainImages", 200L).containsEntry("trainAvailable", 320L)
-                .containsEntry("testImages", 100L).containsEntry("epochs", 2L).containsEntry("batchSize", 64L);
+        assertThat(setup).containsEntry("train_images", 200L).containsEntry("train_available", 320L)
+                .containsEntry("test_images", 100L).containsEntry("epochs", 2L).containsEntry("batch_size", 64L);
         @SuppressWarnings("unchecked") List<Map<String, Object>> trained = (List<Map<String, Object>>) root.get("trained");
         assertThat(trained).extracting(m -> m.get("model")).containsExactly("dense", "cnn2");
         assertThat(trained).extracting(m -> m.get("params")).containsExactly(7850L, 8490L);
-        assertThat(trained).extracting(m -> m.get("multAdds")).containsExactly(7840L, 467200L);
+        assertThat(trained).extracting(m -> m.get("mult_adds")).containsExactly(7840L, 467200L);
         // the bands are easy: the dense net gets nearly all right after 2 epochs of 200 images (chance is 0.1)
-        assertThat((Double) trained.getFirst().get("testAccuracy")).isGreaterThan(0.8);
+        assertThat((Double) trained.getFirst().get("test_accuracy")).isGreaterThan(0.8);
         for (Map<String, Object> m : trained) {
-            assertThat((Double) m.get("trainSeconds")).isPositive();
-            assertThat((Double) m.get("msPerImageBatch1")).isPositive();
-            assertThat((Double) m.get("msPerImageBatch64")).isPositive();
+            assertThat((Double) m.get("train_seconds")).isPositive();
+            assertThat((Double) m.get("ms_per_image_batch1")).isPositive();
+            assertThat((Double) m.get("ms_per_image_batch64")).isPositive();
         }
         assertThat((List<?>) root.get("image")).isEmpty();
     }

@@ -29,17 +29,8 @@ class TrainCommandTest {
     static Path data, weights, cache;
 
     @BeforeAll static void tinyDataset() throws IOException {
-        data = tmp.resolve("pets");
-        for (String split : List.of("train", "val")) {
-            for (String cls : List.of("cat", "dog")) {
-                Path src = Shared.path("data/cats-dogs/" + split + "/" + cls);
-                Path dst = Files.createDirectories(data.resolve(split).resolve(cls));
-                try (Stream<Path> files = Files.list(src)) {
-                    files.sorted().limit(split.equals("train") ? 8 : 4).forEach(f -> copy(f, dst.resolve(f.getFileName())));
-                }
-            }
-        }
-        weights = Shared.path("weights/mobilenet_v2_1.0_224_quant/mobilenet_v2_1.0_224_quant.tflite");
+        data = Shared.catsDogs(tmp.resolve("pets"), 8, 4);
+        weights = Shared.quantWeights();
         cache = tmp.resolve("cache");
     }
 
@@ -70,6 +61,12 @@ class TrainCommandTest {
         assertThat(out.resolve("history.json")).exists();
         assertThat(out.resolve("history.png")).exists();
         assertThat(out.resolve(RunDir.CHECKPOINT)).doesNotExist();
+
+        // a second run into the same folder must say so
+        String[] again = run("train", "--data", data.toString(), "--weights", weights.toString(), "--out", out.toString(),
+                "--epochs", "1", "--input-size", "96", "--cache", cache.toString());
+        assertThat(again[0]).isEqualTo("2");
+        assertThat(again[2]).contains(out.toString()).contains("--overwrite");
 
         String[] e = run("eval", "--model", out.toString(), "--data", data.resolve("val").toString(), "--json");
         assertThat(e[0]).as(e[2]).isEqualTo("0");

@@ -111,10 +111,10 @@ public final class BatchLoader implements AutoCloseable {
 
     private Item load(Sample sample, long seed) {
         try {
-            FloatImage image = transform.apply(FloatImage.of(ImageDecoder.decode(sample.path())), new SplittableRandom(seed));
+            FloatImage image = Pipeline.of(transform).apply(sample.path(), new SplittableRandom(seed));
             return new Loaded(sample, image);
         } catch (BadInputException e) {
-            String prefix = sample.path() + ": ";
+            String prefix = BadInputException.printable(sample.path() + ": ");
             String reason = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
             return new Bad(new BadImage(sample.path(), reason), e);
         }

@@ -1,5 +1,7 @@
 package dev.litenet.data;
 
+import dev.litenet.io.Budget;
+
 /**
  * An RGB image as floats on its way through the transforms: {@code pixels} holds (height, width, 3) values, channels
  * innermost (one image of an NHWC batch). Values start as 0..255 pixel values; {@link Normalize} rescales them.
@@ -27,6 +29,7 @@ public record FloatImage(int height, int width, float[] pixels) {
      * outside the image are zeros, as torchvision pads a crop larger than the image.
      */
     public FloatImage crop(int top, int left, int height, int width) {
+        Budget.imagePixels(null, height, width);
         float[] out = new float[height * width * 3];
         int x0 = Math.max(0, -left), x1 = Math.min(width, this.width - left);
         for (int y = Math.max(0, -top); y < Math.min(height, this.height - top); y++) {

@@ -1,6 +1,7 @@
 package dev.litenet.data;
 
 import dev.litenet.BadInputException;
+import dev.litenet.io.Budget;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -29,16 +30,17 @@ public final class IdxFile {
 
     /** The dims and bytes of an unsigned-byte IDX file, raw or gzipped. */
     public static IdxArray read(Path file) {
+        long size = Budget.regularFile(file);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             raw.mark(2);
             boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
             raw.reset();
             if (gzip) {
                 try (InputStream in = new GZIPInputStream(raw, 1 << 16)) {
-                    return parse(file, in, -1);
+                    return parse(file, in, -1, size * Budget.DEFLATE_RATIO);
                 }
             }
-            return parse(file, raw, Files.size(file));
+            return parse(file, raw, size, size);
         } catch (EOFException e) {
             throw new BadInputException(file, "truncated gzip data (" + e.getMessage() + ")", e);
         } catch (ZipException e) {
@@ -48,8 +50,11 @@ public final class IdxFile {
         }
     }
 
-    /** @param fileSize bytes in the file when not compressed, else -1 (then only the stream itself can tell) */
-    private static IdxArray parse(Path file, InputStream in, long fileSize) throws IOException {
+    /**
+     * @param fileSize bytes in the file when not compressed, else -1 (then only the stream itself can tell)
+     * @param most the most bytes the stream can hold: the file's size, or for gzip its size times deflate's ratio
+     */
+    private static IdxArray parse(Path file, InputStream in, long fileSize, long most) throws IOException {
         byte[] magic = in.readNBytes(4);
         if (magic.length < 4) throw new BadInputException(file, "too short for an IDX header: " + magic.length + " bytes");
         if (magic[0] != 0 || magic[1] != 0) {
@@ -74,6 +79,11 @@ public final class IdxFile {
         }
 
         long dataStart = 4 + 4L * rank;
+        Budget.check(file, "IDX values", count, Budget.IDX_VALUES);
+        if (fileSize < 0 && dataStart + count > most) {
+            throw new BadInputException(file, "dimensions " + Arrays.toString(dims) + " need " + count
+                    + " data bytes, more than the file can hold (" + most + " bytes at most)");
+        }
         if (fileSize >= 0 && fileSize != dataStart + count) {
             throw new BadInputException(file, (fileSize < dataStart + count ? "truncated: " : "trailing bytes: ")
                     + "dimensions " + Arrays.toString(dims) + " need " + count + " data bytes, the file has " + (fileSize - dataStart));

@@ -1,6 +1,7 @@
 package dev.litenet.data;
 
 import dev.litenet.BadInputException;
+import dev.litenet.io.Budget;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -27,18 +28,15 @@ import java.util.List;
  * the format is found from the content, not the file name. Every problem is one {@link BadInputException}.
  */
 public final class ImageDecoder {
-    static final long MAX_FILE_BYTES = 256L << 20;
-    static final long MAX_PIXELS = 64L << 20;
-    private static final int EOI_SEARCH = 64;
 
     private ImageDecoder() {}
 
     /** A file -> (H,W,3) RGB bytes. */
     public static RgbImage decode(Path file) {
+        long size = Budget.regularFile(file);
+        Budget.check(file, "image file bytes", size, Budget.IMAGE_FILE_BYTES);
         byte[] bytes;
         try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) throw new BadInputException(file, "file too large for an image: " + size + " bytes");
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new BadInputException(file, "file not found", e);
@@ -53,17 +51,23 @@ public final class ImageDecoder {
         if (bytes.length == 0) throw new BadInputException(file, "empty file");
         String format = formatOf(bytes);
         if (format == null) throw new BadInputException(file, "not a supported image (JPEG, PNG, BMP, GIF)");
-        if (format.equals("jpeg") && !hasEndOfImage(bytes)) throw new BadInputException(file, "truncated JPEG");
+        int length = bytes.length;
+        if (format.equals("jpeg")) {
+            length = endOfImage(bytes);   // bytes after the end-of-image marker (common on the web) are ignored
+            if (length < 0) throw new BadInputException(file, "truncated JPEG");
+        }
 
         List<String> warnings = new ArrayList<>();
         BufferedImage image;
         ImageReader reader = ImageIO.getImageReadersByFormatName(format).next();
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes, 0, length))) {
             reader.setInput(in, true, true);
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-            long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-            if (pixels > MAX_PIXELS) {
-                throw new BadInputException(file, "image too large: " + reader.getWidth(0) + "x" + reader.getHeight(0));
+            long width = reader.getWidth(0), height = reader.getHeight(0);
+            Budget.imagePixels(file, height, width);
+            if (width * height > Math.max(Budget.FREE_PIXELS, Budget.PIXELS_PER_BYTE * length)) {
+                throw new BadInputException(file, "image declares " + width + "x" + height + " pixels but has only "
+                        + length + " bytes (over " + Budget.PIXELS_PER_BYTE + " pixels per byte)");
             }
             image = reader.read(0);
         } catch (BadInputException e) {
@@ -98,12 +102,42 @@ public final class ImageDecoder {
         return true;
     }
 
-    /** A JPEG ends with the EOI marker FF D9; a few bytes of padding after it are allowed. */
-    private static boolean hasEndOfImage(byte[] b) {
-        for (int i = b.length - 2; i >= Math.max(0, b.length - EOI_SEARCH); i--) {
-            if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xD9) return true;
+    /**
+     * The length of a JPEG up to and including its end-of-image marker (FF D9), or -1 when there is none (a
+     * truncated file). Walks the marker segments (ITU T.81 B.1): each has a 2-byte length, except SOI, EOI, RSTn
+     * and TEM; after each start-of-scan the entropy-coded data runs to the next marker that is not a stuffed
+     * FF 00 or a restart marker. An FF D9 inside a segment (a thumbnail in APP1) is skipped with its segment.
+     * A file whose segments cannot be walked but that ends in FF D9 is left to the decoder to judge.
+     */
+    static int endOfImage(byte[] b) {
+        int end = walkToEndOfImage(b);
+        boolean endsWithEoi = b.length >= 4 && (b[b.length - 2] & 0xFF) == 0xFF && (b[b.length - 1] & 0xFF) == 0xD9;
+        return end < 0 && endsWithEoi ? b.length : end;
+    }
+
+    private static int walkToEndOfImage(byte[] b) {
+        int i = 2;
+        while (i + 1 < b.length) {
+            if ((b[i] & 0xFF) != 0xFF) return -1;
+            int marker = b[i + 1] & 0xFF;
+            if (marker == 0xFF) { i++; continue; }                                    // fill byte
+            if (marker == 0xD9) return i + 2;
+            if (marker == 0x01 || marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7)) { i += 2; continue; }
+            if (i + 3 >= b.length) return -1;
+            i += 2 + (((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF));
+            if (marker == 0xDA) {                                                      // entropy-coded data
+                while (i + 1 < b.length) {
+                    if ((b[i] & 0xFF) == 0xFF) {
+                        int next = b[i + 1] & 0xFF;
+                        if (next != 0x00 && next != 0xFF && (next < 0xD0 || next > 0xD7)) break;
+                        i += next == 0xFF ? 1 : 2;
+                    } else {
+                        i++;
+                    }
+                }
+            }
         }
-        return false;
+        return -1;
     }
 
     /**
@@ -111,8 +145,7 @@ public final class ImageDecoder {
      * only names it in errors.
      */
     public static RgbImage fromImage(Path name, BufferedImage image) {
-        long pixels = (long) image.getWidth() * image.getHeight();
-        if (pixels > MAX_PIXELS) throw new BadInputException(name, "image too large: " + image.getWidth() + "x" + image.getHeight());
+        Budget.imagePixels(name, image.getHeight(), image.getWidth());
         return toRgb(image);
     }
 

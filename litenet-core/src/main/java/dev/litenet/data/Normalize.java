@@ -14,7 +14,8 @@ public record Normalize(float[] offset, float[] scale) implements Transform {
 
     public Normalize {
         if (offset.length != 3 || scale.length != 3) throw new IllegalArgumentException("need 3 offsets and 3 scales");
-        for (float s : scale) if (!(s > 0)) throw new IllegalArgumentException("scale must be positive: " + Arrays.toString(scale));
+        for (float s : scale) if (!(s > 0) || !Float.isFinite(s)) throw new IllegalArgumentException("scale must be positive and finite: " + Arrays.toString(scale));
+        for (float o : offset) if (!Float.isFinite(o)) throw new IllegalArgumentException("offset must be finite: " + Arrays.toString(offset));
         offset = offset.clone();
         scale = scale.clone();
     }

@@ -36,7 +36,12 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
     public Preprocess {
         if (!(centralFraction > 0 && centralFraction <= 1)) throw new IllegalArgumentException("central fraction must be in (0, 1]: " + centralFraction);
         if (cropSize < 0) throw new IllegalArgumentException("crop size must be >= 0: " + cropSize);
+        int largest = Math.max(cropSize, Math.max(resize.shorterSide(), Math.max(resize.height(), resize.width())));
+        if (largest > MAX_SIZE) throw new IllegalArgumentException("resize and crop sizes must be at most " + MAX_SIZE + ": " + largest);
     }
+
+    /** The largest resize or crop side a preprocessing may ask for. */
+    public static final int MAX_SIZE = 4096;
 
     /** The side of the square images this pipeline produces. */
     public int outputSize() {

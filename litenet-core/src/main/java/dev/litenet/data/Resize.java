@@ -1,5 +1,7 @@
 package dev.litenet.data;
 
+import dev.litenet.io.Budget;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,22 +26,25 @@ public record Resize(int shorterSide, int height, int width) implements Transfor
 
     /** in (H,W,3) -> out (height,width,3), or the shorter side scaled to {@code shorterSide} */
     @Override public FloatImage apply(FloatImage image, RandomGenerator random) {
-        int h = height, w = width;
+        long h = height, w = width;
         if (shorterSide > 0) {
             // torchvision _compute_resized_output_size: new_long = int(size * long / short)
             if (image.height() <= image.width()) {
                 h = shorterSide;
-                w = (int) ((long) shorterSide * image.width() / image.height());
+                w = (long) shorterSide * image.width() / image.height();
             } else {
                 w = shorterSide;
-                h = (int) ((long) shorterSide * image.height() / image.width());
+                h = (long) shorterSide * image.height() / image.width();
             }
         }
-        return resize(image, h, w);
+        Budget.imagePixels(null, h, w);   // a 1 x 20,000 image would become 256 x 5,120,000
+        return resize(image, (int) h, (int) w);
     }
 
     /** in (H,W,3) -> out (outHeight,outWidth,3): rows first, then columns, as PIL does. */
     public static FloatImage resize(FloatImage image, int outHeight, int outWidth) {
+        Budget.imagePixels(null, outHeight, outWidth);
+        Budget.imagePixels(null, image.height(), outWidth);
         FloatImage out = image;
         if (outWidth != image.width()) out = resizeRows(out, Filter.of(image.width(), outWidth));
         if (outHeight != image.height()) out = resizeColumns(out, Filter.of(image.height(), outHeight));

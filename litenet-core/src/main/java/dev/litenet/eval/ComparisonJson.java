@@ -11,12 +11,12 @@ import java.util.Map;
  * {@link Comparison} as JSON, on one line (spaced out here):
  * <pre>
  * {"threads": 2,
- *  "setup": {"data": "...", "trainImages": 60000, "trainAvailable": 60000, "testImages": 10000, "epochs": 5,
- *            "batchSize": 64, "learningRate": 0.001, "seed": 0},          (null without a data set)
- *  "trained": [{"model": "cnn2", "layers": "...", "params": 8490, "multAdds": 467200, "testAccuracy": 0.88,
- *               "trainSeconds": 100.2, "finalLoss": 0.31, "msPerImageBatch1": 0.05, "msPerImageBatch64": 0.01}, ...],
- *  "imageSize": 224,
- *  "image": [{"model": "resnet18", "params": 11689512, "multAdds": 1814073344, "msPerImage": 150.1, "runs": 5}, ...]}
+ *  "setup": {"data": "...", "train_images": 60000, "train_available": 60000, "test_images": 10000, "epochs": 5,
+ *            "batch_size": 64, "learning_rate": 0.001, "seed": 0},          (null without a data set)
+ *  "trained": [{"model": "cnn2", "layers": "...", "params": 8490, "mult_adds": 467200, "test_accuracy": 0.88,
+ *               "train_seconds": 100.2, "final_loss": 0.31, "ms_per_image_batch1": 0.05, "ms_per_image_batch64": 0.01}, ...],
+ *  "image_size": 224,
+ *  "image": [{"model": "resnet18", "params": 11689512, "mult_adds": 1814073344, "ms_per_image": 150.1, "runs": 5}, ...]}
  * </pre>
  */
 public final class ComparisonJson {
@@ -31,12 +31,12 @@ public final class ComparisonJson {
         } else {
             Map<String, Object> setup = new LinkedHashMap<>();
             setup.put("data", s.data());
-            setup.put("trainImages", s.trainImages());
-            setup.put("trainAvailable", s.trainAvailable());
-            setup.put("testImages", s.testImages());
+            setup.put("train_images", s.trainImages());
+            setup.put("train_available", s.trainAvailable());
+            setup.put("test_images", s.testImages());
             setup.put("epochs", s.epochs());
-            setup.put("batchSize", s.batchSize());
-            setup.put("learningRate", s.learningRate());
+            setup.put("batch_size", s.batchSize());
+            setup.put("learning_rate", s.learningRate());
             setup.put("seed", s.seed());
             root.put("setup", setup);
         }
@@ -46,23 +46,23 @@ public final class ComparisonJson {
             row.put("model", m.name());
             row.put("layers", m.layers());
             row.put("params", m.params());
-            row.put("multAdds", m.multAdds());
-            row.put("testAccuracy", m.testAccuracy());
-            row.put("trainSeconds", m.trainSeconds());
-            row.put("finalLoss", m.finalLoss());
-            row.put("msPerImageBatch1", m.msPerImageBatch1());
-            row.put("msPerImageBatch64", m.msPerImageBatch64());
+            row.put("mult_adds", m.multAdds());
+            row.put("test_accuracy", m.testAccuracy());
+            row.put("train_seconds", m.trainSeconds());
+            row.put("final_loss", m.finalLoss());
+            row.put("ms_per_image_batch1", m.msPerImageBatch1());
+            row.put("ms_per_image_batch64", m.msPerImageBatch64());
             trained.add(row);
         }
         root.put("trained", trained);
-        root.put("imageSize", c.imageSize());
+        root.put("image_size", c.imageSize());
         List<Object> image = new ArrayList<>();
         for (Comparison.ImageModel m : c.image()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("model", m.name());
             row.put("params", m.params());
-            row.put("multAdds", m.multAdds());
-            row.put("msPerImage", m.msPerImage());
+            row.put("mult_adds", m.multAdds());
+            row.put("ms_per_image", m.msPerImage());
             row.put("runs", m.runs());
             image.add(row);
         }

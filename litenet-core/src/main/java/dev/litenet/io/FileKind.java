@@ -15,7 +15,7 @@ enum FileKind {
     TORCH_ZIP, TORCH_LEGACY, SAFETENSORS, EMPTY, UNKNOWN;
 
     static FileKind of(Path file) {
-        if (Files.isDirectory(file)) throw new BadInputException(file, "is a directory, not a file");
+        Budget.regularFile(file);
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(9);

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The small JSON a safetensors header needs. Parsing gives {@code LinkedHashMap} (key order kept),
+ * The one JSON reader and writer of LiteNet: safetensors headers, run folders and every command's {@code --json}
+ * (whose keys are snake_case). Parsing gives {@code LinkedHashMap} (key order kept),
  * {@code ArrayList}, {@code String}, {@code Long} (integers), {@code Double}, {@code Boolean} and {@code null};
  * writing takes the same kinds (any {@code Map} with string keys, any {@code List}, any {@code Number}; NaN and
  * infinities become {@code null}).
@@ -33,10 +34,60 @@ public final class Json {
         return value;
     }
 
+    /** Compact JSON. */
     public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out);
         return out.toString();
+    }
+
+    /**
+     * JSON for people to read: two-space indentation, one entry per line; a list of plain values, or a small
+     * map of them (a table row), stays on one line.
+     */
+    public static String pretty(Object value) {
+        StringBuilder out = new StringBuilder();
+        pretty(value, out, "");
+        return out.append('\n').toString();
+    }
+
+    private static void pretty(Object value, StringBuilder out, String indent) {
+        if (isFlat(value)) {
+            write(value, out);
+            return;
+        }
+        String inner = indent + "  ";
+        if (value instanceof Map<?, ?> m) {
+            out.append("{\n");
+            int i = 0;
+            for (var e : m.entrySet()) {
+                out.append(inner);
+                quote(String.valueOf(e.getKey()), out);
+                out.append(": ");
+                pretty(e.getValue(), out, inner);
+                out.append(++i < m.size() ? ",\n" : "\n");
+            }
+            out.append(indent).append('}');
+        } else {
+            List<?> l = (List<?>) value;
+            out.append("[\n");
+            for (int i = 0; i < l.size(); i++) {
+                out.append(inner);
+                pretty(l.get(i), out, inner);
+                out.append(i + 1 < l.size() ? ",\n" : "\n");
+            }
+            out.append(indent).append(']');
+        }
+    }
+
+    /** A plain value, a list of plain values, or a map whose values are plain values or lists of them. */
+    private static boolean isFlat(Object value) {
+        return switch (value) {
+            case List<?> l -> l.stream().allMatch(v -> !(v instanceof List<?>) && !(v instanceof Map<?, ?>));
+            case Map<?, ?> m -> m.values().stream().allMatch(v -> !(v instanceof Map<?, ?>)
+                    && !(v instanceof List<?> l && !isFlat(l)));
+            case null, default -> true;
+        };
     }
 
     private Object value(int depth) {

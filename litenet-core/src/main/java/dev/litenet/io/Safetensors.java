@@ -44,6 +44,7 @@ public final class Safetensors {
 
     /** A safetensors file -> its tensors in header order, as float values. */
     public static LinkedHashMap<String, TorchTensor> read(Path file) {
+        Budget.regularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header header = header(file, ch);
             LinkedHashMap<String, TorchTensor> out = new LinkedHashMap<>();
@@ -55,7 +56,9 @@ public final class Safetensors {
                 }
                 bytes.flip();
                 int count = bytes.remaining() / e.dtype().size;
-                out.put(e.name(), new TorchTensor(e.shape(), e.dtype().toFloats(bytes, count)));
+                float[] values = e.dtype().toFloats(bytes, count);
+                Budget.finite(file, e.name(), values);
+                out.put(e.name(), new TorchTensor(e.shape(), values));
             }
             return out;
         } catch (IOException e) {
@@ -65,6 +68,7 @@ public final class Safetensors {
 
     /** The header's {@code __metadata__} (empty when absent). */
     public static Map<String, String> readMetadata(Path file) {
+        Budget.regularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return header(file, ch).metadata();
         } catch (IOException e) {
@@ -163,6 +167,9 @@ public final class Safetensors {
             if (name.equals(METADATA)) metadata = metadata(file, e.getValue());
             else entries.add(entry(file, name, e.getValue(), dataSize));
         }
+        long values = 0;
+        for (Entry e : entries) values += (e.end() - e.begin()) / e.dtype().size;
+        Budget.check(file, "float values of all tensors", values, Budget.WEIGHT_VALUES);
         List<Entry> byOffset = new ArrayList<>(entries);
         byOffset.sort(Comparator.comparingLong(Entry::begin));
         Entry previous = null;

@@ -50,9 +50,6 @@ public final class TfliteFile {
     /** Reads and checks the whole file. */
     public static TfliteModel read(Path file) {
         FlatBuffer fb = new FlatBuffer(file, readBytes(file));
-        if (!fb.identifier().equals("TFL3")) {
-            throw fb.bad("not a TFLite file: identifier '" + printable(fb.identifier()) + "', expected 'TFL3'");
-        }
         int model = fb.root();
         int version = fb.intField(model, MODEL_VERSION, 0);
         if (version != 3) throw fb.bad("TFLite schema version " + Integer.toUnsignedString(version) + ", expected 3");
@@ -85,12 +82,21 @@ public final class TfliteFile {
                 metadataNames(fb, model), labels(file));
     }
 
+    /** The whole file, read only after the identifier at bytes 4..8 and the size are checked. */
     private static byte[] readBytes(Path file) {
-        try {
-            if (Files.size(file) > Integer.MAX_VALUE - 16) throw new BadInputException(file, "file too large for a TFLite model");
-            return Files.readAllBytes(file);
+        long size = Budget.regularFile(file);
+        try (var in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(8);
+            String id = head.length < 8 ? "" : new String(head, 4, 4, StandardCharsets.ISO_8859_1);
+            if (!id.equals("TFL3")) throw new BadInputException(file, "not a TFLite file: identifier '" + printable(id) + "', expected 'TFL3'");
+            Budget.check(file, "TFLite file bytes", size, Budget.WEIGHTS_FILE_BYTES);
+            byte[] rest = in.readNBytes((int) size - 8);
+            byte[] all = new byte[8 + rest.length];
+            System.arraycopy(head, 0, all, 0, 8);
+            System.arraycopy(rest, 0, all, 8, rest.length);
+            return all;
         } catch (IOException e) {
-            throw new BadInputException(file, "cannot read: " + e, e);
+            throw ReadError.of(file, e);
         }
     }
 
@@ -113,6 +119,7 @@ public final class TfliteFile {
         if (buffer >= buffers.length()) throw fb.bad(what + " refers to buffer " + buffer + " of " + buffers.length());
         Vec data = fb.vector(fb.tableAt(buffers, (int) buffer), BUFFER_DATA, 1);
         float[] values = data.length() == 0 ? new float[0] : dequantize(fb, what, shape, (int) n, type, q, fb.view(data));
+        for (float v : values) if (!Float.isFinite(v)) throw fb.bad(what + " holds " + v + " (weights must be finite)");
         return new Tensor(index, name, shape, type, q, values);
     }
 
@@ -264,7 +271,10 @@ public final class TfliteFile {
     private static List<String> labels(Path file) {
         Path beside = file.resolveSibling(LABELS);
         try {
-            if (Files.isRegularFile(beside)) return lines(Files.readString(beside, StandardCharsets.UTF_8));
+            if (Files.exists(beside)) {
+                Budget.check(beside, "labels file bytes", Budget.regularFile(beside), Budget.TEXT_FILE_BYTES);
+                return lines(Files.readString(beside, StandardCharsets.UTF_8));
+            }
             try (ZipFile zip = new ZipFile(file.toFile())) {
                 var entry = zip.getEntry(LABELS);
                 if (entry == null) return List.of();
@@ -275,7 +285,7 @@ public final class TfliteFile {
                 return List.of();
             }
         } catch (IOException e) {
-            throw new BadInputException(file, "cannot read the labels: " + e, e);
+            throw new BadInputException(file, "cannot read the labels: " + e.getMessage(), e);
         }
     }
 

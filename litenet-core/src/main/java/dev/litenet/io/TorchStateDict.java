@@ -39,8 +39,6 @@ public final class TorchStateDict {
 
     private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
     private static final long LEGACY_PROTOCOL = 1001;
-    /** Deflate never expands data by more than about 1032 to 1: a storage claiming more is a zip bomb. */
-    private static final long MAX_DEFLATE_RATIO = 1032;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     /** A .pth file (zip or legacy) -> its tensors in file order. */
@@ -54,6 +52,7 @@ public final class TorchStateDict {
     }
 
     static LinkedHashMap<String, TorchTensor> readZip(Path file) {
+        Budget.regularFile(file);
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry pkl = dataPkl(file, zip);
             String folder = pkl.getName().substring(0, pkl.getName().length() - "data.pkl".length());
@@ -63,6 +62,7 @@ public final class TorchStateDict {
                 if (!order.equals("little")) throw new BadInputException(file, "byte order '" + order + "' is not supported (only little-endian)");
             }
             TorchPickle torch = new TorchPickle(file, pkl.getName());
+            Budget.check(file, pkl.getName() + " bytes", pkl.getSize(), Budget.PICKLE_BYTES);
             byte[] pickle = entryBytes(file, zip, pkl, pkl.getSize());
             Object root = Unpickler.load(file, pkl.getName(), ByteBuffer.wrap(pickle), torch);
             return tensors(file, root, storage -> {
@@ -106,7 +106,7 @@ public final class TorchStateDict {
         long fileSize = file.toFile().length();
         boolean stored = entry.getMethod() == ZipEntry.STORED;
         if (compressed < 0 || compressed > fileSize || (stored && need > compressed)
-                || (!stored && need > compressed * MAX_DEFLATE_RATIO + MAX_DEFLATE_RATIO)) {
+                || (!stored && need > compressed * Budget.DEFLATE_RATIO + Budget.DEFLATE_RATIO)) {
             throw new BadInputException(file, name + " claims more data than the archive holds");
         }
         byte[] bytes = new byte[(int) need];
@@ -124,8 +124,8 @@ public final class TorchStateDict {
     static LinkedHashMap<String, TorchTensor> readLegacy(Path file) {
         ByteBuffer in;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size > MAX_ARRAY) throw new BadInputException(file, "legacy torch files over 2 GB are not supported");
+            long size = Budget.regularFile(file);
+            Budget.check(file, "legacy torch file bytes", size, Budget.WEIGHTS_FILE_BYTES);
             in = ByteBuffer.allocate((int) size);
             while (in.hasRemaining() && ch.read(in) >= 0) { }
             in.flip();
@@ -174,6 +174,7 @@ public final class TorchStateDict {
             if (!(e.getValue() instanceof StoredTensor t)) throw new BadInputException(file, "state_dict entry " + name + " is not a tensor");
             users.merge(t.storage().key(), 1, Integer::sum);
         }
+        budget(file, dict);
         Map<String, Integer> left = new HashMap<>(users);
         Map<String, float[]> loaded = new HashMap<>();
         LinkedHashMap<String, TorchTensor> out = new LinkedHashMap<>();
@@ -186,8 +187,28 @@ public final class TorchStateDict {
             if (problem != null) throw new BadInputException(file, name + ": " + problem);
             if (left.merge(key, -1, Integer::sum) == 0) loaded.remove(key);
             boolean owns = users.get(key) == 1 && t.offset() == 0 && t.numel() == values.length && t.contiguous();
-            out.put(name, new TorchTensor(t.shape(), owns ? values : t.gather(values)));
+            float[] data = owns ? values : t.gather(values);
+            Budget.finite(file, name, data);
+            out.put(name, new TorchTensor(t.shape(), data));
         }
         return out;
+    }
+
+    /**
+     * Refuses, before any storage is read, a state_dict whose storages plus tensor views (a view with stride 0
+     * over one float can declare 2^31 elements) add up to more than {@link Budget#WEIGHT_VALUES} floats.
+     */
+    private static void budget(Path file, Map<?, ?> dict) {
+        Map<String, Long> storages = new HashMap<>();
+        long total = 0;
+        for (Map.Entry<?, ?> e : dict.entrySet()) {
+            StoredTensor t = (StoredTensor) e.getValue();
+            long[] shape = java.util.Arrays.stream(t.shape()).asLongStream().toArray();
+            long view = Budget.product(file, "tensor " + e.getKey() + " elements", Budget.WEIGHT_VALUES, shape);
+            long storage = storages.containsKey(t.storage().key()) ? 0 : t.storage().numel();
+            storages.put(t.storage().key(), t.storage().numel());
+            total = Math.addExact(total, Math.addExact(view, storage));
+            Budget.check(file, "values of all storages and tensors", total, Budget.WEIGHT_VALUES);
+        }
     }
 }

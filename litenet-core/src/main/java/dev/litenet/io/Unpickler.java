@@ -69,6 +69,9 @@ final class Unpickler {
     private Object run() {
         while (true) {
             int at = in.position();
+            if (stack.size() + memo.size() > Budget.PICKLE_ITEMS) {
+                throw bad("more than " + Budget.PICKLE_ITEMS + " values on the stack and memo (over the budget)", at);
+            }
             int op = u8();
             switch (op) {
                 case 0x80 -> { // PROTO
@@ -104,8 +107,8 @@ final class Unpickler {
                 case 'J' -> { need(4, at); stack.add((long) in.getInt()); } // BININT
                 case 'K' -> stack.add((long) u8());                         // BININT1
                 case 'M' -> { need(2, at); stack.add((long) Short.toUnsignedInt(in.getShort())); } // BININT2
-                case 0x8a -> stack.add(longLE(u8(), at));                   // LONG1
-                case 0x8b -> stack.add(longLE(length(in4(at), at), at));    // LONG4
+                case 0x8a -> stack.add(longLE(integerBytes(u8(), at), at)); // LONG1
+                case 0x8b -> stack.add(longLE(integerBytes(length(in4(at), at), at), at)); // LONG4
                 case 'G' -> { need(8, at); stack.add(Double.longBitsToDouble(Long.reverseBytes(in.getLong()))); } // BINFLOAT, big-endian
                 case 'X' -> stack.add(utf8(length(u32(at), at), at));       // BINUNICODE
                 case 0x8c -> stack.add(utf8(u8(), at));                     // SHORT_BINUNICODE
@@ -240,6 +243,12 @@ final class Unpickler {
     private int length(long n, int at) {
         if (n < 0 || n > in.remaining()) throw bad("length " + Long.toUnsignedString(n) + " runs past the end", at);
         return (int) n;
+    }
+
+    /** A pickled integer's length in bytes, within {@link Budget#PICKLE_INT_BYTES}. */
+    private int integerBytes(int n, int at) {
+        if (n > Budget.PICKLE_INT_BYTES) throw bad("integer of " + n + " bytes is over the budget of " + Budget.PICKLE_INT_BYTES, at);
+        return n;
     }
 
     private void need(int n, int at) {

@@ -2,11 +2,9 @@ package dev.litenet.models;
 
 import dev.litenet.nn.BatchNorm2d;
 import dev.litenet.nn.Conv2d;
+import dev.litenet.nn.FusedInvertedResidual;
 import dev.litenet.nn.Layer;
 import dev.litenet.nn.Sequential;
-import dev.litenet.tensor.Padding;
-import dev.litenet.tensor.Parallel;
-import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
 /**
@@ -16,7 +14,6 @@ import dev.litenet.tensor.Tensor;
  */
 public final class InvertedResidual extends Layer {
     public final boolean useResidual;
-    private static final int BAND_BYTES = 256 << 10;     // the expanded rows of a band: a quarter of a 1 MB L2
     private final Sequential conv;
 
     public InvertedResidual(int in, int out, int stride, int expandRatio) {
@@ -30,70 +27,19 @@ public final class InvertedResidual extends Layer {
         addChild("conv", conv);
     }
 
-    private InvertedResidual(Sequential conv, boolean useResidual) {
-        this.conv = conv;
-        this.useResidual = useResidual;
-        addChild("conv", conv);
-    }
-
     public Sequential conv() { return conv; }
 
+    /** Its inference twin: BatchNorm folded into the convs, run over bands of rows ({@link FusedInvertedResidual}). */
     @Override public Layer fused() {
         Layer f = conv.fused();
-        return new InvertedResidual(f instanceof Sequential s ? s : new Sequential(f), useResidual);
+        return new FusedInvertedResidual(f instanceof Sequential s ? s : new Sequential(f), useResidual);
     }
 
     @Override public Tensor forward(Tensor x) {
-        if (!recording && conv.size() == 3 && conv.get(0) instanceof Conv2d expand && conv.get(1) instanceof Conv2d dw
-                && dw.depthwise() && conv.get(2) instanceof Conv2d project) {
-            return banded(x, expand, dw, project);
-        }
         Tensor y = conv.call(x);
         if (!useResidual) return y;
         for (int i = 0; i < y.data.length; i++) y.data[i] += x.data[i];
         return y;
-    }
-
-    /**
-     * The fused block at inference, over bands of output rows: expand only the input rows a band's depthwise conv
-     * reads (rows shared with the previous band are kept, not recomputed), then depthwise, then project into the
-     * output. The expanded tensor (up to 6× the block's input) never exists whole, so it stays in cache. Threads
-     * take contiguous ranges of output rows, each with its own bands.
-     */
-    private Tensor banded(Tensor x, Conv2d expand, Conv2d dw, Conv2d project) {
-        int N = x.dim(0), H = x.dim(1), W = x.dim(2);
-        Padding.Geometry g = dw.geometry(H, W);
-        Tensor y = Scratch.uninitialized(N, g.outH(), g.outW(), project.out);
-        Parallel.range(g.outH(), 1, (from, to) -> {
-            for (int n = 0; n < N; n++) bands(x, n, g, from, to, expand, dw, project, y);
-        });
-        return y;
-    }
-
-    // output rows [rowFrom, rowTo) of image n
-    private void bands(Tensor x, int n, Padding.Geometry g, int rowFrom, int rowTo, Conv2d expand, Conv2d dw, Conv2d project, Tensor y) {
-        int H = x.dim(1), W = x.dim(2), in = x.dim(3), hidden = dw.in, out = project.out;
-        int s = g.stride(), k = g.k(), outH = g.outH(), outW = g.outW();
-        int rows = Math.max(1, Math.min(outH, BAND_BYTES / (4 * s * W * hidden)));      // output rows per band
-        Tensor expanded = Scratch.uninitialized(((rows - 1) * s + k) * W * hidden), depthwise = Scratch.uninitialized(rows * outW * hidden);
-        float[] e = expanded.data;
-        int from = 0, to = 0;                                            // input rows [from, to) are expanded in e
-        for (int o0 = rowFrom; o0 < rowTo; o0 += rows) {
-            int o1 = Math.min(rowTo, o0 + rows);
-            int i0 = Math.max(0, o0 * s - g.padTop()), i1 = Math.min(H, (o1 - 1) * s - g.padTop() + k);
-            int kept = Math.max(0, to - i0);                                             // rows [i0, to) done already
-            if (kept > 0) System.arraycopy(e, (i0 - from) * W * hidden, e, 0, kept * W * hidden);
-            int first = i0 + kept;
-            if (i1 > first) expand.pointwiseRows(x.data, ((n * H + first) * W) * in, (i1 - first) * W, e, kept * W * hidden, false);
-            from = i0;
-            to = i1;
-            dw.depthwiseRows(e, new Padding.Geometry(i1 - i0, W, o1 - o0, outW, k, s, i0 - (o0 * s - g.padTop()), g.padLeft()), depthwise.data);
-            int at = ((n * outH + o0) * outW) * out;
-            if (useResidual) System.arraycopy(x.data, at, y.data, at, (o1 - o0) * outW * out);
-            project.pointwiseRows(depthwise.data, 0, (o1 - o0) * outW, y.data, at, useResidual);
-        }
-        Scratch.release(expanded);
-        Scratch.release(depthwise);
     }
 
     @Override public Tensor backward(Tensor dy) {

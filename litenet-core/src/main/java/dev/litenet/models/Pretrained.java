@@ -1,10 +1,9 @@
 package dev.litenet.models;
 
 import dev.litenet.BadInputException;
+import dev.litenet.io.Budget;
 import dev.litenet.tensor.TorchTensor;
 import dev.litenet.io.TfliteFile;
-import dev.litenet.io.TfliteImport;
-import dev.litenet.io.TfliteMobileNetV2;
 import dev.litenet.io.StateDicts;
 
 import dev.litenet.data.Preprocess;
@@ -23,10 +22,13 @@ import java.util.Map;
  * torchvision {@code .pth} and safetensors files give 1000 classes and torchvision's preprocessing.
  */
 public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> labels, String origin, String sha256) {
+    /** The most classes a classifier head may have. */
+    public static final int MAX_CLASSES = 100_000;
 
     /** Reads a {@code .tflite}, {@code .pth} or {@code .safetensors} file into a MobileNetV2 in eval mode. */
     public static Pretrained load(Path file) {
-        if (!Files.isRegularFile(file)) throw new BadInputException(file, "no such weights file");
+        if (!Files.exists(file)) throw new BadInputException(file, "no such weights file");
+        Budget.regularFile(file);
         String sha = sha256(file);
         if (file.getFileName().toString().endsWith(".tflite")) {
             TfliteImport imported = TfliteMobileNetV2.toStateDict(TfliteFile.read(file));
@@ -41,6 +43,10 @@ public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> 
         Map<String, TorchTensor> state = StateDicts.read(file);
         TorchTensor bias = state.get("classifier.1.bias");
         if (bias == null) throw new BadInputException(file, "not a MobileNetV2 state_dict (no classifier.1.bias)");
+        if (bias.shape().length != 1 || bias.shape()[0] < 1 || bias.shape()[0] > MAX_CLASSES) {
+            throw new BadInputException(file, "classifier.1.bias has shape " + java.util.Arrays.toString(bias.shape())
+                    + ", expected [classes] with 1 to " + MAX_CLASSES + " classes");
+        }
         MobileNetV2 model = new MobileNetV2(bias.shape()[0]);
         StateDict.load(model, state, file.toString());
         model.train(false);

@@ -1,9 +1,7 @@
 package dev.litenet.nn;
 
+import dev.litenet.tensor.ChannelOps;
 import dev.litenet.tensor.Parallel;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
@@ -16,8 +14,7 @@ public final class BatchNorm2d extends Layer {
     public static final float EPS = 1e-5f, MOMENTUM = 0.1f;
     public final int channels;
     public final Parameter weight, bias, runningMean, runningVar, numBatchesTracked;
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int V = S.length(), ROWS = 512;    // rows per task
+    private static final int ROWS = 512;    // rows per task
     private Tensor savedX;
     private float[] savedMean, savedInvStd;
 
@@ -59,7 +56,7 @@ public final class BatchNorm2d extends Layer {
         float[] xv = x.data, yv = y.data;
         float inf = Float.POSITIVE_INFINITY;
         Parallel.range(M, ROWS, (from, to) -> {
-            for (int i = from * C; i < to * C; i += C) affineRow(xv, alpha, beta, -inf, inf, yv, i, C);
+            for (int i = from * C; i < to * C; i += C) ChannelOps.affineRow(xv, alpha, beta, -inf, inf, yv, i, C);
         });
         savedX = recording ? x : null;
         savedMean = mean;
@@ -84,19 +81,9 @@ public final class BatchNorm2d extends Layer {
         float[][] ab = affine(savedMean, savedInvStd);
         float[] alpha = ab[0], beta = ab[1], xv = savedX.data, yv = new float[xv.length];
         Parallel.range(M, ROWS, (from, to) -> {
-            for (int i = from * C; i < to * C; i += C) affineRow(xv, alpha, beta, lo, hi, yv, i, C);
+            for (int i = from * C; i < to * C; i += C) ChannelOps.affineRow(xv, alpha, beta, lo, hi, yv, i, C);
         });
         return yv;
-    }
-
-    // y = clamp(x·α + β) over the C channels of the row at i (multiply, then add: the rounding of the scalar loop)
-    private static void affineRow(float[] x, float[] alpha, float[] beta, float lo, float hi, float[] y, int i, int C) {
-        int c = 0;
-        for (; c <= C - V; c += V) {
-            FloatVector.fromArray(S, x, i + c).mul(FloatVector.fromArray(S, alpha, c)).add(FloatVector.fromArray(S, beta, c))
-                    .max(lo).min(hi).intoArray(y, i + c);
-        }
-        for (; c < C; c++) y[i + c] = Math.min(hi, Math.max(lo, x[i + c] * alpha[c] + beta[c]));
     }
 
     @Override public Tensor backward(Tensor dy) {
@@ -128,30 +115,15 @@ public final class BatchNorm2d extends Layer {
             h[c] = training ? (float) (dGamma[c] / M) * invStd[c] : 0f;
         }
         Parallel.range(M, ROWS, (from, to) -> {
-            for (int i = from * C; i < to * C; i += C) inputGradientRow(d, x, alpha, beta, lo, hi, k, b, mean, h, out, i, C);
+            for (int i = from * C; i < to * C; i += C) {
+                ChannelOps.inputGradientRow(d, x, alpha, beta, lo, hi, k, b, mean, h, out, i, C);
+            }
         });
         savedX = null;                           // backward runs once per forward: let the memory go
         return dx;
     }
 
-    // out = k·(dz − b − (x − mean)·h) over the C channels of the row at i, dz = dy where lo < x·α + β < hi, else 0
-    private static void inputGradientRow(float[] d, float[] x, float[] alpha, float[] beta, float lo, float hi, float[] k,
-                                         float[] b, float[] mean, float[] h, float[] out, int i, int C) {
-        int c = 0;
-        for (; c <= C - V; c += V) {
-            FloatVector xv = FloatVector.fromArray(S, x, i + c);
-            FloatVector y = xv.mul(FloatVector.fromArray(S, alpha, c)).add(FloatVector.fromArray(S, beta, c));
-            FloatVector dz = FloatVector.fromArray(S, d, i + c, y.compare(VectorOperators.GT, lo).and(y.compare(VectorOperators.LT, hi)));
-            FloatVector xh = xv.sub(FloatVector.fromArray(S, mean, c)).mul(FloatVector.fromArray(S, h, c));
-            dz.sub(FloatVector.fromArray(S, b, c)).sub(xh).mul(FloatVector.fromArray(S, k, c)).intoArray(out, i + c);
-        }
-        for (; c < C; c++) {
-            float y = x[i + c] * alpha[c] + beta[c], dz = y > lo && y < hi ? d[i + c] : 0f;
-            out[i + c] = k[c] * (dz - b[c] - (x[i + c] - mean[c]) * h[c]);
-        }
-    }
-
-    /** Σ dz and Σ dz·(x − mean) per channel, dz as in {@link #inputGradientRow}, in double, rows split over threads. */
+    /** Σ dz and Σ dz·(x − mean) per channel, dz as in {@link ChannelOps#inputGradientRow}, in double, rows split over threads. */
     private static double[][] gradientSums(float[] d, float[] x, float[] alpha, float[] beta, float lo, float hi,
                                            float[] mean, int C, int M) {
         double[][] total = new double[2][C];
@@ -161,7 +133,9 @@ public final class BatchNorm2d extends Layer {
             for (int r0 = from; r0 < to; r0 += 64) {                 // float partial sums of ≤ 64 rows, then double
                 java.util.Arrays.fill(p0, 0f);
                 java.util.Arrays.fill(p1, 0f);
-                for (int i = r0 * C; i < Math.min(to, r0 + 64) * C; i += C) gradientSumsRow(d, x, alpha, beta, lo, hi, mean, i, C, p0, p1);
+                for (int i = r0 * C; i < Math.min(to, r0 + 64) * C; i += C) {
+                    ChannelOps.gradientSumsRow(d, x, alpha, beta, lo, hi, mean, i, C, p0, p1);
+                }
                 for (int c = 0; c < C; c++) { s0[c] += p0[c]; s1[c] += p1[c]; }
             }
             synchronized (total) {
@@ -169,23 +143,6 @@ public final class BatchNorm2d extends Layer {
             }
         });
         return total;
-    }
-
-    private static void gradientSumsRow(float[] d, float[] x, float[] alpha, float[] beta, float lo, float hi, float[] mean,
-                                        int i, int C, float[] p0, float[] p1) {
-        int c = 0;
-        for (; c <= C - V; c += V) {
-            FloatVector xv = FloatVector.fromArray(S, x, i + c);
-            FloatVector y = xv.mul(FloatVector.fromArray(S, alpha, c)).add(FloatVector.fromArray(S, beta, c));
-            FloatVector dz = FloatVector.fromArray(S, d, i + c, y.compare(VectorOperators.GT, lo).and(y.compare(VectorOperators.LT, hi)));
-            FloatVector.fromArray(S, p0, c).add(dz).intoArray(p0, c);
-            dz.fma(xv.sub(FloatVector.fromArray(S, mean, c)), FloatVector.fromArray(S, p1, c)).intoArray(p1, c);
-        }
-        for (; c < C; c++) {
-            float y = x[i + c] * alpha[c] + beta[c], dz = y > lo && y < hi ? d[i + c] : 0f;
-            p0[c] += dz;
-            p1[c] = Math.fma(dz, x[i + c] - mean[c], p1[c]);
-        }
     }
 
     /** Per-channel sums over the M rows of v (M, C), in double, rows split over threads: Σ v, or Σ (v − center)². */
@@ -196,7 +153,7 @@ public final class BatchNorm2d extends Layer {
             float[] part = new float[C];
             for (int r0 = from; r0 < to; r0 += 64) {                 // float partial sums of ≤ 64 rows, then double
                 java.util.Arrays.fill(part, 0f);
-                for (int i = r0 * C; i < Math.min(to, r0 + 64) * C; i += C) addRow(v, center, i, C, part);
+                for (int i = r0 * C; i < Math.min(to, r0 + 64) * C; i += C) ChannelOps.sumRow(v, center, i, C, part);
                 for (int c = 0; c < C; c++) s[c] += part[c];
             }
             synchronized (total) {
@@ -204,21 +161,6 @@ public final class BatchNorm2d extends Layer {
             }
         });
         return total;
-    }
-
-    // part[c] += v[i+c], or (v − center)², a vector of channels at a time
-    private static void addRow(float[] v, float[] center, int i, int C, float[] part) {
-        int c = 0;
-        for (; c <= C - V; c += V) {
-            FloatVector x = FloatVector.fromArray(S, v, i + c), acc = FloatVector.fromArray(S, part, c);
-            if (center == null) acc = acc.add(x);
-            else { FloatVector t = x.sub(FloatVector.fromArray(S, center, c)); acc = t.fma(t, acc); }
-            acc.intoArray(part, c);
-        }
-        for (; c < C; c++) {
-            float x = v[i + c];
-            part[c] = center == null ? part[c] + x : Math.fma(x - center[c], x - center[c], part[c]);
-        }
     }
 
     /** Per-channel scale and shift of eval mode: y = x·scale + shift, for folding into the preceding conv. */

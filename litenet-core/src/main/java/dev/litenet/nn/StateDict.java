@@ -37,6 +37,16 @@ public final class StateDict {
                 problems.add(name + ": shape " + Arrays.toString(t.shape()) + " in file, model has " + Arrays.toString(p.shape()));
             }
         });
+        entries.forEach((name, p) -> {
+            TorchTensor t = state.get(name);
+            if (t == null) return;
+            for (float v : t.data()) {
+                if (!Float.isFinite(v) || (name.endsWith("running_var") && v < 0)) {
+                    problems.add(name + " holds " + v + (Float.isFinite(v) ? " (a variance must be >= 0)" : " (weights must be finite)"));
+                    break;
+                }
+            }
+        });
         if (!problems.isEmpty()) throw new BadInputException(source + ": state_dict does not fit the model: " + String.join("; ", problems));
         entries.forEach((name, p) -> p.fromTorch(state.get(name).data()));
     }

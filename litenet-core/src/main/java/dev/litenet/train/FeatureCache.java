@@ -62,6 +62,7 @@ public final class FeatureCache {
                 }
                 float[] f = new float[dim];
                 for (int i = 0; i < dim; i++) f[i] = in.readFloat();
+                for (float v : f) if (!Float.isFinite(v)) throw new IOException("a non-finite feature value");   // damaged
                 features.put(HexFormat.of().formatHex(sha), f);
             }
         } catch (IOException damaged) {

@@ -5,7 +5,9 @@ import dev.litenet.TrainEvent;
 import dev.litenet.data.Preprocess;
 import dev.litenet.BadInputException;
 import dev.litenet.eval.HistoryChart;
+import dev.litenet.io.Budget;
 import dev.litenet.io.Json;
+import dev.litenet.models.Pretrained;
 import dev.litenet.io.Safetensors;
 import dev.litenet.tensor.TorchTensor;
 import dev.litenet.models.MobileNetV2;
@@ -70,13 +72,17 @@ public final class RunDir {
         writeJson(dir.resolve(META), meta(model, classes, p, origin, sha256));
     }
 
-    /** Reads a run folder written by {@link #saveModel}. */
+    /** The width multipliers a run folder may declare (torchvision's are 0.35 to 1.4). */
+    private static final float MIN_WIDTH = 0.1f, MAX_WIDTH = 4f;
+
+    /** Reads a run folder written by {@link #save}. */
     @SuppressWarnings("unchecked")
     public static Trained load(Path dir) {
         Path metaFile = dir.resolve(META), weights = dir.resolve(MODEL);
         if (!Files.isRegularFile(metaFile) || !Files.isRegularFile(weights)) {
             throw new BadInputException(dir, "not a LiteNet run folder (needs " + META + " and " + MODEL + ")");
         }
+        Budget.check(metaFile, "run metadata bytes", Budget.regularFile(metaFile), Budget.TEXT_FILE_BYTES);
         Map<String, Object> meta;
         try {
             meta = (Map<String, Object>) Json.parse(Files.readString(metaFile));
@@ -86,6 +92,12 @@ public final class RunDir {
         try {
             List<String> classes = ((List<Object>) meta.get("classes")).stream().map(String::valueOf).toList();
             float width = ((Number) meta.get("width_mult")).floatValue();
+            if (!(width >= MIN_WIDTH && width <= MAX_WIDTH)) {
+                throw new BadInputException(metaFile, "width_mult " + width + " is outside [" + MIN_WIDTH + ", " + MAX_WIDTH + "]");
+            }
+            if (classes.isEmpty() || classes.size() > Pretrained.MAX_CLASSES) {
+                throw new BadInputException(metaFile, classes.size() + " classes; a classifier has 1 to " + Pretrained.MAX_CLASSES);
+            }
             MobileNetV2 model = new MobileNetV2(classes.size(), width);
             model.setClassifier(new Linear(model.lastChannel, classes.size()));
             model.setPadding("tf-same".equals(meta.get("padding")) ? Padding.TF_SAME : Padding.TORCH);

@@ -47,6 +47,14 @@ public final class Trainer {
 
     public Result run() throws IOException {
         DatasetSplit split = ImageFolder.split(o.data(), o.valSplit(), o.seed());
+        if (split.classes().size() < 2) {
+            throw new BadInputException(o.data(), "training needs at least 2 class folders, found " + split.classes().size()
+                    + " " + split.classes());
+        }
+        if (split.train().isEmpty() || split.val().isEmpty()) {
+            throw new BadInputException(o.data(), "training needs images in both train and val, found "
+                    + split.train().size() + " and " + split.val().size());
+        }
         if (split.train().isEmpty() || split.val().isEmpty()) throw new BadInputException(o.data(), "need images for both training and validation");
         Pretrained pre = Pretrained.load(o.weights());
         Preprocess preprocess = o.inputSize() > 0 ? pre.preprocess().resizedTo(o.inputSize()) : pre.preprocess();
@@ -95,6 +103,10 @@ public final class Trainer {
                 lossAcc = headEpoch(head, optimizer, epochTrain.standardized(moments), epoch);
             }
             Evaluation v = evaluateHead(head, moments == null ? val : val.standardized(moments), split.classes());
+            if (!Double.isFinite(lossAcc[0])) {
+                throw new BadInputException(o.data(), "training diverged: the loss of epoch " + epoch + " is " + lossAcc[0]
+                        + "; try a smaller learning rate (now " + o.lr() + ")");
+            }
             var stats = new TrainEvent.EpochStats(epoch, lossAcc[1], lossAcc[0], v.accuracy(), v.loss(), (System.nanoTime() - start) / 1e9);
             history.add(stats);
             events.accept(new TrainEvent.EpochEnd(stats));

@@ -139,9 +139,12 @@ class IdxFileTest {
     }
 
     @Test
-    void largeClaimOnShortGzipFailsAsTruncated() throws IOException {
+    void largeClaimOnShortGzipIsRefusedBeforeReading() throws IOException {
         Path f = write("claims-1g.gz", gzip(idx(0x08, new long[] {1 << 30}, new byte[100])));
         assertThatThrownBy(() -> IdxFile.read(f)).isInstanceOf(BadInputException.class)
-                .hasMessage(f + ": truncated: dimensions [1073741824] need 1073741824 data bytes, got 100");
+                .hasMessage(f + ": IDX values (1073741824) is over the budget of 268435456");
+        Path small = write("claims-16m.gz", gzip(idx(0x08, new long[] {1 << 24}, new byte[100])));
+        assertThatThrownBy(() -> IdxFile.read(small)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("more than the file can hold");
     }
 }

@@ -1,5 +1,7 @@
 package dev.litenet.io;
 
+import dev.litenet.models.TfliteMobileNetV2;
+
 import dev.litenet.models.Pretrained;
 
 import dev.litenet.Fixtures;

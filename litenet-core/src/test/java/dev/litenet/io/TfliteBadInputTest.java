@@ -1,5 +1,7 @@
 package dev.litenet.io;
 
+import dev.litenet.models.TfliteMobileNetV2;
+
 import dev.litenet.BadInputException;
 
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,7 @@ class TfliteBadInputTest {
         Path text = Files.writeString(dir.resolve("notes.txt"), "these are not the weights you are looking for\n");
         assertRejected(text, "not a TFLite file");
         assertRejected(Files.write(dir.resolve("empty.tflite"), new byte[0]), "not a TFLite file");
-        assertRejected(dir.resolve("missing.tflite"), "cannot read");
+        assertRejected(dir.resolve("missing.tflite"), "file not found");
     }
 
     @Test

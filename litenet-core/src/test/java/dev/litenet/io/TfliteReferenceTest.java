@@ -1,5 +1,8 @@
 package dev.litenet.io;
 
+import dev.litenet.models.TfliteImport;
+import dev.litenet.models.TfliteMobileNetV2;
+
 import dev.litenet.Shared;
 import dev.litenet.io.TfliteModel.Padding;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.litenet.io;
+package dev.litenet.models;
 
 import dev.litenet.data.Preprocess;
 import dev.litenet.tensor.Padding;

@@ -1,6 +1,11 @@
-package dev.litenet.io;
+package dev.litenet.models;
 
 import dev.litenet.data.Preprocess;
+import dev.litenet.io.TfliteModel;
+import dev.litenet.nn.Conv2d;
+import dev.litenet.nn.Layer;
+import dev.litenet.nn.Linear;
+import dev.litenet.nn.Sequential;
 
 import dev.litenet.BadInputException;
 import dev.litenet.tensor.TorchTensor;
@@ -31,10 +36,7 @@ import java.util.Set;
 public final class TfliteMobileNetV2 {
     private TfliteMobileNetV2() {}
 
-    /** Inverted residual settings (torchvision mobilenetv2.py): expansion t, channels c, repeats n, first stride s. */
-    private static final int[][] SETTINGS = {
-            {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
-    private static final int STEM = 32, LAST = 1280, CLASSES = 1001, INPUT = 224;
+    private static final int CLASSES = 1001, INPUT = 224;
     private static final float BN_EPS = 1e-5f, CROP_FRACTION = 0.875f;
     private static final Set<Op> SUPPORTED = EnumSet.of(Op.CONV_2D, Op.DEPTHWISE_CONV_2D, Op.ADD, Op.AVERAGE_POOL_2D,
             Op.MEAN, Op.RESHAPE, Op.SOFTMAX, Op.QUANTIZE);
@@ -42,32 +44,42 @@ public final class TfliteMobileNetV2 {
     /** One torchvision conv: its weight key prefix, its BatchNorm prefix (null for the classifier), its geometry. */
     record Slot(String conv, String bn, boolean depthwise, int in, int out, int kernel, int stride, boolean relu6) {}
 
-    /** torchvision's 52 convs and the classifier, in forward order. */
+    /**
+     * torchvision's 52 convs and the classifier, in forward order, read off a MobileNetV2 built from the paper's
+     * table: the one description of the architecture.
+     */
     static List<Slot> slots() {
+        MobileNetV2 net = new MobileNetV2(CLASSES);
         List<Slot> slots = new ArrayList<>();
-        slots.add(new Slot("features.0.0", "features.0.1", false, 3, STEM, 3, 2, true));
-        int in = STEM, index = 1;
-        for (int[] s : SETTINGS) {
-            int t = s[0], c = s[1], n = s[2];
-            for (int i = 0; i < n; i++, index++) {
-                String p = "features." + index + ".conv.";
-                int stride = i == 0 ? s[3] : 1, hidden = in * t, layer = 0;
-                if (t != 1) {
-                    slots.add(new Slot(p + "0.0", p + "0.1", false, in, hidden, 1, 1, true));
-                    layer = 1;
+        for (var block : net.features().children().entrySet()) {
+            String p = "features." + block.getKey();
+            switch (block.getValue()) {
+                case ConvBNReLU c -> slots.add(slot(p + ".0", p + ".1", c.conv(), true));
+                case InvertedResidual r -> {
+                    List<Layer> layers = List.copyOf(r.conv().children().values());
+                    for (int i = 0; i < layers.size(); i++) {
+                        String q = p + ".conv." + i;
+                        if (layers.get(i) instanceof ConvBNReLU c) slots.add(slot(q + ".0", q + ".1", c.conv(), true));
+                        else if (layers.get(i) instanceof Conv2d c) slots.add(slot(q, p + ".conv." + (i + 1), c, false));
+                    }
                 }
-                slots.add(new Slot(p + layer + ".0", p + layer + ".1", true, hidden, hidden, 3, stride, true));
-                slots.add(new Slot(p + (layer + 1), p + (layer + 2), false, hidden, c, 1, 1, false));
-                in = c;
+                default -> throw new IllegalStateException("unexpected block " + p);
             }
         }
-        slots.add(new Slot("features." + index + ".0", "features." + index + ".1", false, in, LAST, 1, 1, true));
-        slots.add(new Slot("classifier.1", null, false, LAST, CLASSES, 1, 1, false));
+        Linear head = (Linear) ((Sequential) net.classifier()).get(1);
+        slots.add(new Slot("classifier.1", null, false, head.in, head.out, 1, 1, false));
         return slots;
     }
 
-    /** Residual additions: every repeat after the first of each stage (stride 1, same channels). */
-    static int residualCount() { return Arrays.stream(SETTINGS).mapToInt(s -> s[2] - 1).sum(); }
+    private static Slot slot(String conv, String bn, Conv2d c, boolean relu6) {
+        return new Slot(conv, bn, c.depthwise(), c.in, c.out, c.k, c.stride, relu6);
+    }
+
+    /** Residual additions: the blocks whose input and output shapes agree. */
+    static int residualCount() {
+        return (int) new MobileNetV2(CLASSES).features().children().values().stream()
+                .filter(b -> b instanceof InvertedResidual r && r.useResidual).count();
+    }
 
     public static TfliteImport toStateDict(TfliteModel model) {
         List<Operator> convs = checkOperators(model);
@@ -205,7 +217,9 @@ public final class TfliteMobileNetV2 {
             throw new BadInputException(model.file(), "input " + input + ", expected [1, 224, 224, 3]");
         }
         var q = input.quantization();
-        if (input.type() != TfliteModel.Type.UINT8 || q.scale().length != 1 || !(q.scale()[0] > 0) || q.zeroPoint().length != 1) {
+        if (input.type() != TfliteModel.Type.UINT8 || q.scale().length != 1 || !(q.scale()[0] > 0)
+                || !Float.isFinite(q.scale()[0]) || !Float.isFinite((float) (1.0 / q.scale()[0]))
+                || q.zeroPoint().length != 1 || q.zeroPoint()[0] < 0 || q.zeroPoint()[0] > 255) {
             throw new BadInputException(model.file(), "input " + input + " is not uint8 with one scale and zero point;"
                     + " its preprocessing is unknown");
         }

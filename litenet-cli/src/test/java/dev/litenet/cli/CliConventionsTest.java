@@ -1,0 +1,52 @@
+package dev.litenet.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What every command shares: --help, named value placeholders, one flag name per meaning, suggestions for typos. */
+class CliConventionsTest {
+    static String[] run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void everyCommandHasHelpAndNamedValuePlaceholders() {
+        CommandLine root = new CommandLine(new Main());
+        assertThat(root.getSubcommands()).containsKeys("summary", "train", "eval", "predict", "forward", "compare", "bench");
+        root.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) return;
+            String[] r = run(name, "--help");
+            assertThat(r[0]).as(name).isEqualTo("0");
+            assertThat(r[1]).as(name).contains("Usage: litenet " + name);
+            assertThat(r[1].lines()).as(name + " help lines fit 80 columns").allMatch(l -> l.length() <= 80);
+            for (OptionSpec o : sub.getCommandSpec().options()) {
+                if (o.arity().max() == 0) continue;
+                assertThat(o.paramLabel()).as(name + " " + o.longestName()).matches("<[A-Za-z0-9_|,.]+>");
+            }
+        });
+    }
+
+    @Test
+    void theSameMeaningHasTheSameFlag() {
+        CommandLine root = new CommandLine(new Main());
+        for (String name : new String[] {"predict", "eval", "bench", "train"}) {
+            assertThat(root.getSubcommands().get(name).getCommandSpec().findOption("--batch-size")).as(name).isNotNull();
+            assertThat(root.getSubcommands().get(name).getCommandSpec().findOption("--batch")).as(name).isNull();
+        }
+    }
+
+    @Test
+    void aMistypedOptionGetsTheClosestOneSuggested() {
+        String[] r = run("train", "--data", "d", "--weights", "w", "--out", "o", "--epoch", "3");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("--epoch").contains("--epochs");
+    }
+}

@@ -1,0 +1,256 @@
+package dev.litenet.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API kernels behind {@link Depthwise} (NHWC, channels as the vector dimension, weights {@code [kh][kw][C]}).
+ * Loaded only when {@link Simd#ENABLED}; the {@code *Reference} methods of {@link Depthwise} are their specification.
+ */
+final class DepthwiseSimd {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int V = S.length();
+
+    private DepthwiseSimd() {}
+
+    /**
+     * Vector API forward, x (N,H,W,C), w (k,k,C) -> y (N,outH,outW,C) = clamp(bias + Σ x·w), one output row per
+     * task. A 3×3 filter away from the borders keeps its nine weight vectors in registers and slides over four
+     * output pixels at a time; borders and other sizes take the per-pixel path.
+     */
+    static void forward(float[] x, int N, int C, Padding.Geometry g, float[] w, float[] bias,
+                        float lo, float hi, float[] y) {
+        int k = g.k(), s = g.stride();
+        // output columns [owLo, owHi) read only columns inside the image
+        int owLo = Math.min(g.outW(), (g.padLeft() + s - 1) / s);
+        int owHi = Math.max(owLo, Math.min(g.outW(), Math.floorDiv(g.inW() - k + g.padLeft(), s) + 1));
+        Parallel.range(N * g.outH(), 4, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int n = r / g.outH(), oh = r % g.outH();
+                int ih0 = oh * s - g.padTop();
+                if (k == 3 && ih0 >= 0 && ih0 + 3 <= g.inH()) {
+                    pixels(x, n, C, g, w, bias, lo, hi, y, oh, 0, owLo);
+                    interiorRow3x3(x, n, C, g, w, bias, lo, hi, y, oh, owLo, owHi);
+                    pixels(x, n, C, g, w, bias, lo, hi, y, oh, owHi, g.outW());
+                } else {
+                    pixels(x, n, C, g, w, bias, lo, hi, y, oh, 0, g.outW());
+                }
+            }
+        });
+    }
+
+    // output pixels [owFrom, owTo) of one row, any filter size, borders checked per pixel
+    private static void pixels(float[] x, int n, int C, Padding.Geometry g, float[] w, float[] bias, float lo, float hi,
+                               float[] y, int oh, int owFrom, int owTo) {
+        int k = g.k();
+        int ih0 = oh * g.stride() - g.padTop();
+        int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
+        for (int ow = owFrom; ow < owTo; ow++) {
+            int iw0 = ow * g.stride() - g.padLeft();
+            int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
+            int out = ((n * g.outH() + oh) * g.outW() + ow) * C;
+            for (int c = 0; c < C; c += V) {
+                VectorMask<Float> m = S.indexInRange(c, C);
+                FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
+                for (int kh = khLo; kh < khHi; kh++) {
+                    int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c, wi = kh * k * C + c;
+                    for (int kw = kwLo; kw < kwHi; kw++) {
+                        acc = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), acc);
+                    }
+                }
+                acc.max(lo).min(hi).intoArray(y, out + c, m);
+            }
+        }
+    }
+
+    // 3×3, all rows and columns inside the image: four output pixels per step share each weight vector
+    private static void interiorRow3x3(float[] x, int n, int C, Padding.Geometry g, float[] w, float[] bias, float lo,
+                                       float hi, float[] y, int oh, int owFrom, int owTo) {
+        int s = g.stride();
+        int row0 = (n * g.inH() + oh * s - g.padTop()) * g.inW(), rowStep = g.inW() * C;
+        int outRow = (n * g.outH() + oh) * g.outW();
+        for (int c = 0; c < C; c += V) {
+            int ow = c + V <= C ? block4s(x, row0 - g.padLeft(), s, rowStep, C, c, w, bias, lo, hi, y, outRow, owFrom, owTo) : owFrom;
+            for (; ow < owTo; ow++) {                                   // the rest, and a partial vector of channels
+                block1(x, (row0 + ow * s - g.padLeft()) * C + c, rowStep, C, c, w, bias, lo, hi, y, (outRow + ow) * C + c);
+            }
+        }
+    }
+
+    // output pixels [owFrom, owTo) of a row four at a time, channels [c, c+V) all inside C: y = clamp(b + Σ x·w),
+    // each weight vector shared by the four; returns where it stopped (fewer than four pixels left)
+    private static int block4s(float[] x, int xPixel0, int s, int rowStep, int C, int c, float[] w, float[] bias,
+                               float lo, float hi, float[] y, int outRow, int owFrom, int owTo) {
+        FloatVector b = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
+        int p = s * C, ow = owFrom;
+        for (; ow + 4 <= owTo; ow += 4) {
+            FloatVector a0 = b, a1 = b, a2 = b, a3 = b;
+            int xi = (xPixel0 + ow * s) * C + c;
+            for (int kh = 0, wi = c; kh < 3; kh++, xi += rowStep, wi += 3 * C) {
+                for (int kw = 0; kw < 3; kw++) {
+                    FloatVector wv = FloatVector.fromArray(S, w, wi + kw * C);
+                    int xk = xi + kw * C;
+                    a0 = FloatVector.fromArray(S, x, xk).fma(wv, a0);
+                    a1 = FloatVector.fromArray(S, x, xk + p).fma(wv, a1);
+                    a2 = FloatVector.fromArray(S, x, xk + 2 * p).fma(wv, a2);
+                    a3 = FloatVector.fromArray(S, x, xk + 3 * p).fma(wv, a3);
+                }
+            }
+            int out = (outRow + ow) * C + c;
+            a0.max(lo).min(hi).intoArray(y, out);
+            a1.max(lo).min(hi).intoArray(y, out + C);
+            a2.max(lo).min(hi).intoArray(y, out + 2 * C);
+            a3.max(lo).min(hi).intoArray(y, out + 3 * C);
+        }
+        return ow;
+    }
+
+    private static void block1(float[] x, int xi, int rowStep, int C, int c, float[] w, float[] bias, float lo, float hi,
+                               float[] y, int out) {
+        VectorMask<Float> m = S.indexInRange(c, C);
+        FloatVector a = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
+        for (int kh = 0, wi = c; kh < 3; kh++, xi += rowStep, wi += 3 * C) {
+            for (int kw = 0; kw < 3; kw++) a = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), a);
+        }
+        a.max(lo).min(hi).intoArray(y, out, m);
+    }
+
+    /**
+     * Vector API input gradient, dy (N,outH,outW,C), w (k,k,C) -> dx (N,H,W,C); overwrites dx. At stride 1 (padding
+     * below k) it is a forward pass over dy with the filter turned 180° and the padding mirrored (k − 1 − pad);
+     * otherwise it is gathered per input row from the few taps that reach it, so tasks never write the same pixel.
+     */
+    static void backwardInput(float[] dy, int N, int C, Padding.Geometry g, float[] w, float[] dx) {
+        int k = g.k(), s = g.stride();
+        if (s == 1 && g.padTop() < k && g.padLeft() < k) {
+            float[] turned = new float[k * k * C];
+            for (int t = 0; t < k * k; t++) System.arraycopy(w, (k * k - 1 - t) * C, turned, t * C, C);
+            Padding.Geometry back = new Padding.Geometry(g.outH(), g.outW(), g.inH(), g.inW(), k, 1, k - 1 - g.padTop(), k - 1 - g.padLeft());
+            forward(dy, N, C, back, turned, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, dx);
+            return;
+        }
+        // the taps that reach each input column: (kw, ow) pairs, at most ceil(k / s) of them
+        int taps = (k + s - 1) / s;
+        int[] kwOf = new int[g.inW() * taps], owOf = new int[g.inW() * taps], count = new int[g.inW()];
+        for (int iw = 0; iw < g.inW(); iw++) {
+            for (int kw = 0; kw < k; kw++) {
+                int u = iw + g.padLeft() - kw;                                 // = ow * s
+                if (u >= 0 && u % s == 0 && u / s < g.outW()) {
+                    kwOf[iw * taps + count[iw]] = kw;
+                    owOf[iw * taps + count[iw]++] = u / s;
+                }
+            }
+        }
+        Parallel.range(N * g.inH(), 4, (from, to) -> {
+            int[] khOf = new int[taps], ohOf = new int[taps];
+            for (int r = from; r < to; r++) {
+                int n = r / g.inH(), ih = r % g.inH(), rows = 0;
+                for (int kh = 0; kh < k; kh++) {
+                    int t = ih + g.padTop() - kh;                               // = oh * s
+                    if (t >= 0 && t % s == 0 && t / s < g.outH()) { khOf[rows] = kh; ohOf[rows++] = t / s; }
+                }
+                for (int iw = 0; iw < g.inW(); iw++) {
+                    int xi = ((n * g.inH() + ih) * g.inW() + iw) * C, j0 = iw * taps, j1 = j0 + count[iw];
+                    for (int c = 0; c < C; c += V) {
+                        VectorMask<Float> m = S.indexInRange(c, C);
+                        FloatVector acc = FloatVector.zero(S);
+                        for (int i = 0; i < rows; i++) {
+                            int yRow = (n * g.outH() + ohOf[i]) * g.outW(), wRow = khOf[i] * k;
+                            for (int j = j0; j < j1; j++) {
+                                acc = FloatVector.fromArray(S, dy, (yRow + owOf[j]) * C + c, m)
+                                        .fma(FloatVector.fromArray(S, w, (wRow + kwOf[j]) * C + c, m), acc);
+                            }
+                        }
+                        acc.intoArray(dx, xi + c, m);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Vector API weight gradient, x (N,H,W,C), dy (N,outH,outW,C) -> dw (k,k,C) +=: each task sums its rows into a
+     * private buffer, then adds it to dw. A 3×3 filter away from the borders keeps its nine sums in registers along
+     * the row; borders and other sizes go per pixel.
+     */
+    static void backwardWeight(float[] x, float[] dy, int N, int C, Padding.Geometry g, float[] dw) {
+        int k = g.k(), s = g.stride();
+        int owLo = Math.min(g.outW(), (g.padLeft() + s - 1) / s);
+        int owHi = Math.max(owLo, Math.min(g.outW(), Math.floorDiv(g.inW() - k + g.padLeft(), s) + 1));
+        int whole = C - C % V;                                                  // channels in whole vectors
+        Parallel.range(N * g.outH(), 8, (from, to) -> {
+            float[] part = new float[k * k * C];
+            for (int r = from; r < to; r++) {
+                int n = r / g.outH(), oh = r % g.outH(), ih0 = oh * s - g.padTop();
+                if (k == 3 && ih0 >= 0 && ih0 + 3 <= g.inH()) {
+                    for (int c = 0; c < whole; c += V) interiorWeight3x3(x, dy, n, oh, C, c, g, owLo, owHi, part);
+                    weightPixels(x, dy, n, oh, C, 0, g, 0, owLo, part);
+                    weightPixels(x, dy, n, oh, C, whole, g, owLo, owHi, part);
+                    weightPixels(x, dy, n, oh, C, 0, g, owHi, g.outW(), part);
+                } else {
+                    weightPixels(x, dy, n, oh, C, 0, g, 0, g.outW(), part);
+                }
+            }
+            synchronized (dw) {
+                for (int i = 0; i < part.length; i++) dw[i] += part[i];
+            }
+        });
+    }
+
+    // part (3,3,C) += Σ x·dy over output pixels [owLo, owHi) of one row, channels [c, c+V): nine sums in registers
+    private static void interiorWeight3x3(float[] x, float[] dy, int n, int oh, int C, int c, Padding.Geometry g,
+                                          int owLo, int owHi, float[] part) {
+        int s = g.stride(), rowStep = g.inW() * C;
+        int xRow = ((n * g.inH() + oh * s - g.padTop()) * g.inW() - g.padLeft()) * C + c;
+        int yRow = (n * g.outH() + oh) * g.outW() * C + c;
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00, a20 = a00, a21 = a00, a22 = a00;
+        for (int ow = owLo; ow < owHi; ow++) {
+            FloatVector d = FloatVector.fromArray(S, dy, yRow + ow * C);
+            int xi = xRow + ow * s * C;
+            a00 = FloatVector.fromArray(S, x, xi).fma(d, a00);
+            a01 = FloatVector.fromArray(S, x, xi + C).fma(d, a01);
+            a02 = FloatVector.fromArray(S, x, xi + 2 * C).fma(d, a02);
+            xi += rowStep;
+            a10 = FloatVector.fromArray(S, x, xi).fma(d, a10);
+            a11 = FloatVector.fromArray(S, x, xi + C).fma(d, a11);
+            a12 = FloatVector.fromArray(S, x, xi + 2 * C).fma(d, a12);
+            xi += rowStep;
+            a20 = FloatVector.fromArray(S, x, xi).fma(d, a20);
+            a21 = FloatVector.fromArray(S, x, xi + C).fma(d, a21);
+            a22 = FloatVector.fromArray(S, x, xi + 2 * C).fma(d, a22);
+        }
+        a00.add(FloatVector.fromArray(S, part, c)).intoArray(part, c);
+        a01.add(FloatVector.fromArray(S, part, C + c)).intoArray(part, C + c);
+        a02.add(FloatVector.fromArray(S, part, 2 * C + c)).intoArray(part, 2 * C + c);
+        a10.add(FloatVector.fromArray(S, part, 3 * C + c)).intoArray(part, 3 * C + c);
+        a11.add(FloatVector.fromArray(S, part, 4 * C + c)).intoArray(part, 4 * C + c);
+        a12.add(FloatVector.fromArray(S, part, 5 * C + c)).intoArray(part, 5 * C + c);
+        a20.add(FloatVector.fromArray(S, part, 6 * C + c)).intoArray(part, 6 * C + c);
+        a21.add(FloatVector.fromArray(S, part, 7 * C + c)).intoArray(part, 7 * C + c);
+        a22.add(FloatVector.fromArray(S, part, 8 * C + c)).intoArray(part, 8 * C + c);
+    }
+
+    // part (k,k,C) += Σ x·dy over output pixels [owFrom, owTo) of one row, channels [cFrom, C), taps checked per pixel
+    private static void weightPixels(float[] x, float[] dy, int n, int oh, int C, int cFrom, Padding.Geometry g,
+                                     int owFrom, int owTo, float[] part) {
+        int k = g.k(), ih0 = oh * g.stride() - g.padTop();
+        int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
+        for (int ow = owFrom; ow < owTo; ow++) {
+            int iw0 = ow * g.stride() - g.padLeft();
+            int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
+            int yi = ((n * g.outH() + oh) * g.outW() + ow) * C;
+            for (int c = cFrom; c < C; c += V) {
+                VectorMask<Float> m = S.indexInRange(c, C);
+                FloatVector d = FloatVector.fromArray(S, dy, yi + c, m);
+                for (int kh = khLo; kh < khHi; kh++) {
+                    int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c;
+                    for (int kw = kwLo; kw < kwHi; kw++) {
+                        int wi = (kh * k + kw) * C + c;
+                        FloatVector.fromArray(S, x, xi + kw * C, m).fma(d, FloatVector.fromArray(S, part, wi, m)).intoArray(part, wi, m);
+                    }
+                }
+            }
+        }
+    }
+}

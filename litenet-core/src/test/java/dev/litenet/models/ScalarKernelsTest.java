@@ -1,0 +1,49 @@
+package dev.litenet.models;
+
+import dev.litenet.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.litenet.Fixtures.relMaxError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The library on a plain JDK 25, without {@code --add-modules jdk.incubator.vector}: a child JVM on the test class
+ * path runs the whole fused MobileNetV2 on the scalar kernels, says so in one line, and gives the logits of the
+ * Vector API kernels this JVM runs (and torchvision's).
+ */
+class ScalarKernelsTest {
+    @Test
+    void mobileNetV2RunsWithoutTheVectorModule(@TempDir Path tmp) throws IOException, InterruptedException {
+        float[] expected = FixtureLogits.compute();
+        Path out = tmp.resolve("stdout.txt"), err = tmp.resolve("stderr.txt");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                FixtureLogits.class.getName()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("JDK_JAVA_OPTIONS");                     // nothing may add the module back
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Process child = pb.start();
+        if (!child.waitFor(60, TimeUnit.SECONDS)) {
+            child.destroyForcibly();
+            throw new AssertionError("child JVM did not finish in 60 s");
+        }
+        String stderr = Files.readString(err);
+        assertThat(child.exitValue()).as(stderr).isZero();
+
+        assertThat(stderr).doesNotContain("Using incubator modules");
+        assertThat(stderr.lines().filter(l -> l.contains("running scalar kernels")).toList()).containsExactly(
+                "INFO: LiteNet: jdk.incubator.vector not found; running scalar kernels. "
+                        + "Add --add-modules jdk.incubator.vector for the fast path.");
+        List<String> lines = Files.readAllLines(out);
+        float[] scalar = new float[lines.size()];
+        for (int i = 0; i < scalar.length; i++) scalar[i] = Float.parseFloat(lines.get(i));
+        assertThat(relMaxError(scalar, expected)).isLessThan(1e-4);
+        assertThat(relMaxError(scalar, Fixtures.f32("logits_eval_2x1000.f32"))).isLessThan(1e-4);
+    }
+}

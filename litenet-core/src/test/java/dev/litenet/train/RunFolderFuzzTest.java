@@ -1,0 +1,32 @@
+package dev.litenet.train;
+
+import dev.litenet.Mutations;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import dev.litenet.data.Preprocess;
+import dev.litenet.models.MobileNetV2;
+import dev.litenet.nn.Linear;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Fuzz target for a run folder's metadata: mutants of a real model.json beside real weights of a small model. */
+class RunFolderFuzzTest {
+    private static Path dir;
+    private static byte[] meta;
+
+    @BeforeAll static void seeds() throws IOException {
+        dir = Files.createTempDirectory("fuzz-run");
+        MobileNetV2 model = new MobileNetV2(2, 0.35f);
+        model.setClassifier(new Linear(model.lastChannel, 2));
+        RunDir.save(dir, model, List.of("cat", "dog"), Preprocess.TORCHVISION_IMAGENET, "fuzz", "0", List.of());
+        meta = Files.readAllBytes(dir.resolve(RunDir.META));
+    }
+
+
+    @Test void runFolderMetadata() throws IOException {
+        Mutations.fuzz("run-folder", List.of(meta), dir.resolve(RunDir.META), () -> RunDir.load(dir));
+    }
+}

@@ -58,7 +58,7 @@ class PredictJobTest {
     }
 
     @Test void everyBadImageIsARowWithItsError(@TempDir Path tmp) throws IOException {
-        Path bad = Shared.path("data/bad-images"), out = tmp.resolve("bad.parquet");
+        Path bad = Shared.path("data/bad-images").toRealPath(), out = tmp.resolve("bad.parquet");   // Spark names files by real path
         LocalSpark.run("predict", "--weights", Shared.path(LocalSpark.WEIGHTS).toString(),
                 "--input", bad.toString(), "--output", out.toString(), "--top", "2");
         List<Path> images;

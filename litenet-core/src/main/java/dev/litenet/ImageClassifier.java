@@ -209,10 +209,15 @@ public final class ImageClassifier {
      *
      * @param image a JPEG, PNG, BMP or GIF file
      * @return the prepared image
-     * @throws BadInputException if the file cannot be read as an image
+     * @throws BadInputException if the file cannot be read as an image, or not in the memory there is
      */
     public PreparedImage prepare(Path image) {
-        return prepare(image.toString(), ImageDecoder.decode(image));
+        try {
+            return prepare(image.toString(), ImageDecoder.decode(image));
+        } catch (OutOfMemoryError e) {
+            throw new BadInputException(image, "not enough memory to decode and preprocess this image (Java heap limit "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB; raise it with -Xmx, for the litenet command in LITENET_JAVA_OPTS)");
+        }
     }
 
     /**

@@ -301,7 +301,7 @@ public final class TransferLearning {
         ImageClassifier classifier = new ImageClassifier(r.model(), r.classes(), r.preprocess(), r.origin(), r.sha256(), r.history());
         if (runFolder != null && !skipped.isEmpty()) {
             try {
-                RunDir.writeJson(runFolder.resolve(RunDir.SKIPPED), skipped.stream().map(b -> b.path() + ": " + b.reason()).toList());
+                RunDir.saveSkipped(runFolder, skipped.stream().map(b -> b.path() + ": " + b.reason()).toList());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + runFolder.resolve(RunDir.SKIPPED) + ": " + e.getMessage(), e);
             }

@@ -44,7 +44,7 @@ import java.util.concurrent.Callable;
                 + "backward, Adam over all parameters) of MobileNetV2 on random input. Without --weights a randomly "
                 + "initialized MobileNetV2 (1000 classes) is used.")
 public final class BenchCommand implements Callable<Integer> {
-    static final int MAX_BATCH = 1024, MAX_SIZE = 1024;
+    static final int MAX_BATCH = 1024, MAX_SIZE = 1024, MAX_ITERATIONS = 100_000;
 
     @Spec CommandSpec spec;
 
@@ -93,8 +93,8 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         check(batch >= 1 && batch <= MAX_BATCH, "--batch-size must be in [1, " + MAX_BATCH + "], got " + batch);
         check(inputSize >= 32 && inputSize <= MAX_SIZE, "--input-size must be in [32, " + MAX_SIZE + "], got " + inputSize);
-        check(iterations >= 1, "--iterations must be at least 1, got " + iterations);
-        check(warmup >= 0, "--warmup must be at least 0, got " + warmup);
+        Args.range("--iterations", iterations, 1, MAX_ITERATIONS);
+        Args.range("--warmup", warmup, 0, MAX_ITERATIONS);
         threads.apply();
         MobileNetV2 model;
         String origin;

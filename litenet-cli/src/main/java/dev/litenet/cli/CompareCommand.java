@@ -179,6 +179,8 @@ public final class CompareCommand implements Callable<Integer> {
         if (models.stream().distinct().count() != models.size()) throw bad("--models lists a net twice");
         if (data == null && !imageModels) throw bad("nothing to compare: give --data DIR, or leave the image models on");
         if (chart != null && data == null) throw bad("--chart plots test accuracy: it needs --data DIR");
+        if (data != null) Args.inputFolder("--data", data);
+        if (chart != null) Args.outputFile("--chart", chart);
     }
 
     /** The lesson's nets take 28x28 grey images and 10 classes. */

@@ -44,9 +44,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         threads.apply();
-        if (batchSize < 1 || batchSize > 4096) throw new BadInputException("--batch-size must be 1 to 4096, got " + batchSize);
-        ImageClassifier net = ImageClassifier.load(Locations.existingDir(model, "run"));
-        Evaluation e = net.evaluate(Locations.existingDir(data, "data"), batchSize);
+        Args.range("--batch-size", batchSize, 1, 4096);
+        Args.inputFolder("--data", data);
+        ImageClassifier net = ImageClassifier.load(Args.inputFolder("--model", model));
+        Evaluation e = net.evaluate(data, batchSize);
         if (onBadImage == BadImagePolicy.FAIL && !e.skipped().isEmpty()) {
             BadImage first = e.skipped().getFirst();
             throw new BadInputException(first.path(), first.reason());

@@ -41,6 +41,7 @@ public final class ForwardCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         threads.apply();
+        Args.outputFile("--output", output);
         if (shape.length != 4 || shape[1] != 3 || shape[0] < 1 || shape[2] < 1 || shape[3] < 1) {
             throw new BadInputException("--shape must be N,3,H,W with positive sizes");
         }

@@ -1,8 +1,5 @@
 package dev.litenet.cli;
 
-import dev.litenet.BadInputException;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -16,9 +13,4 @@ final class Locations {
     static Path localWeights() { return dev.litenet.io.Locations.localWeights(); }
 
     static Path cache() { return dev.litenet.io.Locations.cache(); }
-
-    static Path existingDir(Path p, String what) {
-        if (!Files.isDirectory(p)) throw new BadInputException(p, what + " folder not found");
-        return p;
-    }
 }

@@ -1,6 +1,7 @@
 package dev.litenet.cli;
 
 import dev.litenet.BadInputException;
+import dev.litenet.io.Budget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,11 +46,20 @@ public final class Main {
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
-            String command = args.length > 0 ? args[0] : "litenet";
-            String option = command.equals("train") || command.equals("eval") || command.equals("predict") ? "use a smaller --batch-size, or " : "";
-            err.println("litenet " + command + ": out of memory (Java heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                    + " MB): " + option + "give the JVM more, e.g. LITENET_JAVA_OPTS=-Xmx4g");
+            err.println(outOfMemory(args.length > 0 ? args[0] : "", e));
             return FAILURE;
         }
+    }
+
+    /** What ran out of memory (the file being read, when known) and what to change for this command. */
+    static String outOfMemory(String command, OutOfMemoryError e) {
+        String what = e.getMessage() != null && e.getMessage().startsWith(Budget.WHILE_READING) ? " " + e.getMessage() : "";
+        String option = switch (command) {
+            case "train", "eval", "predict", "bench", "compare" -> "use a smaller --batch-size, or ";
+            case "forward" -> "give --shape a smaller N, or ";
+            default -> "";
+        };
+        return "litenet " + command + ": out of memory" + what + " (Java heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                + " MB): " + option + "give the JVM more, e.g. LITENET_JAVA_OPTS=-Xmx4g";
     }
 }

@@ -15,7 +15,7 @@ final class ModelSource {
     Path model;
 
     ImageClassifier open(PrintWriter err) {
-        if (model != null) return ImageClassifier.load(Locations.existingDir(model, "run"));
+        if (model != null) return ImageClassifier.load(Args.inputFolder("--model", model));
         return ImageClassifier.pretrained(WeightsOption.resolve(weights, err));
     }
 }

@@ -53,8 +53,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Override public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         threads.apply();
-        if (top < 1) throw new BadInputException("--top must be at least 1");
-        if (batchSize < 1 || batchSize > 4096) throw new BadInputException("--batch-size must be 1 to 4096, got " + batchSize);
+        Args.range("--top", top, 1, Integer.MAX_VALUE);
+        Args.range("--batch-size", batchSize, 1, 4096);
         List<Path> files = imageFiles(inputs);
         ImageClassifier net = source.open(err);
         int bad = 0;

@@ -87,13 +87,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Override public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         threads.apply();
-        TransferLearning recipe = TransferLearning.from(weights).data(Locations.existingDir(data, "data")).epochs(epochs)
+        Args.inputFolder("--data", data);
+        Args.outputFolder("--out", out);
+        Args.range("--input-size", inputSize, 0, 1024);
+        Args.range("--unfreeze-from", unfreezeFrom, -1, 18);
+        TransferLearning recipe = TransferLearning.from(weights).data(data).epochs(epochs)
                 .batchSize(batchSize).learningRate(lr).weightDecay(weightDecay).optimizer(optimizer).unfreezeFrom(unfreezeFrom)
                 .augment(augment).seed(seed).validationSplit(valSplit).badImages(onBadImage).inputSize(inputSize)
                 .runFolder(out).resume(resume);
         if (cache != null) recipe.featureCache(cache);
-        if (!resume && !overwrite && Files.exists(out.resolve(RunDir.META))) {
-            throw new BadInputException(out, "already holds a run; pass --overwrite to replace it or --resume to continue it");
+        if (!resume && !overwrite && (Files.exists(out.resolve(RunDir.MANIFEST)) || Files.exists(out.resolve(RunDir.META)))) {
+            throw new BadInputException(out, "already holds a run or a checkpoint; pass --overwrite to replace it or --resume to continue it");
         }
         WeightsOption.resolve(weights, err);                   // a download shows its progress here
         ProgressBar bar = new ProgressBar(err, ProgressBar.isTerminal());

@@ -49,4 +49,13 @@ class CliConventionsTest {
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2]).contains("--epoch").contains("--epochs");
     }
+
+    @Test
+    void outOfMemoryNamesWhatWasReadAndTheCommandsOption() {
+        String named = Main.outOfMemory("predict", dev.litenet.io.Budget.whileReading(java.nio.file.Path.of("big.jpg"), new OutOfMemoryError("Java heap space")));
+        assertThat(named).startsWith("litenet predict: out of memory while reading big.jpg (Java heap limit ")
+                .contains("use a smaller --batch-size").contains("LITENET_JAVA_OPTS=");
+        assertThat(Main.outOfMemory("forward", new OutOfMemoryError("Java heap space"))).contains("--shape").doesNotContain("while reading");
+        assertThat(Main.outOfMemory("summary", new OutOfMemoryError("Java heap space"))).doesNotContain("--batch-size");
+    }
 }

@@ -140,7 +140,7 @@ class CompareCommandTest {
     @Test void badInputsGetOneClearError() throws IOException {
         Path small = dataset("small-images", 20, 9), eleven = dataset("eleven-classes", 28, 10);
         Object[][] cases = {
-                {new String[]{"compare", "--data", dir.resolve("missing").toString()}, "no train-images-idx3-ubyte"},
+                {new String[]{"compare", "--data", dir.resolve("missing").toString()}, "--data: folder not found"},
                 {new String[]{"compare", "--data", small.toString()}, "are 20x20; the lesson's nets need 28x28"},
                 {new String[]{"compare", "--data", eleven.toString(), "--no-image-models"}, "label is 10"},
                 {new String[]{"compare", "--data", data.toString(), "--epochs", "0"}, "--epochs must be 1 to"},

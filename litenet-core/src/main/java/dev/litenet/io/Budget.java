@@ -62,6 +62,16 @@ public final class Budget {
         return !file.toString().isEmpty() && Files.isRegularFile(file);
     }
 
+    /** How {@link #whileReading} starts its message. */
+    public static final String WHILE_READING = "while reading ";
+
+    /** An out-of-memory error naming the file being read: within budget, but the heap is smaller still. */
+    public static OutOfMemoryError whileReading(Path file, OutOfMemoryError e) {
+        OutOfMemoryError named = new OutOfMemoryError(WHILE_READING + BadInputException.printable(file.toString()));
+        named.initCause(e);
+        return named;
+    }
+
     /** Refuses {@code amount} of {@code what} over {@code limit}. */
     public static void check(Path file, String what, long amount, long limit) {
         if (amount < 0 || amount > limit) {

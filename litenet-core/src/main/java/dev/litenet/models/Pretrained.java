@@ -8,7 +8,6 @@ import dev.litenet.io.StateDicts;
 
 import dev.litenet.data.Preprocess;
 import dev.litenet.models.MobileNetV2;
-import dev.litenet.nn.StateDict;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +26,14 @@ public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> 
 
     /** Reads a {@code .tflite}, {@code .pth} or {@code .safetensors} file into a MobileNetV2 in eval mode. */
     public static Pretrained load(Path file) {
+        try {
+            return read(file);
+        } catch (OutOfMemoryError e) {
+            throw Budget.whileReading(file, e);
+        }
+    }
+
+    private static Pretrained read(Path file) {
         if (!Files.exists(file)) throw new BadInputException(file, "no such weights file");
         Budget.regularFile(file);
         String sha = sha256(file);

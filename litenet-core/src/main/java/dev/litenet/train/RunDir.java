@@ -9,17 +9,15 @@ import dev.litenet.io.Budget;
 import dev.litenet.io.Json;
 import dev.litenet.models.Pretrained;
 import dev.litenet.io.Safetensors;
-import dev.litenet.tensor.TorchTensor;
 import dev.litenet.models.MobileNetV2;
 import dev.litenet.nn.Linear;
-import dev.litenet.nn.StateDict;
+import dev.litenet.models.StateDict;
 import dev.litenet.tensor.Padding;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,12 +26,13 @@ import java.util.Map;
 /**
  * A training run's folder: {@code model.safetensors} (every weight, torchvision names, head {@code classifier.*})
  * and {@code model.json} (architecture, class names, preprocessing, padding, where the backbone came from),
- * {@code history.json}, and while training, a checkpoint of the last completed epoch for {@code --resume}.
- * Every file is written to a temporary name and moved into place, so a crash never leaves half a file.
+ * {@code history.json}, {@code history.png}, and while training, {@code checkpoint.safetensors} for
+ * {@code --resume}. {@code manifest.json} vouches for them all with their sha256 and changes them all at once
+ * ({@link RunManifest}): after a crash at any moment the folder is the old run or the new one, never a mix.
  */
 public final class RunDir {
     public static final String MODEL = "model.safetensors", META = "model.json", HISTORY = "history.json",
-            CHECKPOINT = "checkpoint.safetensors", CHECKPOINT_META = "checkpoint.json";
+            CHECKPOINT = "checkpoint.safetensors", MANIFEST = RunManifest.FILE;
 
     public static final String HISTORY_PNG = "history.png", SKIPPED = "skipped.json";
 
@@ -60,28 +59,54 @@ public final class RunDir {
     }
 
     /**
-     * Writes a classifier: weights, metadata, history (and its chart when there is one). The weights go first and
-     * {@code model.json} last, so a reader never pairs new metadata with old weights.
+     * Writes a classifier in one commit: weights, metadata, history (and its chart when there is one). Whatever the
+     * folder held before (another run, a checkpoint) is replaced.
      */
     public static void save(Path dir, MobileNetV2 model, List<String> classes, Preprocess p, String origin, String sha256,
                             List<TrainEvent.EpochStats> history) throws IOException {
-        Files.createDirectories(dir);
-        Safetensors.write(dir.resolve(MODEL), StateDict.of(model), Map.of("format", "litenet"));
-        writeJson(dir.resolve(HISTORY), historyJson(history));
-        if (!history.isEmpty()) writeAtomically(dir.resolve(HISTORY_PNG), HistoryChart.png(history));
-        writeJson(dir.resolve(META), meta(model, classes, p, origin, sha256));
+        Map<String, RunManifest.Content> files = new LinkedHashMap<>();
+        files.put(MODEL, f -> Safetensors.write(f, StateDict.of(model), Map.of("format", "litenet")));
+        files.put(META, json(meta(model, classes, p, origin, sha256)));
+        files.put(HISTORY, json(historyJson(history)));
+        if (!history.isEmpty()) files.put(HISTORY_PNG, f -> RunManifest.writeForced(f, HistoryChart.png(history)));
+        RunManifest.commit(dir, files, true, history.size());
+    }
+
+    /** Adds {@code skipped.json} (one "file: reason" line per unreadable photo) to a saved run. */
+    public static void saveSkipped(Path dir, List<String> lines) throws IOException {
+        RunManifest.commit(dir, Map.of(SKIPPED, json(lines)), false, -1);
+    }
+
+    static RunManifest.Content json(Object value) {
+        return f -> RunManifest.writeForced(f, Json.write(value).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The width multipliers a run folder may declare (torchvision's are 0.35 to 1.4). */
     private static final float MIN_WIDTH = 0.1f, MAX_WIDTH = 4f;
 
-    /** Reads a run folder written by {@link #save}. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Reads a run folder written by {@link #save}, trusting only files that match its manifest.
+     *
+     * @throws BadInputException if the folder holds no complete run or a file does not match the manifest
+     */
     public static Trained load(Path dir) {
-        Path metaFile = dir.resolve(META), weights = dir.resolve(MODEL);
-        if (!Files.isRegularFile(metaFile) || !Files.isRegularFile(weights)) {
-            throw new BadInputException(dir, "not a LiteNet run folder (needs " + META + " and " + MODEL + ")");
+        if (!Files.isDirectory(dir)) throw new BadInputException(dir, "run folder not found");
+        Map<String, Path> files = RunManifest.verified(dir);
+        if (!files.containsKey(META) || !files.containsKey(MODEL)) {
+            throw new BadInputException(dir, files.containsKey(CHECKPOINT)
+                    ? "holds only the checkpoint of an unfinished training; finish it with train --resume"
+                    : "not a LiteNet run folder (needs " + MANIFEST + " vouching for " + META + " and " + MODEL + ")");
         }
+        try {
+            return read(files.get(META), files.get(MODEL), files.get(HISTORY));
+        } catch (OutOfMemoryError e) {
+            throw Budget.whileReading(files.get(MODEL), e);
+        }
+    }
+
+    /** Reads a run's metadata, weights and history (null: none) once they are verified. */
+    @SuppressWarnings("unchecked")
+    static Trained read(Path metaFile, Path weights, Path historyFile) {
         Budget.check(metaFile, "run metadata bytes", Budget.regularFile(metaFile), Budget.TEXT_FILE_BYTES);
         Map<String, Object> meta;
         try {
@@ -106,46 +131,28 @@ public final class RunDir {
             Preprocess p = Preprocess.fromJson((Map<String, Object>) meta.get("preprocess"));
             Map<String, Object> weightsMeta = (Map<String, Object>) meta.getOrDefault("weights", Map.of());
             return new Trained(model, classes, p, String.valueOf(weightsMeta.getOrDefault("origin", "")),
-                    String.valueOf(weightsMeta.getOrDefault("sha256", "")), readHistory(dir.resolve(HISTORY)));
+                    String.valueOf(weightsMeta.getOrDefault("sha256", "")), historyFile == null ? List.of() : readHistory(historyFile));
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
             throw new BadInputException(metaFile, "malformed run metadata: " + e.getMessage());
         }
     }
 
-    /** Saves the state after a completed epoch: model, optimizer state, history. */
-    public static void saveCheckpoint(Path dir, MobileNetV2 model, Optimizer optimizer, List<TrainEvent.EpochStats> history)
-            throws IOException {
-        Files.createDirectories(dir);
-        LinkedHashMap<String, TorchTensor> state = StateDict.of(model);
-        optimizer.state().forEach((k, v) -> state.put("optimizer." + k, new TorchTensor(new int[]{v.length}, v)));
-        Safetensors.write(dir.resolve(CHECKPOINT), state, Map.of("epoch", Integer.toString(history.size())));
-        writeJson(dir.resolve(HISTORY), historyJson(history));
-        writeJson(dir.resolve(CHECKPOINT_META), Map.of("completed_epochs", history.size()));
-    }
-
-    /** Restores a checkpoint into the model and optimizer; returns the history so far (empty if none). */
-    @SuppressWarnings("unchecked")
-    public static List<TrainEvent.EpochStats> loadCheckpoint(Path dir, MobileNetV2 model, Optimizer optimizer) {
-        Path file = dir.resolve(CHECKPOINT), historyFile = dir.resolve(HISTORY);
-        if (!Files.isRegularFile(file) || !Files.isRegularFile(historyFile)) return List.of();
-        LinkedHashMap<String, TorchTensor> state = Safetensors.read(file);
-        Map<String, float[]> opt = new LinkedHashMap<>();
-        LinkedHashMap<String, TorchTensor> weights = new LinkedHashMap<>();
-        state.forEach((k, v) -> {
-            if (k.startsWith("optimizer.")) opt.put(k.substring("optimizer.".length()), v.data());
-            else weights.put(k, v);
-        });
-        StateDict.load(model, weights, file.toString());
-        optimizer.loadState(opt);
-        return readHistory(historyFile);
-    }
-
     /** The epochs in a history.json; none when the file is absent. */
-    @SuppressWarnings("unchecked")
     public static List<TrainEvent.EpochStats> readHistory(Path historyFile) {
         if (!Files.isRegularFile(historyFile)) return List.of();
+        Budget.check(historyFile, "history bytes", Budget.regularFile(historyFile), Budget.TEXT_FILE_BYTES);
         try {
-            List<Object> rows = (List<Object>) ((Map<String, Object>) Json.parse(Files.readString(historyFile))).get("epochs");
+            return parseHistory(historyFile, Files.readString(historyFile));
+        } catch (IOException e) {
+            throw new BadInputException(historyFile, "unreadable: " + e.getMessage());
+        }
+    }
+
+    /** The epochs in {@link #historyJson}'s text, read from {@code where}. */
+    @SuppressWarnings("unchecked")
+    static List<TrainEvent.EpochStats> parseHistory(Path where, String json) {
+        try {
+            List<Object> rows = (List<Object>) ((Map<String, Object>) Json.parse(json)).get("epochs");
             List<TrainEvent.EpochStats> history = new ArrayList<>();
             for (Object r : rows) {
                 Map<String, Object> e = (Map<String, Object>) r;
@@ -153,8 +160,8 @@ public final class RunDir {
                         d(e, "val_acc"), d(e, "val_loss"), d(e, "seconds")));
             }
             return history;
-        } catch (IOException | RuntimeException e) {
-            throw new BadInputException(historyFile, "malformed history: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new BadInputException(where, "malformed history: " + e.getMessage());
         }
     }
 
@@ -171,28 +178,6 @@ public final class RunDir {
             rows.add(e);
         }
         return Map.of("epochs", rows);
-    }
-
-    public static void writeJson(Path file, Object value) throws IOException {
-        writeAtomically(file, Json.write(value).getBytes(StandardCharsets.UTF_8));
-    }
-
-    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Removes the checkpoint once the final model is written. */
-    public static void dropCheckpoint(Path dir) throws IOException {
-        Files.deleteIfExists(dir.resolve(CHECKPOINT));
-        Files.deleteIfExists(dir.resolve(CHECKPOINT_META));
     }
 
     private static double d(Map<String, Object> m, String k) {

@@ -55,7 +55,7 @@ public final class Trainer {
             throw new BadInputException(o.data(), "training needs images in both train and val, found "
                     + split.train().size() + " and " + split.val().size());
         }
-        if (split.train().isEmpty() || split.val().isEmpty()) throw new BadInputException(o.data(), "need images for both training and validation");
+        Checkpoint checkpoint = o.out() == null ? null : Checkpoint.open(o);   // a resumed run's options checked before any work
         Pretrained pre = Pretrained.load(o.weights());
         Preprocess preprocess = o.inputSize() > 0 ? pre.preprocess().resizedTo(o.inputSize()) : pre.preprocess();
         MobileNetV2 model = pre.model();
@@ -72,17 +72,17 @@ public final class Trainer {
         model.unfreeze("classifier");
         Optimizer optimizer = Optimizer.create(o.optimizer(), model.trainableParameters(), o.lr(), o.weightDecay());
 
-        List<TrainEvent.EpochStats> history = new ArrayList<>(o.resume() && o.out() != null ? RunDir.loadCheckpoint(o.out(), model, optimizer) : List.of());
+        List<TrainEvent.EpochStats> history = new ArrayList<>(checkpoint == null ? List.of() : checkpoint.restore(model, optimizer));
         if (!history.isEmpty()) events.accept(new TrainEvent.Note("resuming after epoch " + history.size()));
 
         BatchLoader.Options loading = new BatchLoader.Options(o.batchSize(), false, o.seed(), 2, 2, o.badImages(), b -> {});
         FeatureCache cache = o.augment() || o.cacheDir() == null ? null
                 : FeatureCache.open(o.cacheDir(), pre.sha256(), preprocess.toString(), model.lastChannel);
         Layer backbone = model.fusedEmbedding();                  // the frozen backbone's folded twin, made once
-        Features val = Features.extract("features val", split.val(), backbone, preprocess.pipeline(), loading, cache, events);
+        Features val = readable("val", Features.extract("features val", split.val(), backbone, preprocess.pipeline(), loading, cache, events));
         Features train = null;
         if (o.unfreezeFrom() < 0 && !o.augment()) {
-            train = Features.extract("features train", split.train(), backbone, preprocess.pipeline(), loading, cache, events);
+            train = readable("train", Features.extract("features train", split.train(), backbone, preprocess.pipeline(), loading, cache, events));
         } else if (o.unfreezeFrom() < 0) {
             events.accept(new TrainEvent.Note("--augment: training features change every epoch, so they are computed anew each epoch, not cached"));
         }
@@ -110,20 +110,23 @@ public final class Trainer {
             var stats = new TrainEvent.EpochStats(epoch, lossAcc[1], lossAcc[0], v.accuracy(), v.loss(), (System.nanoTime() - start) / 1e9);
             history.add(stats);
             events.accept(new TrainEvent.EpochEnd(stats));
-            if (o.out() != null) RunDir.saveCheckpoint(o.out(), model, optimizer, history);
+            if (checkpoint != null) checkpoint.save(model, optimizer, history);
         }
         if (moments != null) foldStandardization(head, moments);
         Evaluation finalVal = evaluateHead(head, val, split.classes());
-        if (o.out() != null) {
-            RunDir.save(o.out(), model, split.classes(), preprocess, pre.origin(), pre.sha256(), history);
-            RunDir.dropCheckpoint(o.out());
-        }
+        if (o.out() != null) RunDir.save(o.out(), model, split.classes(), preprocess, pre.origin(), pre.sha256(), history);
         return new Result(model, split.classes(), preprocess, pre.origin(), pre.sha256(), history, finalVal);
     }
 
     private Features augmentedFeatures(DatasetSplit split, Layer backbone, Preprocess preprocess, BatchLoader.Options loading, int epoch) {
-        return Features.extract("features train (augmented) epoch " + epoch, split.train(), backbone,
-                preprocess.augmented(), loading.seed(o.seed() * 1000 + epoch), null, events);
+        return readable("train", Features.extract("features train (augmented) epoch " + epoch, split.train(), backbone,
+                preprocess.augmented(), loading.seed(o.seed() * 1000 + epoch), null, events));
+    }
+
+    /** Features of at least one photo: with none readable there is nothing to learn from or to measure on. */
+    private Features readable(String part, Features f) {
+        if (f.size() == 0) throw new BadInputException(o.data(), "no readable image in the " + part + " part; every one was skipped");
+        return f;
     }
 
     /** One epoch of the head on cached features, in an order fixed by (seed, epoch). Returns {loss, acc}. */
@@ -180,6 +183,7 @@ public final class Trainer {
         }
         tuned.setRecording(false);
         head.setRecording(false);
+        if (seen == 0) throw new BadInputException(o.data(), "no readable image in the train part; every one was skipped");
         return new double[]{lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen)};
     }
 

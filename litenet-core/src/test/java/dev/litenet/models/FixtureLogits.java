@@ -2,7 +2,6 @@ package dev.litenet.models;
 
 import dev.litenet.Fixtures;
 import dev.litenet.io.StateDicts;
-import dev.litenet.nn.StateDict;
 
 import java.io.PrintStream;
 

@@ -8,7 +8,6 @@ import dev.litenet.nn.Dropout;
 import dev.litenet.nn.Linear;
 import dev.litenet.nn.Parameter;
 import dev.litenet.nn.Sequential;
-import dev.litenet.nn.StateDict;
 import dev.litenet.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;

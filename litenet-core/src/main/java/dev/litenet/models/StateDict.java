@@ -1,6 +1,8 @@
-package dev.litenet.nn;
+package dev.litenet.models;
 
 import dev.litenet.BadInputException;
+import dev.litenet.nn.Layer;
+import dev.litenet.nn.Parameter;
 import dev.litenet.tensor.TorchTensor;
 
 import java.util.ArrayList;

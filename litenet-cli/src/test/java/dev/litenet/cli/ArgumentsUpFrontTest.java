@@ -1,0 +1,138 @@
+package dev.litenet.cli;
+
+import dev.litenet.Shared;
+import dev.litenet.TrainEvent;
+import dev.litenet.data.BadImagePolicy;
+import dev.litenet.train.RunDir;
+import dev.litenet.train.TrainOptions;
+import dev.litenet.train.Trainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Issue classes 11 and 7: a bad argument is exit code 2 with one line naming it before any work; data with no
+ * readable image where one is needed is one clear error, not an index or division error.
+ */
+class ArgumentsUpFrontTest {
+    @TempDir static Path tmp;
+    static Path data, weights, cache, run;
+
+    @BeforeAll static void tinyRun() throws IOException {
+        data = Shared.catsDogs(tmp.resolve("pets"), 4, 2);
+        weights = Shared.quantWeights();
+        cache = tmp.resolve("cache");
+        run = tmp.resolve("interrupted");          // a run stopped after its first epoch's checkpoint
+        var options = new TrainOptions(data, weights, run, 2, 4, 1e-3, 0.05, "adam", -1, false, 0, 0.2,
+                BadImagePolicy.SKIP, cache, 64, false);
+        assertThatThrownBy(() -> new Trainer(options, e -> {
+            if (e instanceof TrainEvent.EpochEnd end && end.stats().epoch() == 2) throw new IllegalStateException("stopped");
+        }).run()).hasMessage("stopped");
+        assertThat(run.resolve(RunDir.CHECKPOINT)).exists();
+    }
+
+    static String[] run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new String[]{Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    static String[] train(String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data.toString(), "--weights", weights.toString(),
+                "--out", tmp.resolve("new-run").toString(), "--input-size", "64", "--cache", cache.toString(), "--epochs", "1"));
+        for (int i = 0; i < more.length; i++) {
+            int at = args.indexOf(more[i]);
+            if (more[i].equals("--resume")) args.add(more[i]);             // the one flag
+            else if (at >= 0) args.set(at + 1, more[++i]);                 // a later value replaces an earlier one
+            else args.addAll(List.of(more[i], more[++i]));
+        }
+        return run(args.toArray(String[]::new));
+    }
+
+    static void badInput(String[] r, String... said) {
+        assertThat(r[0]).as(r[2]).isEqualTo("2");
+        assertThat(r[2].lines()).as(r[2]).hasSize(1);
+        for (String s : said) assertThat(r[2]).contains(s);
+        assertThat(r[2]).doesNotContain("Epoch", "features");     // refused before any work
+    }
+
+    @Test void emptyPathsAreRefused() {
+        badInput(train("--out", ""), "--out is empty");
+        badInput(train("--data", ""), "--data is empty");
+    }
+
+    @Test void sizesOutOfRangeAreRefused() {
+        badInput(train("--input-size", "-5"), "--input-size must be 0 to 1024, got -5");
+        badInput(train("--input-size", "100000"), "--input-size must be 0 to 1024, got 100000");
+        badInput(train("--unfreeze-from", "-3"), "--unfreeze-from must be -1 to 18, got -3");
+        badInput(run("bench", "--iterations", "2000000000"), "--iterations must be 1 to 100000");
+        badInput(run("bench", "--warmup", "-1"), "--warmup must be 0 to 100000");
+    }
+
+    @Test void anOutputThatCannotBeWrittenIsRefusedBeforeTheWork() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        badInput(train("--out", file.toString()), file.toString(), "exists and is not a folder");
+
+        Path input = Files.write(tmp.resolve("x.f32"), new byte[4 * 3 * 32 * 32]);
+        Path folder = Files.createDirectories(tmp.resolve("a-folder"));
+        badInput(run("forward", "--weights", weights.toString(), "--input", input.toString(), "--shape", "1,3,32,32",
+                "--output", folder.toString()), folder.toString(), "is a folder");
+        badInput(run("forward", "--weights", weights.toString(), "--input", input.toString(), "--shape", "1,3,32,32",
+                "--output", tmp.resolve("no/such/folder/out.f32").toString()), "does not exist");
+        badInput(run("compare", "--no-image-models", "--data", tmp.toString(), "--chart", folder.toString()), "is a folder");
+    }
+
+    @Test void resumeWithOtherTrainingOptionsIsRefused() {
+        String[] r = train("--out", run.toString(), "--resume", "--unfreeze-from", "17", "--epochs", "2");
+        badInput(r, run.resolve(RunDir.CHECKPOINT).toString(), "--unfreeze-from -1, this run has 17");
+        badInput(train("--out", run.toString(), "--resume", "--lr", "0.01", "--epochs", "2"), "--lr 0.001, this run has 0.01");
+        // and without --resume or --overwrite the unfinished run is not silently replaced
+        badInput(train("--out", run.toString()), "--resume");
+    }
+
+    @Test void evalOnOnlyBadImagesIsOneClearError() throws IOException {
+        Path done = tmp.resolve("done");
+        String[] t = train("--out", done.toString());
+        assertThat(t[0]).as(t[2]).isEqualTo("0");
+        Path bad = badFolder("eval-bad");
+        String[] r = run("eval", "--model", done.toString(), "--data", bad.toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("2");
+        assertThat(r[2]).contains(bad.toString()).contains("no readable image");
+    }
+
+    @Test void trainingWithOnlyBadValidationImagesIsOneClearError() throws IOException {
+        Path mixed = tmp.resolve("bad-val");
+        for (String cls : List.of("cat", "dog")) {
+            Path dst = Files.createDirectories(mixed.resolve("train").resolve(cls));
+            try (Stream<Path> files = Files.list(data.resolve("train").resolve(cls))) {
+                for (Path f : files.toList()) Files.copy(f, dst.resolve(f.getFileName()));
+            }
+        }
+        Path val = badFolder("bad-val/val");
+        String[] r = train("--data", mixed.toString(), "--out", tmp.resolve("bad-val-run").toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("2");
+        assertThat(r[2]).contains("no readable image in the val part");
+        assertThat(val).exists();
+    }
+
+    /** cat/ and dog/, each holding only unreadable images. */
+    static Path badFolder(String name) throws IOException {
+        Path dir = tmp.resolve(name);
+        for (String cls : List.of("cat", "dog")) {
+            Path d = Files.createDirectories(dir.resolve(cls));
+            for (String f : List.of("empty.jpg", "truncated.jpg", "text-not-image.jpg")) Files.copy(Shared.path("data/bad-images/" + f), d.resolve(f));
+        }
+        return dir;
+    }
+}

@@ -11,9 +11,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * A model as bytes the driver broadcasts to every executor: the files of a run folder, or one pretrained weights
@@ -26,24 +27,39 @@ import java.util.TreeMap;
  * @param key       sha256 over names and contents: the same model gets the same key in every JVM
  */
 public record ModelBundle(boolean runFolder, Map<String, byte[]> files, String key) implements Serializable {
-    /** What a run folder needs to be loaded again; the rest (charts, checkpoints) stays on the driver. */
-    private static final List<String> RUN_FILES = List.of("model.json", "model.safetensors", "history.json");
-
     /**
-     * Reads a run folder written by {@code litenet train} or {@link ImageClassifier#save}.
+     * Reads a run folder written by {@code litenet train} or {@link ImageClassifier#save}: it is loaded on the driver
+     * (so a bad folder fails here, before any task) and saved again into a temporary folder, whose files are the
+     * bundle: exactly what {@link ImageClassifier#load} needs, whatever the folder held besides.
      *
      * @param folder the run folder, on the driver's file system
      * @return the bundle
-     * @throws BadInputException if the folder lacks the model files
+     * @throws BadInputException if the folder is not a readable run folder
      */
     public static ModelBundle ofRunFolder(Path folder) {
-        Map<String, byte[]> files = new TreeMap<>();
-        for (String name : RUN_FILES) {
-            Path f = folder.resolve(name);
-            if (Files.isRegularFile(f)) files.put(name, read(f));
-            else if (!name.equals("history.json")) throw new BadInputException(folder, "not a LiteNet run folder (no " + name + ")");
+        ImageClassifier net = ImageClassifier.load(folder);
+        Path copy = null;
+        try {
+            copy = Files.createTempDirectory("litenet-run-");
+            net.save(copy);
+            Map<String, byte[]> files = new TreeMap<>();
+            try (Stream<Path> s = Files.list(copy)) {
+                for (Path f : s.filter(Files::isRegularFile).toList()) files.put(f.getFileName().toString(), read(f));
+            }
+            return new ModelBundle(true, files, key(true, files));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the run folder " + folder + ": " + e.getMessage(), e);
+        } finally {
+            if (copy != null) deleteQuietly(copy);
         }
-        return new ModelBundle(true, files, key(true, files));
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // a temporary folder left behind is harmless
+        }
     }
 
     /**

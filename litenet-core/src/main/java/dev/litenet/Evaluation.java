@@ -22,9 +22,12 @@ import java.util.Map;
  * @param recall        per class: of its images, the share predicted as it (NaN if it has none)
  * @param misclassified the wrong answers
  * @param skipped       the files that could not be read, with the reason
+ * @param topK          {@code topK[k-1]} is the top-k accuracy (the true class among the k most probable), for k = 1
+ *                      to min(5, classes)
  */
 public record Evaluation(List<String> classes, int n, double accuracy, double loss, int[][] confusion,
-                         double[] precision, double[] recall, List<Misclassified> misclassified, List<BadImage> skipped) {
+                         double[] precision, double[] recall, List<Misclassified> misclassified, List<BadImage> skipped,
+                         double[] topK) {
 
     /**
      * One wrong answer.
@@ -52,7 +55,11 @@ public record Evaluation(List<String> classes, int n, double accuracy, double lo
         List<Misclassified> wrong = new ArrayList<>();
         Tensor probs = CrossEntropy.softmax(logits);
         int correct = 0;
+        int[] rank = new int[Math.min(5, k)];
         for (int i = 0; i < n; i++) {
+            int above = 0;                                     // classes more probable than the true one
+            for (int j = 0; j < k; j++) if (probs.data[i * k + j] > probs.data[i * k + labels[i]]) above++;
+            for (int r = above; r < rank.length; r++) rank[r]++;
             int predicted = argmax(probs.data, i * k, k);
             confusion[labels[i]][predicted]++;
             if (predicted == labels[i]) correct++;
@@ -67,7 +74,8 @@ public record Evaluation(List<String> classes, int n, double accuracy, double lo
         }
         double loss = n == 0 ? Double.NaN : CrossEntropy.loss(logits, labels);
         return new Evaluation(List.copyOf(classes), n, n == 0 ? Double.NaN : (double) correct / n, loss, confusion,
-                precision, recall, List.copyOf(wrong), List.copyOf(skipped));
+                precision, recall, List.copyOf(wrong), List.copyOf(skipped),
+                java.util.Arrays.stream(rank).mapToDouble(c -> n == 0 ? Double.NaN : (double) c / n).toArray());
     }
 
     /**
@@ -93,6 +101,7 @@ public record Evaluation(List<String> classes, int n, double accuracy, double lo
         m.put("accuracy", accuracy);
         m.put("loss", loss);
         m.put("n", n);
+        m.put("top_k_accuracy", java.util.Arrays.stream(topK).boxed().toList());
         List<Object> rows = new ArrayList<>();
         for (int[] row : confusion) rows.add(java.util.Arrays.stream(row).boxed().toList());
         m.put("confusion", rows);

@@ -38,7 +38,8 @@ import java.util.stream.IntStream;
  * <p>Get one from pretrained ImageNet weights ({@link #pretrained}), from a run folder ({@link #load}), or by
  * {@link TransferLearning}. The preprocessing travels with the weights: Google's TFLite files crop the central
  * 87.5 % and resize to 224; torchvision's weights resize the shorter side (256, or 232 for {@code IMAGENET1K_V2})
- * and crop 224.
+ * and crop 224. A classifier trained with mirrored views ({@link TransferLearning#mirrored}) averages each image
+ * with its mirror in every method that runs the network (its {@link Preprocess#flipAverage()} says so).
  *
  * <p><b>Class indices.</b> ImageNet weights predict torchvision's 1000 classes, indices 0–999. Google's TFLite
  * files have 1001 outputs whose output 0 is "background"; it is dropped before the softmax, so index 285 is
@@ -538,6 +539,10 @@ public final class ImageClassifier {
         network.lock();
         try {
             Tensor f = Inference.forward(backbone, x);
+            if (preprocess.flipAverage()) {                       // test-time flip: the mean of both views' features
+                Tensor g = Inference.forward(backbone, dev.litenet.train.Features.mirrored(x));
+                for (int i = 0; i < f.data.length; i++) f.data[i] = 0.5f * (f.data[i] + g.data[i]);
+            }
             return withHead ? head.forward(f) : f;
         } finally {
             network.unlock();

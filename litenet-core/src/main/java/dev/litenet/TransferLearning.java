@@ -44,10 +44,14 @@ public final class TransferLearning {
 
     private final String weights;
     private Path data, runFolder, featureCache = Locations.cache().resolve("features");
-    private int epochs = 5, batchSize = 32, unfreezeFrom = -1, inputSize = 0;
+    private int epochs = 10, batchSize = 32, unfreezeFrom = -1, inputSize = 288;
+    private double cropFraction = 0;
     private double learningRate = 1e-3, weightDecay = 0.05, validationSplit = 0.2;
     private Optimizer optimizer = Optimizer.ADAM;
-    private boolean augment, resume;
+    private LrSchedule schedule = LrSchedule.COSINE;
+    private double labelSmoothing, holdout;
+    private int patience = 3;
+    private boolean augment, resume, mirrored = true;
     private long seed;
     private BadImagePolicy badImages = BadImagePolicy.SKIP;
     private Consumer<TrainEvent> listener = e -> {};
@@ -86,9 +90,10 @@ public final class TransferLearning {
     }
 
     /**
-     * Passes over the training photos, at least 1 (default 5).
+     * Passes over the training photos, at least 1 (default 10; with cached features an epoch of the head takes
+     * milliseconds).
      *
-     * @param epochs passes over the training photos, at least 1 (default 5)
+     * @param epochs passes over the training photos, at least 1 (default 10)
      * @return this builder
      */
     public TransferLearning epochs(int epochs) {
@@ -129,6 +134,58 @@ public final class TransferLearning {
     public TransferLearning weightDecay(double weightDecay) {
         if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) throw new BadInputException("weight decay must be finite and at least 0, got " + weightDecay);
         this.weightDecay = weightDecay;
+        return this;
+    }
+
+    /**
+     * How the learning rate changes over the steps.
+     *
+     * @param schedule {@link LrSchedule#CONSTANT}, {@link LrSchedule#COSINE} (default) or {@link LrSchedule#STEP}
+     * @return this builder
+     */
+    public TransferLearning schedule(LrSchedule schedule) {
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
+        return this;
+    }
+
+    /**
+     * Label smoothing of the cross-entropy, as torch's {@code label_smoothing}.
+     *
+     * @param epsilon 0 to below 1 (default 0)
+     * @return this builder
+     */
+    public TransferLearning labelSmoothing(double epsilon) {
+        if (!(epsilon >= 0 && epsilon < 1)) throw new BadInputException("label smoothing must be at least 0 and below 1, got " + epsilon);
+        this.labelSmoothing = epsilon;
+        return this;
+    }
+
+    /**
+     * Early stopping with best-epoch restore, chosen on the training photos only: {@code fraction} of them
+     * (stratified, seeded) is set aside, training stops after {@code patience} epochs without a lower loss on them,
+     * and the head of the best epoch is kept. The validation photos never choose the epoch.
+     *
+     * @param fraction share of the training photos held out, above 0 and at most 0.5; 0 turns early stopping off (default)
+     * @param patience epochs without improvement before stopping, at least 1 (default 3)
+     * @return this builder
+     */
+    public TransferLearning earlyStopping(double fraction, int patience) {
+        if (!(fraction == 0 || (fraction > 0 && fraction <= 0.5))) throw new BadInputException("early-stopping holdout must be 0 (off) or in (0, 0.5], got " + fraction);
+        this.holdout = fraction;
+        this.patience = atLeast(patience, 1, 100_000, "patience");
+        return this;
+    }
+
+    /**
+     * Mirrored views with a frozen backbone: each training photo also contributes the features of its left-right
+     * mirror, and the classifier scores a photo on the mean of both views (test-time flip, stored with the run so
+     * predict, eval and serve apply it). Costs a second backbone pass per photo.
+     *
+     * @param mirrored on (default; chosen by cross-validation, see docs/ACCURACY.md) or off
+     * @return this builder
+     */
+    public TransferLearning mirrored(boolean mirrored) {
+        this.mirrored = mirrored;
         return this;
     }
 
@@ -201,14 +258,28 @@ public final class TransferLearning {
     }
 
     /**
-     * Square input size of the backbone, 32 to 1024, or 0 for the weights' own (default).
+     * Square input size of the backbone, 32 to 1024, or 0 for the weights' own (224). The default, 288, was chosen by
+     * cross-validation: the frozen backbone's features of larger inputs tell cats from dogs better (docs/ACCURACY.md).
      *
-     * @param size square input size of the backbone, 32 to 1024, or 0 for the weights' own (default)
+     * @param size square input size of the backbone, 32 to 1024, or 0 for the weights' own (default 288)
      * @return this builder
      */
     public TransferLearning inputSize(int size) {
         if (size != 0) atLeast(size, 32, 1024, "input size");
         this.inputSize = size;
+        return this;
+    }
+
+    /**
+     * The central share of each photo the backbone sees (TF-slim's {@code central_crop}).
+     *
+     * @param fraction central share of the photo the backbone sees, in (0, 1], or 0 for the weights' own (default;
+     *                 0.875 for Google's TFLite files)
+     * @return this builder
+     */
+    public TransferLearning cropFraction(double fraction) {
+        if (!(fraction == 0 || (fraction > 0 && fraction <= 1))) throw new BadInputException("crop fraction must be 0 (the weights' own) or in (0, 1], got " + fraction);
+        this.cropFraction = fraction;
         return this;
     }
 
@@ -288,7 +359,7 @@ public final class TransferLearning {
         List<BadImage> skipped = new ArrayList<>();
         var options = new TrainOptions(data, weightsFile, runFolder, epochs, batchSize, learningRate, weightDecay,
                 optimizer.name().toLowerCase(java.util.Locale.ROOT), unfreezeFrom, augment, seed, validationSplit, badImages,
-                featureCache, inputSize, resume);
+                featureCache, inputSize, resume, schedule, labelSmoothing, mirrored, holdout, patience, cropFraction);
         Trainer.Result r;
         try {
             r = new Trainer(options, e -> {
@@ -317,6 +388,19 @@ public final class TransferLearning {
      * @param skipped    photos that could not be read, with the reason
      */
     public record Training(ImageClassifier classifier, Evaluation validation, List<BadImage> skipped) {}
+
+    /** The options of this recipe, for {@link CrossValidation}. */
+    TrainOptions options(Path weightsFile) {
+        return new TrainOptions(data, weightsFile, null, epochs, batchSize, learningRate, weightDecay,
+                optimizer.name().toLowerCase(java.util.Locale.ROOT), unfreezeFrom, augment, seed, validationSplit, badImages,
+                featureCache, inputSize, false, schedule, labelSmoothing, mirrored, holdout, patience, cropFraction);
+    }
+
+    String weights() { return weights; }
+
+    Path data() { return data; }
+
+    Consumer<TrainEvent> listener() { return listener; }
 
     private static int atLeast(int v, int min, int max, String what) {
         if (v < min || v > max) throw new BadInputException(what + " must be between " + min + " and " + max + ", got " + v);

@@ -38,6 +38,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--on-bad-image", paramLabel = "<POLICY>", defaultValue = "skip", description = "skip (report and leave out) or fail (default: ${DEFAULT-VALUE}).")
     BadImagePolicy onBadImage;
 
+    @Option(names = "--confusion-png", paramLabel = "<FILE>", description = "Also draw the confusion matrix as a PNG.")
+    Path confusionPng;
+
     @Option(names = "--json", description = "Print JSON: accuracy, loss, n, confusion, classes, precision, recall, misclassified, skipped.")
     boolean json;
 
@@ -54,12 +57,22 @@ public final class EvalCommand implements Callable<Integer> {
         }
         List<String> classes = net.labels();
         int k = classes.size();
+        if (confusionPng != null) {
+            try {
+                dev.litenet.train.RunDir.writeAtomically(confusionPng, dev.litenet.eval.ConfusionChart.png(classes, e.confusion(),
+                        String.format("%s: accuracy %.2f %% (%d/%d)", data.getFileName(), 100 * e.accuracy(), e.correct(), e.n())));
+            } catch (java.io.IOException io) {
+                throw new java.io.UncheckedIOException("cannot write " + confusionPng + ": " + io.getMessage(), io);
+            }
+        }
         if (json) {
             out.println(Json.write(e.toJson()));
             return Main.OK;
         }
         for (BadImage b : e.skipped()) out.println("skipped " + Main.shown(b.path() + ": " + b.reason()));
-        out.printf("accuracy %.4f (%d/%d)   loss %.4f%n%n", e.accuracy(), e.correct(), e.n(), e.loss());
+        out.printf("accuracy %.4f (%d/%d)   loss %.4f%n", e.accuracy(), e.correct(), e.n(), e.loss());
+        for (int t = 2; t <= e.topK().length; t++) out.printf("top-%d accuracy %.4f%n", t, e.topK()[t - 1]);
+        out.println();
         int w = Math.max(11, classes.stream().mapToInt(String::length).max().orElse(5) + 2);
         out.printf("%-" + w + "s", "actual \\ predicted");
         out.println();

@@ -44,8 +44,14 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Mixin ThreadsOption threads;
 
-    @Option(names = "--json", description = "Print [{\"file\":..., \"top\":[{\"index\":..,\"label\":..,\"prob\":..}]}].")
+    @Option(names = "--json", description = "Print [{\"file\":..., \"top\":[{\"index\":..,\"label\":..,\"prob\":..}]}] (same as --format json).")
     boolean json;
+
+    /** How predictions are printed. */
+    enum Format { TEXT, JSON, CSV }
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "<FORMAT>", description = "text, json, or csv: a header, then one row per file and rank: file,rank,index,label,probability,error (default: ${DEFAULT-VALUE}).")
+    Format format;
 
     @Parameters(arity = "1..*", paramLabel = "<IMAGE_OR_FOLDER>", description = "Image files or folders (searched recursively).")
     List<Path> inputs;
@@ -57,6 +63,8 @@ public final class PredictCommand implements Callable<Integer> {
         Args.range("--batch-size", batchSize, 1, 4096);
         List<Path> files = imageFiles(inputs);
         ImageClassifier net = source.open(err);
+        if (json) format = Format.JSON;
+        if (format == Format.CSV) out.println("file,rank,index,label,probability,error");
         int bad = 0;
         List<Object> results = new ArrayList<>();
         for (int from = 0; from < files.size(); from += batchSize) {        // printed a batch at a time
@@ -65,15 +73,17 @@ public final class PredictCommand implements Callable<Integer> {
                     bad++;
                     err.println("litenet: " + Main.shown(p.error()));
                 }
-                if (json) {
+                if (format == Format.JSON) {
                     results.add(toJson(p));
+                } else if (format == Format.CSV) {
+                    for (String row : csvRows(p)) out.println(row);
                 } else if (p.ok()) {
                     out.println(Main.shown(p.file()));
                     for (Prediction s : p.top()) out.printf("  %6.2f %%  %4d  %s%n", 100 * s.probability(), s.index(), Main.shown(s.label()));
                 }
             }
         }
-        if (json) out.println(Json.write(results));
+        if (format == Format.JSON) out.println(Json.write(results));
         return bad > 0 ? Main.BAD_INPUT : Main.OK;
     }
 
@@ -91,6 +101,22 @@ public final class PredictCommand implements Callable<Integer> {
             }
         }
         return files;
+    }
+
+    /** CSV rows of one file: one per rank, or one with the error. */
+    static List<String> csvRows(ImageClassifier.FilePrediction p) {
+        if (!p.ok()) return List.of(csv(p.file().toString()) + ",,,,," + csv(p.error()));
+        List<String> rows = new ArrayList<>();
+        int rank = 1;
+        for (Prediction s : p.top()) {
+            rows.add(String.format(java.util.Locale.ROOT, "%s,%d,%d,%s,%.6f,", csv(p.file().toString()), rank++, s.index(), csv(s.label()), s.probability()));
+        }
+        return rows;
+    }
+
+    /** RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. */
+    static String csv(String v) {
+        return v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }
 
     /** {@code {"file":..., "top":[{"index":..,"label":..,"prob":..}]}} or {@code {"file":..., "error":...}}. */

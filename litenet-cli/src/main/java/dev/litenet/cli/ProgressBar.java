@@ -20,6 +20,13 @@ final class ProgressBar {
 
     static boolean isTerminal() { return System.console() != null && System.getenv("CI") == null; }
 
+    /** "ETA 12 s" for a pass over images, from its rate so far; empty when done or unknown. */
+    static String eta(dev.litenet.TrainEvent.Progress p) {
+        if (p.done() >= p.total() || !(p.imagesPerSecond() > 0)) return "";
+        long s = Math.round((p.total() - p.done()) / p.imagesPerSecond());
+        return s >= 60 ? String.format("ETA %d min %02d s", s / 60, s % 60) : "ETA " + s + " s";
+    }
+
     /** Shows done of total for a task; {@code rate} is items per second, {@code extra} is appended. */
     void update(String task, int done, int total, double rate, String extra) {
         if (!task.equals(what)) {

@@ -11,9 +11,11 @@ import java.util.Map;
  * TF-slim's {@code central_crop}), a bilinear resize (the shorter side, or to a fixed size), an optional centre
  * crop (0 = none; torchvision), and a per-channel normalisation {@code (pixel - offset) / scale} on 0..255 pixels.
  * This is the one description of preprocessing: known weights, TFLite imports and run folders all use it.
+ * {@code flipAverage} asks for test-time augmentation: the network sees the prepared image and its mirror, and the
+ * two outputs are averaged (a run folder trained that way stores it, so predict, eval and serve all apply it).
  * in decoded (H,W,3) -> out (S,S,3) floats, S = cropSize or the resize target.
  */
-public record Preprocess(double centralFraction, Resize resize, int cropSize, Normalize normalize) {
+public record Preprocess(double centralFraction, Resize resize, int cropSize, Normalize normalize, boolean flipAverage) {
     /** torchvision ImageNet eval: resize shorter side 256, centre crop 224, ImageNet mean and std. */
     public static final Preprocess TORCHVISION_IMAGENET = torchvision(256, 224);
 
@@ -31,6 +33,11 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
      */
     public static Preprocess tfCentralCrop(double fraction, int size, double zeroPoint, double scale) {
         return new Preprocess(fraction, Resize.to(size, size), 0, Normalize.pixel((float) zeroPoint, (float) scale));
+    }
+
+    /** The steps without test-time flip. */
+    public Preprocess(double centralFraction, Resize resize, int cropSize, Normalize normalize) {
+        this(centralFraction, resize, cropSize, normalize, false);
     }
 
     public Preprocess {
@@ -53,8 +60,24 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
     /** The same steps at another square output size (larger inputs for the frozen backbone, small ones for quick runs). */
     public Preprocess resizedTo(int size) {
         Resize r = cropSize > 0 ? Resize.shorterSide(Math.round(size * (float) resize.shorterSide() / cropSize)) : Resize.to(size, size);
-        return new Preprocess(centralFraction, r, cropSize > 0 ? size : 0, normalize);
+        return new Preprocess(centralFraction, r, cropSize > 0 ? size : 0, normalize, flipAverage);
     }
+
+    /** The same steps with another central crop fraction (1 = the whole image), for TF-style preprocessing. */
+    public Preprocess withCentralFraction(double fraction) {
+        return new Preprocess(fraction, resize, cropSize, normalize, flipAverage);
+    }
+
+    /** The same steps, with or without averaging over the image and its mirror at test time. */
+    public Preprocess withFlipAverage(boolean on) {
+        return new Preprocess(centralFraction, resize, cropSize, normalize, on);
+    }
+
+    /**
+     * What the pixels fed to the network depend on (the test-time flip left out): the key of cached features.
+     * Features of the mirrored view are keyed {@code featureKey() + " hflip"}.
+     */
+    public String featureKey() { return withFlipAverage(false).toString(); }
 
     /** As JSON-ready values (the {@code preprocess} object of a run folder's {@code model.json}). */
     public Map<String, Object> toJson() {
@@ -66,6 +89,7 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
         m.put("crop_size", cropSize);
         m.put("offset", floats(normalize.offset()));
         m.put("scale", floats(normalize.scale()));
+        if (flipAverage) m.put("test_time_flip", true);
         return m;
     }
 
@@ -74,7 +98,8 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
         int shorter = num(m, "resize_shorter_side");
         Resize resize = shorter > 0 ? Resize.shorterSide(shorter) : Resize.to(num(m, "resize_height"), num(m, "resize_width"));
         return new Preprocess(((Number) m.get("central_fraction")).doubleValue(), resize, num(m, "crop_size"),
-                new Normalize(floatArray(m.get("offset")), floatArray(m.get("scale"))));
+                new Normalize(floatArray(m.get("offset")), floatArray(m.get("scale"))),
+                Boolean.TRUE.equals(m.get("test_time_flip")));
     }
 
     private static List<Object> floats(float[] v) {
@@ -99,6 +124,13 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
         steps.add(resize);
         if (cropSize > 0) steps.add(new CenterCrop(cropSize));
         steps.add(normalize);
+        return new Pipeline(steps);
+    }
+
+    /** The evaluation steps, then a left-right mirror: the second view of test-time flip. in (H,W,3) -> out (S,S,3) */
+    public Pipeline mirrored() {
+        var steps = new ArrayList<Transform>(pipeline().steps());
+        steps.add(new HorizontalFlip(1.0));
         return new Pipeline(steps);
     }
 

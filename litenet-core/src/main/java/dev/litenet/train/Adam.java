@@ -12,7 +12,8 @@ import java.util.Map;
  */
 public final class Adam implements Optimizer {
     private final List<Parameter> params;
-    private final double lr, beta1, beta2, eps, weightDecay;
+    private double lr;
+    private final double beta1, beta2, eps, weightDecay;
     private final float[][] m, v;
     private int t;
 
@@ -25,6 +26,8 @@ public final class Adam implements Optimizer {
         this.m = new float[params.size()][];
         this.v = new float[params.size()][];
     }
+
+    @Override public void setLearningRate(double lr) { this.lr = lr; }
 
     @Override public void step() {
         t++;

@@ -7,7 +7,7 @@ import dev.litenet.io.Json;
 import dev.litenet.io.Safetensors;
 import dev.litenet.models.MobileNetV2;
 import dev.litenet.models.WeightsCache;
-import dev.litenet.nn.StateDict;
+import dev.litenet.models.StateDict;
 import dev.litenet.tensor.TorchTensor;
 
 import java.io.IOException;

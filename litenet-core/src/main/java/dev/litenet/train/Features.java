@@ -51,6 +51,19 @@ public record Features(float[][] x, int[] labels, List<Path> files) {
         return new Features(z, labels, files);
     }
 
+    /** The given rows, in that order. */
+    public Features select(int[] rows) {
+        float[][] sx = new float[rows.length][];
+        int[] sl = new int[rows.length];
+        List<Path> sf = new ArrayList<>(rows.length);
+        for (int i = 0; i < rows.length; i++) {
+            sx[i] = x[rows[i]];
+            sl[i] = labels[rows[i]];
+            if (!files.isEmpty()) sf.add(files.get(rows[i]));
+        }
+        return new Features(sx, sl, sf);
+    }
+
     /** Rows [from, to) as a (to-from, dim) tensor. */
     public Tensor rows(int[] order, int from, int to) {
         int dim = x[0].length;
@@ -71,17 +84,34 @@ public record Features(float[][] x, int[] labels, List<Path> files) {
      */
     public static Features extract(String what, List<Sample> samples, Layer backbone, Transform transform,
                                    BatchLoader.Options options, FeatureCache cache, Consumer<TrainEvent> events) {
-        Map<Path, float[]> found = new HashMap<>();
+        return extractViews(what, samples, backbone, transform, options, java.util.Collections.singletonList(cache), events).getFirst();
+    }
+
+    /**
+     * Features of every sample and, when {@code caches} has two entries, of its left-right mirror, from one decode
+     * per image: view 0 is {@code transform}'s output, view 1 its mirror ({@link #mirrored}). {@code caches} holds one
+     * cache (or null) per view. A sample found in every cache is not decoded again.
+     */
+    public static List<Features> extractViews(String what, List<Sample> samples, Layer backbone, Transform transform,
+                                              BatchLoader.Options options, List<FeatureCache> caches, Consumer<TrainEvent> events) {
+        int views = caches.size();
+        List<Map<Path, float[]>> found = new ArrayList<>();
+        for (int v = 0; v < views; v++) found.add(new HashMap<>());
         Map<Path, String> shaOf = new HashMap<>();
         List<Sample> todo = new ArrayList<>();
         for (Sample s : samples) {
-            if (cache != null) {
-                String sha = Pretrained.sha256(s.path());
-                shaOf.put(s.path(), sha);
-                float[] f = cache.get(sha);
-                if (f != null) { found.put(s.path(), f); continue; }
+            boolean all = true;
+            for (int v = 0; v < views; v++) {
+                FeatureCache cache = caches.get(v);
+                float[] f = null;
+                if (cache != null) {
+                    String sha = shaOf.computeIfAbsent(s.path(), Pretrained::sha256);
+                    f = cache.get(sha);
+                }
+                if (f != null) found.get(v).put(s.path(), f);
+                else all = false;
             }
-            todo.add(s);
+            if (!all) todo.add(s);
         }
         if (!todo.isEmpty()) {
             BatchLoader.Options opts = options.badImages() == BadImagePolicy.SKIP
@@ -90,20 +120,23 @@ public record Features(float[][] x, int[] labels, List<Path> files) {
             int done = 0;
             try (BatchLoader loader = new BatchLoader(todo, transform, opts)) {
                 for (Batch b : loader.epoch(0)) {
-                    Tensor out = Inference.forward(backbone, b.images());
-                    int dim = out.size() / b.size();
-                    for (int i = 0; i < b.size(); i++) {
-                        float[] f = new float[dim];
-                        System.arraycopy(out.data, i * dim, f, 0, dim);
-                        Path p = b.files().get(i);
-                        found.put(p, f);
-                        if (cache != null) cache.put(shaOf.get(p), f);
+                    for (int v = 0; v < views; v++) {
+                        Tensor out = Inference.forward(backbone, v == 0 ? b.images() : mirrored(b.images()));
+                        int dim = out.size() / b.size();
+                        for (int i = 0; i < b.size(); i++) {
+                            float[] f = new float[dim];
+                            System.arraycopy(out.data, i * dim, f, 0, dim);
+                            Path p = b.files().get(i);
+                            found.get(v).put(p, f);
+                            if (caches.get(v) != null) caches.get(v).put(shaOf.get(p), f);
+                        }
                     }
                     done += b.size();
                     events.accept(new TrainEvent.Progress(what, done, todo.size(), done / ((System.nanoTime() - start) / 1e9)));
                 }
             }
-            if (cache != null) {
+            for (FeatureCache cache : caches) {
+                if (cache == null) continue;
                 try {
                     cache.save();
                 } catch (IOException e) {
@@ -111,16 +144,29 @@ public record Features(float[][] x, int[] labels, List<Path> files) {
                 }
             }
         }
-        List<float[]> x = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        for (Sample s : samples) {
-            float[] f = found.get(s.path());
-            if (f == null) continue;                                     // unreadable: reported by the loader
-            x.add(f);
-            labels.add(s.label());
-            files.add(s.path());
+        List<Features> out = new ArrayList<>();
+        for (int v = 0; v < views; v++) {
+            List<float[]> x = new ArrayList<>();
+            List<Integer> labels = new ArrayList<>();
+            List<Path> files = new ArrayList<>();
+            for (Sample s : samples) {
+                if (!found.get(0).containsKey(s.path()) || !found.get(v).containsKey(s.path())) continue;   // unreadable: reported by the loader
+                x.add(found.get(v).get(s.path()));
+                labels.add(s.label());
+                files.add(s.path());
+            }
+            out.add(new Features(x.toArray(float[][]::new), labels.stream().mapToInt(Integer::intValue).toArray(), files));
         }
-        return new Features(x.toArray(float[][]::new), labels.stream().mapToInt(Integer::intValue).toArray(), files);
+        return out;
+    }
+
+    /** Left-right mirror of each image: in (N,H,W,C) -> out (N,H,W,C). */
+    public static Tensor mirrored(Tensor x) {
+        int n = x.dim(0), h = x.dim(1), w = x.dim(2), c = x.dim(3);
+        Tensor m = Tensor.zeros(n, h, w, c);
+        for (int row = 0; row < n * h; row++) {
+            for (int col = 0; col < w; col++) System.arraycopy(x.data, (row * w + col) * c, m.data, (row * w + w - 1 - col) * c, c);
+        }
+        return m;
     }
 }

@@ -11,6 +11,9 @@ public sealed interface Optimizer permits Sgd, Adam {
 
     List<Parameter> parameters();
 
+    /** The step size from the next step on (learning-rate schedules change it as training goes). */
+    void setLearningRate(double lr);
+
     default void zeroGrad() { parameters().forEach(Parameter::zeroGrad); }
 
     /** The optimizer's state (moments, step count) as named arrays, for checkpoints. */

@@ -77,6 +77,18 @@ public final class RunDir {
         RunManifest.commit(dir, Map.of(SKIPPED, json(lines)), false, -1);
     }
 
+    /** A file outside a run folder (a chart, a results file) written whole or not at all: temp file, then rename. */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) Files.createDirectories(dir);
+        RunManifest.writeAtomically(file.toAbsolutePath(), bytes);
+    }
+
+    /** {@link #writeAtomically} of a value as readable JSON. */
+    public static void writeJson(Path file, Object value) throws IOException {
+        writeAtomically(file, Json.pretty(value).getBytes(StandardCharsets.UTF_8));
+    }
+
     static RunManifest.Content json(Object value) {
         return f -> RunManifest.writeForced(f, Json.write(value).getBytes(StandardCharsets.UTF_8));
     }

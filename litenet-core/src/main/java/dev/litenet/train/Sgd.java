@@ -9,7 +9,8 @@ import java.util.Map;
 /** torch.optim.SGD with momentum: buf = μ·buf + g (buf = g on the first step); p -= lr·buf. */
 public final class Sgd implements Optimizer {
     private final List<Parameter> params;
-    private final double lr, momentum, weightDecay;
+    private double lr;
+    private final double momentum, weightDecay;
     private final float[][] buffers;
     private boolean started;
 
@@ -23,6 +24,8 @@ public final class Sgd implements Optimizer {
         this.weightDecay = weightDecay;
         this.buffers = new float[params.size()][];
     }
+
+    @Override public void setLearningRate(double lr) { this.lr = lr; }
 
     @Override public void step() {
         for (int i = 0; i < params.size(); i++) {

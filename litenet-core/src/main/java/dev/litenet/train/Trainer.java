@@ -57,7 +57,7 @@ public final class Trainer {
         }
         Checkpoint checkpoint = o.out() == null ? null : Checkpoint.open(o);   // a resumed run's options checked before any work
         Pretrained pre = Pretrained.load(o.weights());
-        Preprocess preprocess = o.inputSize() > 0 ? pre.preprocess().resizedTo(o.inputSize()) : pre.preprocess();
+        Preprocess preprocess = o.preprocess(pre.preprocess());
         MobileNetV2 model = pre.model();
         int classes = split.classes().size();
         Linear head = new Linear(model.lastChannel, classes);
@@ -76,30 +76,42 @@ public final class Trainer {
         if (!history.isEmpty()) events.accept(new TrainEvent.Note("resuming after epoch " + history.size()));
 
         BatchLoader.Options loading = new BatchLoader.Options(o.batchSize(), false, o.seed(), 2, 2, o.badImages(), b -> {});
-        FeatureCache cache = o.augment() || o.cacheDir() == null ? null
-                : FeatureCache.open(o.cacheDir(), pre.sha256(), preprocess.toString(), model.lastChannel);
         Layer backbone = model.fusedEmbedding();                  // the frozen backbone's folded twin, made once
-        Features val = readable("val", Features.extract("features val", split.val(), backbone, preprocess.pipeline(), loading, cache, events));
-        Features train = null;
         if (o.unfreezeFrom() < 0 && !o.augment()) {
-            train = readable("train", Features.extract("features train", split.train(), backbone, preprocess.pipeline(), loading, cache, events));
-        } else if (o.unfreezeFrom() < 0) {
+            // Cached features: the head trains in seconds, so an interrupted run simply trains it again.
+            if (!history.isEmpty()) events.accept(new TrainEvent.Note("features are cached: the head is trained again from epoch 1"));
+            View train = View.of("features train", split.train(), pre, preprocess, o.mirrored(), backbone, loading, o.cacheDir(), events);
+            View val = View.of("features val", split.val(), pre, preprocess, o.mirrored(), backbone, loading, o.cacheDir(), events);
+            readable("train", train.plain());
+            readable("val", val.plain());
+            HeadFit.Fitted fitted = HeadFit.fit(train.plain(), train.mirror(), classes, o.head(), h -> {
+                Evaluation v = Evaluation.of(split.classes(), HeadFit.logits(h, val.plain(), val.mirror()), val.plain().labels(), val.plain().files(), List.of());
+                return new double[]{v.accuracy(), v.loss()};
+            }, events);
+            System.arraycopy(fitted.head().weight.data, 0, head.weight.data, 0, head.weight.data.length);
+            System.arraycopy(fitted.head().bias.data, 0, head.bias.data, 0, head.bias.data.length);
+            Preprocess stored = preprocess.withFlipAverage(o.mirrored());
+            Evaluation finalVal = Evaluation.of(split.classes(), HeadFit.logits(head, val.plain(), val.mirror()), val.plain().labels(), val.plain().files(), List.of());
+            if (o.out() != null) RunDir.save(o.out(), model, split.classes(), stored, pre.origin(), pre.sha256(), fitted.history());
+            return new Result(model, split.classes(), stored, pre.origin(), pre.sha256(), fitted.history(), finalVal);
+        }
+        if (o.mirrored()) events.accept(new TrainEvent.Note("mirrored views apply to a frozen backbone with cached features; ignored here"));
+        Features val = readable("val", Features.extract("features val", split.val(), backbone, preprocess.pipeline(), loading, null, events));
+        if (o.unfreezeFrom() < 0) {
             events.accept(new TrainEvent.Note("--augment: training features change every epoch, so they are computed anew each epoch, not cached"));
         }
 
-        // The head learns on standardized features (better conditioned, as a logistic regression would be);
-        // the standardization is folded into its weights at the end, so the saved head reads raw features.
-        Features firstAugmented = o.unfreezeFrom() < 0 && o.augment() ? augmentedFeatures(split, backbone, preprocess, loading, 1) : null;
-        float[][] moments = train != null ? train.moments() : firstAugmented != null ? firstAugmented.moments() : null;
+        Features firstAugmented = o.unfreezeFrom() < 0 ? augmentedFeatures(split, backbone, preprocess, loading, 1) : null;
+        float[][] moments = firstAugmented != null ? firstAugmented.moments() : null;
         for (int epoch = history.size() + 1; epoch <= o.epochs(); epoch++) {
             long start = System.nanoTime();
+            optimizer.setLearningRate(o.lr() * o.schedule().factor(epoch - 1, o.epochs()));
             double[] lossAcc;
             if (o.unfreezeFrom() >= 0) {
                 lossAcc = fineTuneEpoch(model, optimizer, split, preprocess, epoch);
                 val = Features.extract("features val", split.val(), model.fusedEmbedding(), preprocess.pipeline(), loading, null, events);
             } else {
-                Features epochTrain = train != null ? train
-                        : epoch == 1 ? firstAugmented : augmentedFeatures(split, backbone, preprocess, loading, epoch);
+                Features epochTrain = epoch == 1 ? firstAugmented : augmentedFeatures(split, backbone, preprocess, loading, epoch);
                 lossAcc = headEpoch(head, optimizer, epochTrain.standardized(moments), epoch);
             }
             Evaluation v = evaluateHead(head, moments == null ? val : val.standardized(moments), split.classes());
@@ -116,6 +128,24 @@ public final class Trainer {
         Evaluation finalVal = evaluateHead(head, val, split.classes());
         if (o.out() != null) RunDir.save(o.out(), model, split.classes(), preprocess, pre.origin(), pre.sha256(), history);
         return new Result(model, split.classes(), preprocess, pre.origin(), pre.sha256(), history, finalVal);
+    }
+
+    /**
+     * Features of photos through the frozen backbone, and of their mirrors when asked, from the cache when there
+     * is one (keyed by the weights' checksum and {@link Preprocess#featureKey()}, " hflip" for mirrors). The
+     * mirror rows are aligned with the plain ones (a photo unreadable in either view is left out of both).
+     */
+    public record View(Features plain, Features mirror) {
+        public static View of(String what, List<dev.litenet.data.Sample> samples, Pretrained pre, Preprocess preprocess, boolean mirrored,
+                              Layer backbone, BatchLoader.Options loading, java.nio.file.Path cacheDir, Consumer<TrainEvent> events) {
+            int dim = pre.model().lastChannel;
+            FeatureCache cache = cacheDir == null ? null : FeatureCache.open(cacheDir, pre.sha256(), preprocess.featureKey(), dim);
+            if (!mirrored) return new View(Features.extract(what, samples, backbone, preprocess.pipeline(), loading, cache, events), null);
+            FeatureCache mirrorCache = cacheDir == null ? null : FeatureCache.open(cacheDir, pre.sha256(), preprocess.featureKey() + " hflip", dim);
+            List<Features> both = Features.extractViews(what + " (+ mirrors)", samples, backbone, preprocess.pipeline(), loading,
+                    java.util.Arrays.asList(cache, mirrorCache), events);
+            return new View(both.get(0), both.get(1));
+        }
     }
 
     private Features augmentedFeatures(DatasetSplit split, Layer backbone, Preprocess preprocess, BatchLoader.Options loading, int epoch) {
@@ -206,7 +236,7 @@ public final class Trainer {
         return Evaluation.of(classes, logits, val.labels(), val.files(), List.of());
     }
 
-    static int correct(Tensor logits, int[] labels) {
+    public static int correct(Tensor logits, int[] labels) {
         int k = logits.size() / labels.length, c = 0;
         for (int i = 0; i < labels.length; i++) {
             int best = 0;

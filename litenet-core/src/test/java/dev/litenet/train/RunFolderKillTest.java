@@ -5,7 +5,7 @@ import dev.litenet.ImageClassifier;
 import dev.litenet.Shared;
 import dev.litenet.TransferLearning;
 import dev.litenet.io.Safetensors;
-import dev.litenet.nn.StateDict;
+import dev.litenet.models.StateDict;
 import dev.litenet.tensor.TorchTensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

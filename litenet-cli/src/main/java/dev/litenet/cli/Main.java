@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 @Command(name = "litenet", mixinStandardHelpOptions = true, version = "LiteNet 0.1.0",
         description = "Lightweight neural networks for the JVM: MobileNetV2, summaries, transfer learning.",
         subcommands = {CommandLine.HelpCommand.class, SummaryCommand.class, TrainCommand.class, EvalCommand.class,
-                PredictCommand.class, CvCommand.class, ForwardCommand.class, CompareCommand.class, BenchCommand.class})
+                PredictCommand.class, CvCommand.class, ServeCommand.class, ForwardCommand.class, CompareCommand.class, BenchCommand.class})
 public final class Main {
     public static final int OK = 0, FAILURE = 1, BAD_INPUT = 2;
 

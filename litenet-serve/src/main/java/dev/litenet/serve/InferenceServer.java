@@ -1,0 +1,361 @@
+package dev.litenet.serve;
+
+import dev.litenet.BadInputException;
+import dev.litenet.ImageClassifier;
+import dev.litenet.Prediction;
+import dev.litenet.PreparedImage;
+import dev.litenet.io.Json;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * HTTP inference for one {@link ImageClassifier}, with dynamic batching:
+ * <ul>
+ *   <li>{@code POST /v1/predict?top=K}: an image (raw bytes, or the {@code file} field of a multipart form) →
+ *       {@code {"top":[{"index":285,"label":"Egyptian cat","prob":0.76}],"model":"...","ms":12.3}}</li>
+ *   <li>{@code POST /v1/embed}: an image → {@code {"embedding":[...1280 floats],"model":"...","ms":...}}</li>
+ *   <li>{@code GET /}: a page to drop a photo on; {@code GET /healthz}; {@code GET /metrics} (Prometheus)</li>
+ * </ul>
+ * Images are decoded and preprocessed on the request threads, in parallel; a {@link Batcher} then runs the
+ * requests that arrive within {@code maxDelay} as one batch. Every error is {@code {"error":"..."}}: 400 missing
+ * image, 413 body too large, 415 not an image type, 422 unreadable image, 503 queue full (with
+ * {@code Retry-After}) or shutting down.
+ *
+ * <pre>{@code
+ * try (InferenceServer server = InferenceServer.builder(ImageClassifier.pretrained("mobilenet_v2_1.0_224_quant"))
+ *         .port(8080).start()) {
+ *     server.awaitClosed();
+ * }
+ * }</pre>
+ */
+public final class InferenceServer implements AutoCloseable {
+    private static final Set<String> ROUTES = Set.of("/", "/app.js", "/style.css", "/healthz", "/metrics", "/v1/predict", "/v1/embed");
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
+    private static final long DRAIN_MILLIS = 30_000;
+
+    private record Ask(PreparedImage image, int k) {}
+
+    private final ImageClassifier net;
+    private final long maxBodyBytes;
+    private final Semaphore decoders = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private final Batcher<Ask, List<Prediction>> predictions;
+    private final Batcher<PreparedImage, float[]> embeddings;
+    private final Metrics metrics;
+    private final Javalin app;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile boolean closing;
+
+    private InferenceServer(Builder b) {
+        this.net = b.net;
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.metrics = new Metrics(this::queued);
+        long delay = b.maxDelay.toNanos();
+        this.predictions = new Batcher<>("litenet-predict", this::predictBatch, b.maxBatch, delay, b.queue, metrics::recordBatch);
+        this.embeddings = new Batcher<>("litenet-embed", images -> Arrays.asList(net.embedBatch(images)), b.maxBatch, delay, b.queue, metrics::recordBatch);
+        try {
+            warmUp();
+            this.app = javalin(b);
+        } catch (RuntimeException e) {
+            predictions.close();
+            embeddings.close();
+            throw e;
+        }
+    }
+
+    private Javalin javalin(Builder b) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = maxBodyBytes;
+            config.jetty.multipartConfig.maxFileSize(maxBodyBytes, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(maxBodyBytes, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(Integer.MAX_VALUE, maxBodyBytes), SizeUnit.BYTES);
+            config.jetty.modifyServer(server -> {                 // stop: refuse new connections, finish what is in flight
+                server.setHandler(new GracefulHandler());
+                server.setStopTimeout(DRAIN_MILLIS);
+            });
+            config.requestLogger.http((ctx, ms) ->
+                    metrics.recordRequest(ROUTES.contains(ctx.path()) ? ctx.path() : "other", ctx.statusCode(), ms / 1000.0));
+            config.routes.post("/v1/predict", this::predict);
+            config.routes.post("/v1/embed", this::embed);
+            config.routes.get("/", ctx -> page(ctx, "index.html", "text/html; charset=utf-8"));
+            config.routes.get("/app.js", ctx -> page(ctx, "app.js", "text/javascript; charset=utf-8"));
+            config.routes.get("/style.css", ctx -> page(ctx, "style.css", "text/css; charset=utf-8"));
+            config.routes.get("/healthz", this::health);
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.text()));
+            config.routes.exception(HttpError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
+            config.routes.error(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path()));
+        }).start(b.host, b.port);
+    }
+
+    /**
+     * A server for a classifier, with the defaults of {@code litenet serve}.
+     *
+     * @param net the classifier; it is warmed up before the server listens
+     * @return a builder
+     */
+    public static Builder builder(ImageClassifier net) { return new Builder(net); }
+
+    /** @return the port the server listens on (the chosen one when port 0 was asked for) */
+    public int port() { return app.port(); }
+
+    /**
+     * Graceful stop: refuses new connections, answers the requests in flight (up to 30 s), stops the batchers.
+     * Safe to call more than once and from any thread (a signal handler).
+     */
+    @Override public void close() {
+        synchronized (this) {
+            if (closing) return;
+            closing = true;
+        }
+        try {
+            app.stop();
+        } finally {
+            predictions.close();
+            embeddings.close();
+            closed.countDown();
+        }
+    }
+
+    /** @return requests waiting for the model */
+    private int queued() { return predictions.queued() + embeddings.queued(); }
+
+    /** Blocks until {@link #close} has finished. */
+    public void awaitClosed() throws InterruptedException { closed.await(); }
+
+    // ---- routes -----------------------------------------------------------------------------------------------
+
+    private void predict(Context ctx) throws InterruptedException {
+        long start = System.nanoTime();
+        PreparedImage image = prepare(ctx);                      // reads the body first, so the connection stays usable
+        int k = top(ctx);
+        List<Prediction> top = await(submit(predictions, new Ask(image, k)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("top", top.stream().map(InferenceServer::toJson).toList());
+        out.put("model", net.origin());
+        out.put("ms", millis(start));
+        json(ctx, 200, out);
+    }
+
+    private void embed(Context ctx) throws InterruptedException {
+        long start = System.nanoTime();
+        float[] e = await(submit(embeddings, prepare(ctx)));
+        List<Double> values = new ArrayList<>(e.length);
+        for (float v : e) values.add(Double.parseDouble(Float.toString(v)));     // shortest decimal of each float
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("embedding", values);
+        out.put("model", net.origin());
+        out.put("ms", millis(start));
+        json(ctx, 200, out);
+    }
+
+    private void health(Context ctx) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", closing ? "stopping" : "ok");
+        out.put("model", net.origin());
+        out.put("classes", net.labels().size());
+        json(ctx, closing ? 503 : 200, out);
+    }
+
+    private static void page(Context ctx, String file, String type) throws IOException {
+        try (InputStream in = InferenceServer.class.getResourceAsStream("page/" + file)) {
+            if (in == null) throw new HttpError(404, "page resource missing: " + file);
+            ctx.contentType(type).result(in.readAllBytes());
+        }
+    }
+
+    // ---- steps of a request -----------------------------------------------------------------------------------
+
+    private int top(Context ctx) {
+        String s = ctx.queryParam("top");
+        int classes = net.labels().size();
+        if (s == null) return Math.min(5, classes);
+        try {
+            int k = Integer.parseInt(s.strip());
+            if (k >= 1 && k <= classes) return k;
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new HttpError(400, "top must be a whole number from 1 to " + classes + ", got '" + s + "'");
+    }
+
+    /** Reads and decodes the upload on this request's thread; at most one decode per core at a time. */
+    private PreparedImage prepare(Context ctx) throws InterruptedException {
+        Upload upload = Upload.read(ctx, maxBodyBytes);
+        decoders.acquire();
+        try {
+            return net.prepare(upload.name(), upload.bytes());
+        } catch (BadInputException e) {
+            throw new HttpError(422, e.getMessage());
+        } finally {
+            decoders.release();
+        }
+    }
+
+    private <I, O> CompletableFuture<O> submit(Batcher<I, O> batcher, I input) {
+        try {
+            return batcher.submit(input);
+        } catch (Batcher.QueueFullException e) {
+            throw new HttpError(503, "server busy: " + e.getMessage() + "; try again shortly");
+        } catch (IllegalStateException e) {
+            throw new HttpError(503, "server is shutting down");
+        }
+    }
+
+    private static <O> O await(CompletableFuture<O> result) throws InterruptedException {
+        try {
+            return result.get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new HttpError(503, "no answer from the model within " + ANSWER_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw new HttpError(500, "inference failed: " + e.getCause());
+        }
+    }
+
+    /** The batch function of the predict batcher: one forward pass, then each request's own top-k. */
+    private List<List<Prediction>> predictBatch(List<Ask> asks) {
+        int k = asks.stream().mapToInt(Ask::k).max().orElse(1);
+        List<List<Prediction>> tops = net.predictBatch(asks.stream().map(Ask::image).toList(), k);
+        List<List<Prediction>> out = new ArrayList<>(asks.size());
+        for (int i = 0; i < asks.size(); i++) out.add(tops.get(i).subList(0, asks.get(i).k()));
+        return out;
+    }
+
+    /** A few forward passes before the first request, so that it does not pay for class loading and JIT. */
+    private void warmUp() {
+        int s = net.inputSize();
+        PreparedImage blank = new PreparedImage("warm-up", s, new float[s * s * 3]);
+        for (int i = 0; i < 3; i++) net.predictBatch(List.of(blank), 1);
+    }
+
+    // ---- answers ----------------------------------------------------------------------------------------------
+
+    /** The same object as one entry of {@code litenet predict --json}. */
+    static Map<String, Object> toJson(Prediction p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", p.index());
+        m.put("label", p.label());
+        m.put("prob", p.probability());
+        return m;
+    }
+
+    private static double millis(long startNanos) { return Math.round((System.nanoTime() - startNanos) / 1e4) / 100.0; }
+
+    private static void json(Context ctx, int status, Object body) {
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        if (status == 503) ctx.header("Retry-After", "1");
+        json(ctx, status, Map.of("error", message == null ? "unknown error" : message));
+    }
+
+    /** Options of an {@link InferenceServer}, with the defaults of {@code litenet serve}. */
+    public static final class Builder {
+        private final ImageClassifier net;
+        private String host = "127.0.0.1";
+        private int port = 8080, maxBatch = 32, queue = 256;
+        private Duration maxDelay = Duration.ofMillis(5);
+        private long maxBodyBytes = 20L << 20;
+
+        private Builder(ImageClassifier net) { this.net = Objects.requireNonNull(net, "net"); }
+
+        /**
+         * The address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
+         *
+         * @param host the value
+         * @return this builder
+         */
+        public Builder host(String host) { this.host = host; return this; }
+
+        /**
+         * The port (default 8080; 0 picks a free one).
+         *
+         * @param port the value
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) throw new BadInputException("port must be 0 to 65535, got " + port);
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * The most images per forward pass (default 32; 1 turns batching off).
+         *
+         * @param maxBatch the value
+         * @return this builder
+         */
+        public Builder maxBatch(int maxBatch) {
+            if (maxBatch < 1 || maxBatch > 1024) throw new BadInputException("max batch must be 1 to 1024, got " + maxBatch);
+            this.maxBatch = maxBatch;
+            return this;
+        }
+
+        /**
+         * How long the first request of a batch waits for more (default 5 ms).
+         *
+         * @param maxDelay the value
+         * @return this builder
+         */
+        public Builder maxDelay(Duration maxDelay) {
+            if (maxDelay.isNegative() || maxDelay.toMillis() > 10_000) throw new BadInputException("max delay must be 0 to 10000 ms, got " + maxDelay.toMillis());
+            this.maxDelay = maxDelay;
+            return this;
+        }
+
+        /**
+         * The most requests waiting for the model before 503 (default 256).
+         *
+         * @param queue the value
+         * @return this builder
+         */
+        public Builder queue(int queue) {
+            if (queue < 1 || queue > 1_000_000) throw new BadInputException("queue must be 1 to 1000000, got " + queue);
+            this.queue = queue;
+            return this;
+        }
+
+        /**
+         * The largest request body (default 20 MB).
+         *
+         * @param maxBodyBytes the value
+         * @return this builder
+         */
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            if (maxBodyBytes < 1 || maxBodyBytes > (1L << 30)) throw new BadInputException("max body must be 1 byte to 1 GB, got " + maxBodyBytes);
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /**
+         * Warms the model up and starts listening.
+         *
+         * @return the running server
+         * @throws io.javalin.util.JavalinException if the port cannot be bound
+         */
+        public InferenceServer start() { return new InferenceServer(this); }
+    }
+}

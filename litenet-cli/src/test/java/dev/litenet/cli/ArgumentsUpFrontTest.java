@@ -2,10 +2,8 @@ package dev.litenet.cli;
 
 import dev.litenet.Shared;
 import dev.litenet.TrainEvent;
-import dev.litenet.data.BadImagePolicy;
+import dev.litenet.TransferLearning;
 import dev.litenet.train.RunDir;
-import dev.litenet.train.TrainOptions;
-import dev.litenet.train.Trainer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,12 +31,12 @@ class ArgumentsUpFrontTest {
         data = Shared.catsDogs(tmp.resolve("pets"), 4, 2);
         weights = Shared.quantWeights();
         cache = tmp.resolve("cache");
-        run = tmp.resolve("interrupted");          // a run stopped after its first epoch's checkpoint
-        var options = new TrainOptions(data, weights, run, 2, 4, 1e-3, 0.05, "adam", -1, false, 0, 0.2,
-                BadImagePolicy.SKIP, cache, 64, false);
-        assertThatThrownBy(() -> new Trainer(options, e -> {
-            if (e instanceof TrainEvent.EpochEnd end && end.stats().epoch() == 2) throw new IllegalStateException("stopped");
-        }).run()).hasMessage("stopped");
+        run = tmp.resolve("interrupted");          // an augmented run (a checkpoint every epoch) stopped after epoch 1
+        TransferLearning recipe = TransferLearning.from(weights).data(data).runFolder(run).epochs(2).inputSize(64)
+                .featureCache(cache).augment(true).listener(e -> {
+                    if (e instanceof TrainEvent.EpochEnd end && end.stats().epoch() == 2) throw new IllegalStateException("stopped");
+                });
+        assertThatThrownBy(recipe::train).hasMessage("stopped");
         assertThat(run.resolve(RunDir.CHECKPOINT)).exists();
     }
 
@@ -53,7 +51,7 @@ class ArgumentsUpFrontTest {
                 "--out", tmp.resolve("new-run").toString(), "--input-size", "64", "--cache", cache.toString(), "--epochs", "1"));
         for (int i = 0; i < more.length; i++) {
             int at = args.indexOf(more[i]);
-            if (more[i].equals("--resume")) args.add(more[i]);             // the one flag
+            if (more[i].equals("--resume") || more[i].equals("--augment")) args.add(more[i]);   // flags
             else if (at >= 0) args.set(at + 1, more[++i]);                 // a later value replaces an earlier one
             else args.addAll(List.of(more[i], more[++i]));
         }
@@ -94,9 +92,9 @@ class ArgumentsUpFrontTest {
     }
 
     @Test void resumeWithOtherTrainingOptionsIsRefused() {
-        String[] r = train("--out", run.toString(), "--resume", "--unfreeze-from", "17", "--epochs", "2");
+        String[] r = train("--out", run.toString(), "--resume", "--augment", "--unfreeze-from", "17", "--epochs", "2");
         badInput(r, run.resolve(RunDir.CHECKPOINT).toString(), "--unfreeze-from -1, this run has 17");
-        badInput(train("--out", run.toString(), "--resume", "--lr", "0.01", "--epochs", "2"), "--lr 0.001, this run has 0.01");
+        badInput(train("--out", run.toString(), "--resume", "--augment", "--lr", "0.01", "--epochs", "2"), "--lr 0.001, this run has 0.01");
         // and without --resume or --overwrite the unfinished run is not silently replaced
         badInput(train("--out", run.toString()), "--resume");
     }

@@ -10,6 +10,8 @@ import dev.litenet.tensor.TorchTensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -64,29 +66,36 @@ class RunFolderKillTest {
 
     @AfterEach void noMoreKills() { RunManifest.beforeWrite = step -> {}; }
 
-    static TransferLearning recipe(Path data, Path out) {
+    /** Augmented training: features change every epoch, so every epoch ends with a checkpoint. */
+    static TransferLearning recipe(Path data, Path out) { return recipe(data, out, true); }
+
+    static TransferLearning recipe(Path data, Path out, boolean augment) {
         return TransferLearning.from(weights.toString()).data(data).runFolder(out).epochs(2).batchSize(4).inputSize(64)
-                .featureCache(cache).seed(3);
+                .featureCache(cache).seed(3).augment(augment);
     }
 
-    @Test void aKillAtEveryWriteLeavesTheOldRunOrTheNewOneAndResumeEqualsAnUninterruptedRun() throws IOException {
-        Path straight = copyOfOldRun("straight");
+    /** With checkpoints after every epoch (augmented), and with cached features, where the head is simply trained again. */
+    @ParameterizedTest(name = "augment={0}")
+    @ValueSource(booleans = {true, false})
+    void aKillAtEveryWriteLeavesTheOldRunOrTheNewOneAndResumeEqualsAnUninterruptedRun(boolean augment) throws IOException {
+        Path straight = copyOfOldRun("straight-" + augment);
         List<String> steps = new ArrayList<>();
         RunManifest.beforeWrite = steps::add;
-        recipe(data, straight).train();
+        recipe(data, straight, augment).train();
         RunManifest.beforeWrite = step -> {};
-        assertThat(steps).hasSizeGreaterThan(10).contains("stage checkpoint.safetensors", "rename manifest.json", "move model.json");
+        assertThat(steps).hasSizeGreaterThan(augment ? 10 : 5).contains("rename manifest.json", "move model.json");
+        if (augment) assertThat(steps).contains("stage checkpoint.safetensors");
         Map<String, TorchTensor> oldWeights = Safetensors.read(oldRun.resolve(RunDir.MODEL)),
                 newWeights = Safetensors.read(straight.resolve(RunDir.MODEL));
         assertThat(same(oldWeights, newWeights)).isFalse();
 
         for (int n = 1; n <= steps.size(); n++) {
             String step = "kill " + n + " before " + steps.get(n - 1);
-            Path run = copyOfOldRun("kill-" + n);
+            Path run = copyOfOldRun("kill-" + augment + "-" + n);
             int[] count = {0};
             int at = n;
             RunManifest.beforeWrite = s -> { if (++count[0] == at) throw new Killed(s); };
-            assertThatThrownBy(() -> recipe(data, run).train()).as(step).isInstanceOf(Killed.class);
+            assertThatThrownBy(() -> recipe(data, run, augment).train()).as(step).isInstanceOf(Killed.class);
             RunManifest.beforeWrite = s -> {};
 
             ImageClassifier after = ImageClassifier.load(run);
@@ -94,7 +103,7 @@ class RunFolderKillTest {
             if (after.labels().equals(OLD)) assertThat(same(loaded, oldWeights)).as(step + ": old classes, old weights").isTrue();
             else assertThat(after.labels().equals(NEW) && same(loaded, newWeights)).as(step + ": new classes, new weights").isTrue();
 
-            recipe(data, run).resume(true).train();
+            recipe(data, run, augment).resume(true).train();
             assertThat(same(Safetensors.read(run.resolve(RunDir.MODEL)), newWeights)).as(step + ": resumed = uninterrupted").isTrue();
             assertThat(ImageClassifier.load(run).labels()).isEqualTo(NEW);
             try (Stream<Path> left = Files.list(run)) {

@@ -1,0 +1,66 @@
+package dev.litenet.spark;
+
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
+import org.apache.spark.sql.execution.datasources.LogicalRelation;
+import org.apache.spark.sql.execution.datasources.PartitioningAwareFileIndex;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The input of the job: {@code (path, content)} of every image file under a path, read by Spark's
+ * {@code binaryFile} source, recursively, image files by extension. Spark plans no read for a file of zero
+ * bytes, so such files would vanish without a row; they are taken from the source's own file listing (already
+ * on the driver) and added with empty content, to become rows with an error like any other unreadable image.
+ */
+final class ImageFiles {
+    /** Image files by extension, as LiteNet's own folders take them (the glob matches the file name only). */
+    static final String IMAGE_GLOB = "*.{jpg,jpeg,png,bmp,gif,JPG,JPEG,PNG,BMP,GIF,Jpg,Jpeg,Png}";
+
+    static final StructType SCHEMA = new StructType()
+            .add("path", DataTypes.StringType, false)
+            .add("content", DataTypes.BinaryType, true);
+
+    private ImageFiles() {}
+
+    /**
+     * Reads the images under {@code input}.
+     *
+     * @param spark the session
+     * @param input a folder, file or glob on any file system Spark reads
+     * @return {@code (path, content)} rows, one per image file, empty files included
+     */
+    static Dataset<Row> read(SparkSession spark, String input) {
+        Dataset<Row> files = spark.read().format("binaryFile")
+                .option("recursiveFileLookup", "true")
+                .option("pathGlobFilter", IMAGE_GLOB)
+                .load(input)
+                .select("path", "content");
+        List<Row> empty = new ArrayList<>();
+        for (FileStatus f : listed(files.queryExecution().analyzed())) {
+            if (f.getLen() == 0) empty.add(RowFactory.create(f.getPath().toString(), new byte[0]));
+        }
+        return empty.isEmpty() ? files : files.union(spark.createDataFrame(empty, SCHEMA));
+    }
+
+    /** The files the file source listed for the plan's scan. */
+    private static List<FileStatus> listed(LogicalPlan plan) {
+        List<FileStatus> out = new ArrayList<>();
+        for (LogicalPlan leaf : CollectionConverters.asJava(plan.collectLeaves())) {
+            if (leaf instanceof LogicalRelation r && r.relation() instanceof HadoopFsRelation fs
+                    && fs.location() instanceof PartitioningAwareFileIndex index) {
+                out.addAll(CollectionConverters.asJava(index.allFiles()));
+            }
+        }
+        return out;
+    }
+}

@@ -39,22 +39,9 @@ mkdir -p "$out"
 results="$out/results.jsonl"
 : >"$results"
 
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
-if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME" 2>/dev/null || echo 0)" -lt 25 ]; then
-  for d in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25*; do
-    if [ -x "$d/bin/java" ]; then export JAVA_HOME="$d"; break; fi
-  done
-fi
-java="$JAVA_HOME/bin/java"
+source "$here/common.sh"
 
-# Build both jars (and whatever the launcher makes beside its jar) up front so no run pays for a build.
-"$repo/litenet" --version >/dev/null
-jar="$here/target/benchmarks.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$repo/litenet-core/src/main" "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
-  echo "run-oneshot: building bench/target/benchmarks.jar..." >&2
-  (cd "$repo" && ./mvnw -q -B -pl bench -am package -DskipTests) >"$out/bench-build.log" 2>&1 \
-    || { echo "run-oneshot: bench build failed; see $out/bench-build.log" >&2; exit 1; }
-fi
+build_jars run-oneshot "$out/bench-build.log"
 
 photo="$shared/data/cats-dogs/val/cat/$(ls "$shared/data/cats-dogs/val/cat" | sort | head -1)"
 folder="$out/photos"

@@ -21,14 +21,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-[ -x "$JAVA_HOME/bin/java" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"2[5-9]' || JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-jar="$here/target/benchmarks.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$repo/litenet-core/src/main" "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
-  echo "run-serve-load: building bench/target/benchmarks.jar..." >&2
-  (cd "$repo" && ./mvnw -q -B -pl bench -am package -DskipTests) >&2
-fi
-"$repo/litenet" --help >/dev/null                                   # builds litenet.jar if needed
+source "$here/common.sh"
+build_jars run-serve-load /dev/stderr
 photos="${LITENET_SHARED:-$repo/../shared}/data/cats-dogs/val"
 
 echo "| batching | clients | images | images/s | p50 ms | p99 ms | mean batch | largest batch | errors | peak RSS MB | load |"

@@ -1,0 +1,22 @@
+# Shared by the bench/run-*.sh scripts (sourced after they set $here and $repo): a JDK 25 in $java, and
+# bench/target/benchmarks.jar and the CLI's jar built up front, so no timed run pays for a build.
+
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
+if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME" 2>/dev/null || echo 0)" -lt 25 ]; then
+  for d in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25*; do
+    if [ -x "$d/bin/java" ]; then export JAVA_HOME="$d"; break; fi
+  done
+fi
+export JAVA_HOME
+java="$JAVA_HOME/bin/java"
+jar="$here/target/benchmarks.jar"
+
+# build_jars NAME LOG: the launcher's jar, then benchmarks.jar when its sources changed; LOG keeps Maven's output.
+build_jars() {
+  "$repo/litenet" --version >/dev/null
+  if [ ! -f "$jar" ] || [ -n "$(find "$repo/litenet-core/src/main" "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
+    echo "$1: building bench/target/benchmarks.jar..." >&2
+    (cd "$repo" && ./mvnw -q -B -pl bench -am package -DskipTests) >"$2" 2>&1 \
+      || { echo "$1: bench build failed; see $2" >&2; exit 1; }
+  fi
+}

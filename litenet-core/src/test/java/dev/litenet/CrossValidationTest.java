@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,17 +28,8 @@ class CrossValidationTest {
     static Path data, weights, cache;
 
     @BeforeAll static void tinyDataset() throws IOException {
-        data = tmp.resolve("pets");
-        for (String split : List.of("train", "val")) {
-            for (String cls : List.of("cat", "dog")) {
-                Path src = Shared.path("data/cats-dogs/" + split + "/" + cls);
-                Path dst = Files.createDirectories(data.resolve(split).resolve(cls));
-                try (Stream<Path> files = Files.list(src)) {
-                    files.sorted().limit(split.equals("train") ? 8 : 4).forEach(f -> copy(f, dst.resolve(f.getFileName())));
-                }
-            }
-        }
-        weights = Shared.path("weights/mobilenet_v2_1.0_224_quant/mobilenet_v2_1.0_224_quant.tflite");
+        data = Shared.catsDogs(tmp.resolve("pets"), 8, 4);
+        weights = Shared.quantWeights();
         cache = tmp.resolve("cache");
     }
 

@@ -3,7 +3,6 @@ package dev.litenet.cli;
 import dev.litenet.Shared;
 import dev.litenet.io.Json;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,17 +23,8 @@ class CvCommandTest {
     static Path data, weights, cache;
 
     @BeforeAll static void tinyDataset() throws IOException {
-        data = tmp.resolve("pets");
-        for (String split : List.of("train", "val")) {
-            for (String cls : List.of("cat", "dog")) {
-                Path src = Shared.path("data/cats-dogs/" + split + "/" + cls);
-                Path dst = Files.createDirectories(data.resolve(split).resolve(cls));
-                try (Stream<Path> files = Files.list(src)) {
-                    files.sorted().limit(split.equals("train") ? 8 : 4).forEach(f -> TrainCommandTest.copy(f, dst.resolve(f.getFileName())));
-                }
-            }
-        }
-        weights = Shared.path("weights/mobilenet_v2_1.0_224_quant/mobilenet_v2_1.0_224_quant.tflite");
+        data = Shared.catsDogs(tmp.resolve("pets"), 8, 4);
+        weights = Shared.quantWeights();
         cache = tmp.resolve("cache");
     }
 

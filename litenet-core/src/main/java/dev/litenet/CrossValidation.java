@@ -172,7 +172,7 @@ public final class CrossValidation {
         Path data = recipe.data();
         if (data == null) throw new BadInputException("no data folder: call data(folder) on the recipe first");
         if (!Files.isDirectory(data)) throw new BadInputException(data, "data folder not found");
-        TrainOptions o = recipe.options(ImageClassifier.weightsFile(recipe.weights()));
+        TrainOptions o = recipe.options(ImageClassifier.weightsFile(recipe.weights()), null, false);
         if (o.unfreezeFrom() >= 0 || o.augment()) {
             throw new BadInputException("cross-validation covers frozen-backbone recipes (cached features); drop --unfreeze-from and --augment");
         }

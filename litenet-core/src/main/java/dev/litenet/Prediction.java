@@ -1,5 +1,8 @@
 package dev.litenet;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * One class of an image's top-k: its index in the model's output, its label, and the softmax probability.
  * Indices are the same in the library, the command line and every JSON output: ImageNet weights give
@@ -10,4 +13,17 @@ package dev.litenet;
  * @param label       the class name
  * @param probability the softmax probability, in [0, 1]
  */
-public record Prediction(int index, String label, double probability) {}
+public record Prediction(int index, String label, double probability) {
+    /**
+     * As JSON-ready values, the one form every tool prints: {@code {"index":..,"label":..,"prob":..}}.
+     *
+     * @return a map with the keys index, label and prob, in that order
+     */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", index);
+        m.put("label", label);
+        m.put("prob", probability);
+        return m;
+    }
+}

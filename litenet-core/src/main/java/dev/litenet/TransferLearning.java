@@ -357,9 +357,7 @@ public final class TransferLearning {
         }
         Path weightsFile = ImageClassifier.weightsFile(weights);
         List<BadImage> skipped = new ArrayList<>();
-        var options = new TrainOptions(data, weightsFile, runFolder, epochs, batchSize, learningRate, weightDecay,
-                optimizer.name().toLowerCase(java.util.Locale.ROOT), unfreezeFrom, augment, seed, validationSplit, badImages,
-                featureCache, inputSize, resume, schedule, labelSmoothing, mirrored, holdout, patience, cropFraction);
+        TrainOptions options = options(weightsFile, runFolder, resume);
         Trainer.Result r;
         try {
             r = new Trainer(options, e -> {
@@ -389,11 +387,11 @@ public final class TransferLearning {
      */
     public record Training(ImageClassifier classifier, Evaluation validation, List<BadImage> skipped) {}
 
-    /** The options of this recipe, for {@link CrossValidation}. */
-    TrainOptions options(Path weightsFile) {
-        return new TrainOptions(data, weightsFile, null, epochs, batchSize, learningRate, weightDecay,
+    /** The options of this recipe, for {@link #train} and {@link CrossValidation} (no run folder there). */
+    TrainOptions options(Path weightsFile, Path runFolder, boolean resume) {
+        return new TrainOptions(data, weightsFile, runFolder, epochs, batchSize, learningRate, weightDecay,
                 optimizer.name().toLowerCase(java.util.Locale.ROOT), unfreezeFrom, augment, seed, validationSplit, badImages,
-                featureCache, inputSize, false, schedule, labelSmoothing, mirrored, holdout, patience, cropFraction);
+                featureCache, inputSize, resume, schedule, labelSmoothing, mirrored, holdout, patience, cropFraction);
     }
 
     String weights() { return weights; }

@@ -64,7 +64,7 @@ class CrossValidationTest {
         Features x = noise(200, 300, 1);
         // control: a head that has seen every photo knows the labels of any fold
         HeadFit.Fitted all = HeadFit.fit(x, null, 2, memorizer(0), null, e -> {});
-        assertThat((double) Trainer.correct(HeadFit.logits(all.head(), x, null), x.labels()) / x.size()).isGreaterThan(0.95);
+        assertThat((double) dev.litenet.eval.Accuracy.correct(HeadFit.logits(all.head(), x, null), x.labels()) / x.size()).isGreaterThan(0.95);
         // cross-validated, the same memorizer is at chance: the test folds (and the holdout) never leaked in
         for (double holdout : new double[]{0, 0.2}) {
             CrossValidation.Folded f = CrossValidation.folds(x, null, List.of("a", "b"), 5, 0, memorizer(holdout), e -> {});

@@ -1,6 +1,5 @@
 package dev.litenet.cli;
 
-import dev.litenet.BadInputException;
 import dev.litenet.io.Json;
 import dev.litenet.models.Pretrained;
 import dev.litenet.models.MobileNetV2;
@@ -91,8 +90,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        check(batch >= 1 && batch <= MAX_BATCH, "--batch-size must be in [1, " + MAX_BATCH + "], got " + batch);
-        check(inputSize >= 32 && inputSize <= MAX_SIZE, "--input-size must be in [32, " + MAX_SIZE + "], got " + inputSize);
+        Args.range("--batch-size", batch, 1, MAX_BATCH);
+        Args.range("--input-size", inputSize, 32, MAX_SIZE);
         Args.range("--iterations", iterations, 1, MAX_ITERATIONS);
         Args.range("--warmup", warmup, 0, MAX_ITERATIONS);
         threads.apply();
@@ -210,9 +209,5 @@ public final class BenchCommand implements Callable<Integer> {
             return -1;
         }
         return -1;
-    }
-
-    private static void check(boolean ok, String problem) {
-        if (!ok) throw new BadInputException(problem);
     }
 }

@@ -127,13 +127,7 @@ public final class PredictCommand implements Callable<Integer> {
             m.put("error", p.error());
             return m;
         }
-        m.put("top", p.top().stream().map(s -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("index", s.index());
-            e.put("label", s.label());
-            e.put("prob", s.probability());
-            return e;
-        }).toList());
+        m.put("top", p.top().stream().map(Prediction::toJson).toList());
         return m;
     }
 }

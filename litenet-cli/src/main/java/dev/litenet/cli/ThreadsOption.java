@@ -1,6 +1,5 @@
 package dev.litenet.cli;
 
-import dev.litenet.BadInputException;
 import dev.litenet.tensor.Parallel;
 import picocli.CommandLine.Option;
 
@@ -14,7 +13,6 @@ final class ThreadsOption {
     /** Sets the kernels' thread count if one was given; a value out of range is bad input. */
     void apply() {
         if (threads == null) return;
-        if (threads < 1 || threads > MAX) throw new BadInputException("--threads must be 1 to " + MAX + ", got " + threads);
-        Parallel.setThreads(threads);
+        Parallel.setThreads(Args.range("--threads", threads, 1, MAX));
     }
 }

@@ -11,7 +11,7 @@ final class WeightsOption {
 
     static Path resolve(String arg, PrintWriter err) {
         boolean terminal = ProgressBar.isTerminal();
-        return WeightsCache.standard(Locations.localWeights()).resolve(arg, (done, total) -> {
+        return WeightsCache.standard(dev.litenet.io.Locations.localWeights()).resolve(arg, (done, total) -> {
             if (terminal) {
                 err.printf("\rdownloading %s: %.1f / %s MB", arg, done / 1e6, total < 0 ? "?" : String.format("%.1f", total / 1e6));
                 if (done == total) err.println();

@@ -127,13 +127,6 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
         return new Pipeline(steps);
     }
 
-    /** The evaluation steps, then a left-right mirror: the second view of test-time flip. in (H,W,3) -> out (S,S,3) */
-    public Pipeline mirrored() {
-        var steps = new ArrayList<Transform>(pipeline().steps());
-        steps.add(new HorizontalFlip(1.0));
-        return new Pipeline(steps);
-    }
-
     /**
      * The usual training augmentation at the same output size and normalisation: {@link RandomResizedCrop} with
      * torchvision's defaults, then a horizontal flip with probability 0.5.

@@ -57,11 +57,6 @@ public final class Budget {
         return a.size();
     }
 
-    /** True when {@code file} is a regular file (following links); no exception. */
-    public static boolean isRegularFile(Path file) {
-        return !file.toString().isEmpty() && Files.isRegularFile(file);
-    }
-
     /** How {@link #whileReading} starts its message. */
     public static final String WHILE_READING = "while reading ";
 

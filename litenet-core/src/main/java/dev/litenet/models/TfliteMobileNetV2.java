@@ -48,8 +48,25 @@ public final class TfliteMobileNetV2 {
      * torchvision's 52 convs and the classifier, in forward order, read off a MobileNetV2 built from the paper's
      * table: the one description of the architecture.
      */
-    static List<Slot> slots() {
-        MobileNetV2 net = new MobileNetV2(CLASSES);
+    static List<Slot> slots() { return Layout.SLOTS; }
+
+    /** Residual additions: the blocks whose input and output shapes agree. */
+    static int residualCount() { return Layout.RESIDUALS; }
+
+    /** Read once, from one model built for the purpose (its weights are garbage right after). */
+    private static final class Layout {
+        static final List<Slot> SLOTS;
+        static final int RESIDUALS;
+
+        static {
+            MobileNetV2 net = new MobileNetV2(CLASSES);
+            SLOTS = List.copyOf(slots(net));
+            RESIDUALS = (int) net.features().children().values().stream()
+                    .filter(b -> b instanceof InvertedResidual r && r.useResidual).count();
+        }
+    }
+
+    private static List<Slot> slots(MobileNetV2 net) {
         List<Slot> slots = new ArrayList<>();
         for (var block : net.features().children().entrySet()) {
             String p = "features." + block.getKey();
@@ -73,12 +90,6 @@ public final class TfliteMobileNetV2 {
 
     private static Slot slot(String conv, String bn, Conv2d c, boolean relu6) {
         return new Slot(conv, bn, c.depthwise(), c.in, c.out, c.k, c.stride, relu6);
-    }
-
-    /** Residual additions: the blocks whose input and output shapes agree. */
-    static int residualCount() {
-        return (int) new MobileNetV2(CLASSES).features().children().values().stream()
-                .filter(b -> b instanceof InvertedResidual r && r.useResidual).count();
     }
 
     public static TfliteImport toStateDict(TfliteModel model) {

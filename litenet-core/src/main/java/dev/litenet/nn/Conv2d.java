@@ -150,19 +150,10 @@ public final class Conv2d extends Layer {
         Conv2d f = new Conv2d(in, out, k, stride, groups, true);
         f.padding = padding;
         f.pad = pad;
-        if (allOnes(scale)) {          // TFLite's BatchNorm is already folded (identity, var + eps = 1): w * 1 is w
-            System.arraycopy(weight.data, 0, f.weight.data, 0, weight.data.length);
-        } else {
-            for (int i = 0; i < weight.data.length; i++) f.weight.data[i] = weight.data[i] * scale[i % out];   // out is innermost
-        }
+        for (int i = 0; i < weight.data.length; i++) f.weight.data[i] = weight.data[i] * scale[i % out];   // out is innermost
         for (int c = 0; c < out; c++) f.bias.data[c] = shift[c] + (bias == null ? 0f : bias.data[c] * scale[c]);
         if (relu6) f.setClamp(0f, 6f);
         return f;
-    }
-
-    private static boolean allOnes(float[] v) {
-        for (float x : v) if (x != 1f) return false;
-        return true;
     }
 
     private boolean pointwise(Padding.Geometry g) { return k == 1 && stride == 1 && g.padTop() == 0 && g.padLeft() == 0; }

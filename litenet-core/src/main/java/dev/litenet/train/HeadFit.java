@@ -1,5 +1,6 @@
 package dev.litenet.train;
 
+import dev.litenet.eval.Accuracy;
 import dev.litenet.BadInputException;
 import dev.litenet.TrainEvent;
 import dev.litenet.nn.CrossEntropy;
@@ -75,7 +76,7 @@ public final class HeadFit {
                 int[] labels = fit.labels(order, from, to);
                 Tensor logits = head.forward(x);
                 lossSum += CrossEntropy.loss(logits, labels) * labels.length;
-                correct += Trainer.correct(logits, labels);
+                correct += Accuracy.correct(logits, labels);
                 optimizer.zeroGrad();
                 head.backward(smoothedGradient(logits, labels, o.labelSmoothing()));
                 optimizer.step();

@@ -3,6 +3,7 @@ package dev.litenet.train;
 import dev.litenet.TrainEvent;
 
 import dev.litenet.data.BatchLoader;
+import dev.litenet.eval.Accuracy;
 import dev.litenet.data.Batch;
 import dev.litenet.data.DatasetSplit;
 import dev.litenet.data.ImageFolder;
@@ -172,7 +173,7 @@ public final class Trainer {
             int[] labels = train.labels(order, from, to);
             Tensor logits = head.forward(x);
             lossSum += CrossEntropy.loss(logits, labels) * labels.length;
-            correct += correct(logits, labels);
+            correct += Accuracy.correct(logits, labels);
             optimizer.zeroGrad();
             head.backward(CrossEntropy.gradient(logits, labels));
             optimizer.step();
@@ -202,7 +203,7 @@ public final class Trainer {
                 Tensor f = tuned.forward(x);
                 Tensor logits = head.forward(Pool.globalAverage(f));
                 lossSum += CrossEntropy.loss(logits, b.labels()) * b.size();
-                correct += correct(logits, b.labels());
+                correct += Accuracy.correct(logits, b.labels());
                 seen += b.size();
                 optimizer.zeroGrad();
                 Tensor dPooled = head.backward(CrossEntropy.gradient(logits, b.labels()));
@@ -234,16 +235,6 @@ public final class Trainer {
         for (int i = 0; i < order.length; i++) order[i] = i;
         Tensor logits = head.forward(val.rows(order, 0, val.size()));
         return Evaluation.of(classes, logits, val.labels(), val.files(), List.of());
-    }
-
-    public static int correct(Tensor logits, int[] labels) {
-        int k = logits.size() / labels.length, c = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int best = 0;
-            for (int j = 1; j < k; j++) if (logits.data[i * k + j] > logits.data[i * k + best]) best = j;
-            if (best == labels[i]) c++;
-        }
-        return c;
     }
 
     static int[] permutation(int n, SplittableRandom r) {

@@ -34,7 +34,7 @@ class HeadFitTest {
         return new HeadOptions(epochs, 16, lr, wd, "adam", LrSchedule.CONSTANT, 0, false, holdout, 3, 0);
     }
 
-    static double accuracy(Tensor logits, int[] labels) { return (double) Trainer.correct(logits, labels) / labels.length; }
+    static double accuracy(Tensor logits, int[] labels) { return (double) dev.litenet.eval.Accuracy.correct(logits, labels) / labels.length; }
 
     @Test
     void learnsSeparableDataAndTheReturnedHeadReadsRawFeatures() {

@@ -153,7 +153,7 @@ public final class InferenceServer implements AutoCloseable {
         int k = top(ctx);
         List<Prediction> top = await(submit(predictions, new Ask(image, k)));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("top", top.stream().map(InferenceServer::toJson).toList());
+        out.put("top", top.stream().map(Prediction::toJson).toList());
         out.put("model", net.origin());
         out.put("ms", millis(start));
         json(ctx, 200, out);
@@ -251,15 +251,6 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     // ---- answers ----------------------------------------------------------------------------------------------
-
-    /** The same object as one entry of {@code litenet predict --json}. */
-    static Map<String, Object> toJson(Prediction p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("index", p.index());
-        m.put("label", p.label());
-        m.put("prob", p.probability());
-        return m;
-    }
 
     private static double millis(long startNanos) { return Math.round((System.nanoTime() - startNanos) / 1e4) / 100.0; }
 

@@ -119,7 +119,6 @@ public final class TfliteFile {
         if (buffer >= buffers.length()) throw fb.bad(what + " refers to buffer " + buffer + " of " + buffers.length());
         Vec data = fb.vector(fb.tableAt(buffers, (int) buffer), BUFFER_DATA, 1);
         float[] values = data.length() == 0 ? new float[0] : dequantize(fb, what, shape, (int) n, type, q, fb.view(data));
-        for (float v : values) if (!Float.isFinite(v)) throw fb.bad(what + " holds " + v + " (weights must be finite)");
         return new Tensor(index, name, shape, type, q, values);
     }
 
@@ -129,7 +128,10 @@ public final class TfliteFile {
                 fb.intField(table, QUANT_DIMENSION, 0));
     }
 
-    /** {@code real = scale[c] * (q - zeroPoint[c])}, c the index along the quantized dimension (0 when per tensor). */
+    /**
+     * {@code real = scale[c] * (q - zeroPoint[c])}, c the index along the quantized dimension (0 when per tensor);
+     * every value must be finite.
+     */
     private static float[] dequantize(FlatBuffer fb, String what, int[] shape, int n, Type type, Quantization q, ByteBuffer data) {
         int size = switch (type) {
             case FLOAT32, INT32 -> 4;
@@ -142,11 +144,6 @@ public final class TfliteFile {
             throw fb.bad(what + " " + Arrays.toString(shape) + " of " + type + " needs " + (long) n * size
                     + " bytes, its buffer has " + data.remaining());
         }
-        float[] out = new float[n];
-        if (type == Type.FLOAT32) {
-            data.asFloatBuffer().get(out);
-            return out;
-        }
         int channels = q.scale().length, inner = 1;
         if (channels > 1) {
             int dim = q.quantizedDimension();
@@ -158,23 +155,57 @@ public final class TfliteFile {
         if (q.zeroPoint().length != channels && q.zeroPoint().length != 0) {
             throw fb.bad(what + " has " + channels + " scales but " + q.zeroPoint().length + " zero points");
         }
-        for (int i = 0; i < n; i++) {
-            long raw = switch (type) {
-                case UINT8 -> Byte.toUnsignedInt(data.get(i));
-                case INT8 -> data.get(i);
-                case INT16 -> data.getShort(2 * i);
-                case INT32 -> data.getInt(4 * i);
-                default -> data.getLong(8 * i);
-            };
-            if (channels == 0) {
-                out[i] = raw;
-            } else {
-                int c = channels == 1 ? 0 : (i / inner) % channels;
-                long zero = q.zeroPoint().length == 0 ? 0 : q.zeroPoint()[c];
-                out[i] = (float) ((double) q.scale()[c] * (raw - zero));
+        float[] out = new float[n];
+        if (type == Type.FLOAT32) {
+            data.asFloatBuffer().get(out);
+        } else if (size == 1 && 256L * Math.max(1, channels) <= n) {
+            // 8-bit values through a table per channel of the 256 reals they stand for (when the tensor is larger
+            // than its tables): one lookup a weight, and a finite table makes finite values
+            float[] table = byteTable(type == Type.INT8, channels, q);
+            int run = channels > 1 ? inner : n, tables = Math.max(1, channels);
+            byte[] raw = new byte[n];
+            data.get(raw);
+            for (int start = 0, c = 0; start < n; start += run, c = (c + 1) % tables) {
+                int base = c * 256, end = Math.min(n, start + run);
+                for (int i = start; i < end; i++) out[i] = table[base + (raw[i] & 0xff)];
+            }
+            if (allFinite(table)) return out;
+        } else {
+            for (int i = 0; i < n; i++) {
+                long raw = switch (type) {
+                    case UINT8 -> Byte.toUnsignedInt(data.get(i));
+                    case INT8 -> data.get(i);
+                    case INT16 -> data.getShort(2 * i);
+                    case INT32 -> data.getInt(4 * i);
+                    default -> data.getLong(8 * i);
+                };
+                out[i] = channels == 0 ? raw : real(q, channels == 1 ? 0 : (i / inner) % channels, raw);
             }
         }
+        for (float v : out) if (!Float.isFinite(v)) throw fb.bad(what + " holds " + v + " (weights must be finite)");
         return out;
+    }
+
+    // table[c * 256 + (q & 0xff)]: the real of byte q in channel c
+    private static float[] byteTable(boolean signed, int channels, Quantization q) {
+        float[] table = new float[Math.max(1, channels) * 256];
+        for (int c = 0; c < Math.max(1, channels); c++) {
+            for (int b = 0; b < 256; b++) {
+                long value = signed ? (byte) b : b;
+                table[c * 256 + b] = channels == 0 ? value : real(q, c, value);
+            }
+        }
+        return table;
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) if (!Float.isFinite(v)) return false;
+        return true;
+    }
+
+    private static float real(Quantization q, int c, long raw) {
+        long zero = q.zeroPoint().length == 0 ? 0 : q.zeroPoint()[c];
+        return (float) ((double) q.scale()[c] * (raw - zero));
     }
 
     /** An OperatorCode entry: builtin code, and the name of a custom operator ("" for builtins). */

@@ -42,8 +42,9 @@ public final class StateDict {
         entries.forEach((name, p) -> {
             TorchTensor t = state.get(name);
             if (t == null) return;
+            boolean variance = name.endsWith("running_var");
             for (float v : t.data()) {
-                if (!Float.isFinite(v) || (name.endsWith("running_var") && v < 0)) {
+                if (!Float.isFinite(v) || (variance && v < 0)) {
                     problems.add(name + " holds " + v + (Float.isFinite(v) ? " (a variance must be >= 0)" : " (weights must be finite)"));
                     break;
                 }

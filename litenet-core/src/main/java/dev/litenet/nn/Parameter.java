@@ -81,12 +81,17 @@ public final class Parameter {
         for (int i = 0; i < r; i++) storedShape[i] = shape[layout[i]];
         for (int i = r - 1, s = 1; i >= 0; s *= storedShape[i], i--) storedStride[i] = s;
         for (int i = 0; i < r; i++) strideOfTorchDim[layout[i]] = storedStride[i];
+        // torch order outside; inside, its last dimension longer than 1 as one strided run (torch stride 1)
+        int in = r - 1;
+        while (in > 0 && shape[in] == 1) in--;
+        int run = shape[in], step = strideOfTorchDim[in];
         int[] idx = new int[r];
-        for (int t = 0; t < src.length; t++) {
+        for (int t = 0; t < src.length; t += run) {
             int s = 0;
-            for (int d = 0; d < r; d++) s += idx[d] * strideOfTorchDim[d];
-            if (torchToStored) dst[s] = src[t]; else dst[t] = src[s];
-            for (int d = r - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;
+            for (int d = 0; d < in; d++) s += idx[d] * strideOfTorchDim[d];
+            if (torchToStored) for (int j = 0; j < run; j++) dst[s + j * step] = src[t + j];
+            else for (int j = 0; j < run; j++) dst[t + j] = src[s + j * step];
+            for (int d = in - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;
         }
     }
 }

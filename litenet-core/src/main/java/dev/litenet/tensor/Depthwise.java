@@ -6,8 +6,8 @@ import java.util.Arrays;
  * Depthwise k×k convolution in NHWC: every channel has its own filter, so the channel dimension is the
  * vector dimension. Weights are {@code [kh][kw][C]}. Forward takes an optional per-channel bias and clamps
  * the result to {@code [lo, hi]} (ReLU6 folded in at inference; ±∞ for none). Each entry runs the Vector API
- * kernel ({@link DepthwiseSimd}) when {@link Simd#ENABLED}, else a scalar one here; the {@code *Reference}
- * methods are the specification both are tested against.
+ * kernel ({@link DepthwiseSimd}) when {@link Simd#ENABLED}, else a scalar one here (forward: as {@link Simd} decides,
+ * the two give the same bits); the {@code *Reference} methods are the specification both are tested against.
  */
 public final class Depthwise {
     private Depthwise() {}
@@ -40,13 +40,14 @@ public final class Depthwise {
      */
     public static void forward(float[] x, int N, int C, Padding.Geometry g, float[] w, float[] bias,
                                float lo, float hi, float[] y) {
-        if (Simd.ENABLED) DepthwiseSimd.forward(x, N, C, g, w, bias, lo, hi, y);
+        if (Simd.vectorFor(2L * N * g.outH() * g.outW() * C * g.k() * g.k())) DepthwiseSimd.forward(x, N, C, g, w, bias, lo, hi, y);
         else forwardScalar(x, N, C, g, w, bias, lo, hi, y);
     }
 
-    // as forward: one output row per task. Each output pixel is summed in a buffer over its taps inside the image,
-    // the input pixel copied first and the weights held per tap: buffer, pixel and tap weights then share one index,
-    // a loop HotSpot vectorizes by itself (arrays read at different offsets it leaves scalar)
+    // as forward, and to the same bits (the bias, then an fma a tap in the same order): one output row per task.
+    // Each output pixel is summed in a buffer over its taps inside the image, the input pixel copied first and the
+    // weights held per tap: buffer, pixel and tap weights then share one index, a loop HotSpot vectorizes by itself
+    // (arrays read at different offsets it leaves scalar)
     static void forwardScalar(float[] x, int N, int C, Padding.Geometry g, float[] w, float[] bias,
                               float lo, float hi, float[] y) {
         int k = g.k(), s = g.stride();
@@ -66,7 +67,7 @@ public final class Depthwise {
                         for (int kw = kwLo; kw < kwHi; kw++) {
                             System.arraycopy(x, ((n * g.inH() + ih0 + kh) * g.inW() + iw0 + kw) * C, pixel, 0, C);
                             float[] tap = taps[kh * k + kw];
-                            for (int c = 0; c < C; c++) acc[c] += pixel[c] * tap[c];
+                            for (int c = 0; c < C; c++) acc[c] = Math.fma(pixel[c], tap[c], acc[c]);
                         }
                     }
                     for (int c = 0; c < C; c++) acc[c] = Math.min(hi, Math.max(lo, acc[c]));

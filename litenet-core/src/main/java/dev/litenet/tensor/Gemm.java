@@ -1,13 +1,11 @@
 package dev.litenet.tensor;
 
-import java.util.Arrays;
-
 /**
  * Matrix multiply {@code C[M,N] (+)= A[M,K] · B[K,N]}, the workhorse of 1×1 convolutions, linear layers and
  * their gradients. B and C are row-major (row strides {@code ldb}, {@code ldc}); A is read through two strides,
  * element (i, p) at {@code a[aOff + i*rsA + p*csA]}, so {@code Aᵀ·B} (weight gradients) needs no copy.
- * {@link #multiply} runs the Vector API kernel ({@link GemmSimd}) when {@link Simd#ENABLED}, else {@link #scalar};
- * {@link #reference} is the specification both are tested against.
+ * {@link #multiply} runs the Vector API kernel ({@link GemmSimd}) or {@link #scalar}, as {@link Simd} decides; the
+ * two give the same bits. {@link #reference} is the specification both are tested against.
  */
 public final class Gemm {
     private Gemm() {}
@@ -56,39 +54,99 @@ public final class Gemm {
         multiply(M, N, K, a, 0, K, 1, b, 0, N, c, 0, N, epilogue);
     }
 
-    /** C[M,N] = epilogue(A[M,K]·B[K,N]) through strides: the one entry every overload ends in. */
+    /**
+     * C[M,N] = epilogue(A[M,K]·B[K,N]) through strides: the one entry every overload ends in. Both kernels sum
+     * every element of C alike, {@code fma} after {@code fma} in the order of K (a long K in blocks of 256, each
+     * block's sum added to the previous ones in C), so they give the same bits and either may run any call.
+     */
     public static void multiply(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
-        if (Simd.ENABLED) GemmSimd.multiply(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
+        if (K <= 2 * K_BLOCK) {
+            tiles(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
+            return;
+        }
+        // A long K (a weight gradient sums over every pixel of the batch) in blocks, so the rows of A and B that
+        // all tiles read stay in cache between tiles; the epilogue's bias and clamp wait for the last block.
+        float inf = Float.POSITIVE_INFINITY;
+        for (int k0 = 0; k0 < K; k0 += K_BLOCK) {
+            int kb = Math.min(K_BLOCK, K - k0);
+            boolean last = k0 + kb == K;
+            Epilogue step = new Epilogue(k0 > 0 || e.accumulate(), last ? e.bias() : null, last ? e.lo() : -inf, last ? e.hi() : inf);
+            tiles(M, N, kb, a, aOff + k0 * csA, rsA, csA, b, bOff + k0 * ldb, ldb, c, cOff, ldc, step);
+        }
+    }
+
+    private static final int K_BLOCK = 256;
+
+    private static void tiles(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+        if (Simd.vectorFor(2L * M * N * K)) GemmSimd.tiles(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
         else scalar(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
     }
 
     /**
-     * Scalar kernel, C[M,N] = epilogue(A[M,K]·B[K,N]): each row of C summed in a buffer as Σ_p A[i,p]·B[p,:], rows
-     * spread over the thread pool. B's rows are first copied into arrays of their own: the sum and a row then share
-     * one index, a loop HotSpot vectorizes by itself (two arrays read at different offsets might be one array, and
-     * it leaves such a loop scalar).
+     * Scalar kernel, C[M,N] = epilogue(A[M,K]·B[K,N]) for K ≤ 512: 4×4 tiles of C summed in sixteen local
+     * variables, tiles spread over the thread pool. Plain code that the first-tier compiler already makes fast,
+     * so it serves a cold process (see {@link Simd}) and JVMs without the Vector API.
      */
     static void scalar(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                        float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
-        float[][] bRows = new float[K][];
-        for (int p = 0; p < K; p++) bRows[p] = Arrays.copyOfRange(b, bOff + p * ldb, bOff + p * ldb + N);
-        int grain = (int) Math.max(1, 200_000 / Math.max(1, 2L * N * K));
-        Parallel.range(M, grain, (from, to) -> {
-            float[] sum = new float[N];
-            for (int i = from; i < to; i++) {
-                Arrays.fill(sum, 0f);
-                for (int p = 0; p < K; p++) {
-                    float x = a[aOff + i * rsA + p * csA];
-                    float[] row = bRows[p];
-                    for (int j = 0; j < N; j++) sum[j] += x * row[j];
-                }
-                int o = cOff + i * ldc;
-                for (int j = 0; j < N; j++) {
-                    float v = sum[j] + (e.accumulate ? c[o + j] : 0f) + (e.bias == null ? 0f : e.bias[j]);
-                    c[o + j] = Math.min(e.hi, Math.max(e.lo, v));
-                }
+        int rowTiles = (M + 3) / 4, colTiles = (N + 3) / 4;
+        int grain = (int) Math.max(1, 200_000 / Math.max(1, 32L * K));
+        Parallel.range(rowTiles * colTiles, grain, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int i0 = t / colTiles * 4, j0 = t % colTiles * 4;
+                if (i0 + 4 <= M && j0 + 4 <= N) tile4x4(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, e, j0);
+                else edge(Math.min(4, M - i0), Math.min(4, N - j0), K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, e, j0);
             }
         });
+    }
+
+    private static void tile4x4(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, Epilogue e, int j0) {
+        float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0,
+                c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (int p = 0, ap = aOff, bp = bOff; p < K; p++, ap += csA, bp += ldb) {
+            float b0 = b[bp], b1 = b[bp + 1], b2 = b[bp + 2], b3 = b[bp + 3];
+            float x = a[ap];
+            c00 = Math.fma(x, b0, c00); c01 = Math.fma(x, b1, c01); c02 = Math.fma(x, b2, c02); c03 = Math.fma(x, b3, c03);
+            x = a[ap + rsA];
+            c10 = Math.fma(x, b0, c10); c11 = Math.fma(x, b1, c11); c12 = Math.fma(x, b2, c12); c13 = Math.fma(x, b3, c13);
+            x = a[ap + 2 * rsA];
+            c20 = Math.fma(x, b0, c20); c21 = Math.fma(x, b1, c21); c22 = Math.fma(x, b2, c22); c23 = Math.fma(x, b3, c23);
+            x = a[ap + 3 * rsA];
+            c30 = Math.fma(x, b0, c30); c31 = Math.fma(x, b1, c31); c32 = Math.fma(x, b2, c32); c33 = Math.fma(x, b3, c33);
+        }
+        store4(c00, c01, c02, c03, c, cOff, e, j0);
+        store4(c10, c11, c12, c13, c, cOff + ldc, e, j0);
+        store4(c20, c21, c22, c23, c, cOff + 2 * ldc, e, j0);
+        store4(c30, c31, c32, c33, c, cOff + 3 * ldc, e, j0);
+    }
+
+    private static void store4(float s0, float s1, float s2, float s3, float[] c, int o, Epilogue e, int j0) {
+        c[o] = finish(s0, c, o, e, j0);
+        c[o + 1] = finish(s1, c, o + 1, e, j0 + 1);
+        c[o + 2] = finish(s2, c, o + 2, e, j0 + 2);
+        c[o + 3] = finish(s3, c, o + 3, e, j0 + 3);
+    }
+
+    // a tile at the right or bottom edge of C: rows × cols ≤ 4 × 4, one element at a time
+    private static void edge(int rows, int cols, int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, Epilogue e, int j0) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                float s = 0;
+                for (int p = 0; p < K; p++) s = Math.fma(a[aOff + i * rsA + p * csA], b[bOff + p * ldb + j], s);
+                int o = cOff + i * ldc + j;
+                c[o] = finish(s, c, o, e, j0 + j);
+            }
+        }
+    }
+
+    /** The epilogue of one element, as both kernels round it: clamp((sum (+ C)) + bias). */
+    static float finish(float sum, float[] c, int o, Epilogue e, int j) {
+        float v = e.accumulate ? sum + c[o] : sum;
+        v += e.bias == null ? 0f : e.bias[j];
+        return Math.min(e.hi, Math.max(e.lo, v));
     }
 }

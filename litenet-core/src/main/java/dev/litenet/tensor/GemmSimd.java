@@ -7,41 +7,26 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API kernel behind {@link Gemm}: {@code C[M,N] = epilogue(A[M,K] · B[K,N])} over 4×(4·V) register tiles,
- * tiles spread over the thread pool. Loaded only when {@link Simd#ENABLED}; {@link Gemm#reference} is its
+ * tiles spread over the thread pool; each element of C is an {@code fma} chain in the order of K, as in
+ * {@link Gemm#scalar}. Loaded only when {@link Simd#ENABLED}; {@link Gemm#reference} is its
  * specification.
  */
 final class GemmSimd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
     private static final int MR = 4, NR = 4 * V;   // register tile: 4 rows × 4 vectors (16 accumulators)
-    private static final int K_BLOCK = 256;
 
     private GemmSimd() {}
 
-    // A (M,K) at a[aOff + i*rsA + p*csA], B (K,N) row stride ldb, C (M,N) row stride ldc
-    static void multiply(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
-                         float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+    // C[M,N] = epilogue(A·B) for K ≤ 512 ({@link Gemm#multiply} splits a longer K): A (M,K) at
+    // a[aOff + i*rsA + p*csA], B (K,N) row stride ldb, C (M,N) row stride ldc
+    static void tiles(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
+                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
         if (e.bias() != null && e.bias().length % V != 0) {
             // a masked load that reaches past the end of its array takes a slow path: pad the bias to whole vectors
             e = new Epilogue(e.accumulate(), java.util.Arrays.copyOf(e.bias(), (e.bias().length + V - 1) / V * V), e.lo(), e.hi());
         }
-        if (K <= 2 * K_BLOCK) {
-            tiles(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
-            return;
-        }
-        // A long K (a weight gradient sums over every pixel of the batch) in blocks, so the rows of A and B that
-        // all tiles read stay in cache between tiles; the epilogue's bias and clamp wait for the last block.
-        float inf = Float.POSITIVE_INFINITY;
-        for (int k0 = 0; k0 < K; k0 += K_BLOCK) {
-            int kb = Math.min(K_BLOCK, K - k0);
-            boolean last = k0 + kb == K;
-            Epilogue step = new Epilogue(k0 > 0 || e.accumulate(), last ? e.bias() : null, last ? e.lo() : -inf, last ? e.hi() : inf);
-            tiles(M, N, kb, a, aOff + k0 * csA, rsA, csA, b, bOff + k0 * ldb, ldb, c, cOff, ldc, step);
-        }
-    }
-
-    private static void tiles(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
-                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+        Epilogue ep = e;
         int rowTiles = M / MR, colTiles = (N + NR - 1) / NR, done = rowTiles * MR;
         long flopsPerTile = 2L * MR * NR * K;
         int grain = (int) Math.max(1, 200_000 / Math.max(1, flopsPerTile));
@@ -51,7 +36,7 @@ final class GemmSimd {
         Parallel.range(rowTiles * colTiles, grain, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int i0 = (columnsFirst ? t % rowTiles : t / colTiles) * MR, j0 = (columnsFirst ? t / rowTiles : t % colTiles) * NR;
-                tile4(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, N - j0, e, j0);
+                tile4(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, N - j0, ep, j0);
             }
         });
         if (done < M) rows(M - done, N, K, a, aOff + done * rsA, rsA, csA, b, bOff, ldb, c, cOff + done * ldc, ldc, e);
@@ -89,8 +74,7 @@ final class GemmSimd {
                 for (int p = 0; p < K; p++) axpy(a[aOff + i * rsA + p * csA], b, bOff + p * ldb + j0, sum, cols);
                 for (int j = 0; j < cols; j++) {
                     int o = cOff + i * ldc + j0 + j;
-                    float v = sum[j] + (e.accumulate() ? c[o] : 0f) + (e.bias() == null ? 0f : e.bias()[j0 + j]);
-                    c[o] = Math.min(e.hi(), Math.max(e.lo(), v));
+                    c[o] = Gemm.finish(sum[j], c, o, e, j0 + j);
                 }
             }
         });
@@ -216,7 +200,7 @@ final class GemmSimd {
         VectorMask<Float> m = S.indexInRange(0, cols);
         FloatVector v = FloatVector.fromArray(S, sums, s);
         if (e.accumulate()) v = v.add(FloatVector.fromArray(S, c, o, m));
-        if (e.bias() != null) v = v.add(FloatVector.fromArray(S, e.bias(), j0, m));
+        v = v.add(e.bias() == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias(), j0, m));   // + 0 as the others
         v.max(e.lo()).min(e.hi()).intoArray(c, o, m);
     }
 

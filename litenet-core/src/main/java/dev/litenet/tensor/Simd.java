@@ -1,5 +1,7 @@
 package dev.litenet.tensor;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * Whether the Vector API kernels run, decided once when this class loads. They need the incubating module
  * {@code jdk.incubator.vector}, which a JVM resolves only when asked ({@code --add-modules jdk.incubator.vector});
@@ -18,7 +20,27 @@ public final class Simd {
         if (reason != null) System.getLogger("dev.litenet").log(System.Logger.Level.INFO, reason);
     }
 
+    /**
+     * Kernel work, in flops, that a process runs on the scalar kernels before the Vector API ones: about three
+     * images at 224. Vector API code is slow until HotSpot's optimizing compiler has compiled it (over a second of
+     * compilation on two cores), plain loops are fast from the first tier on; so a process that predicts one photo
+     * never waits for that compilation, and one that does more pays it once. Only kernels whose two versions give
+     * the same bits ({@link Gemm}, {@link Depthwise#forward}) take part, so the switch changes no result.
+     */
+    static final long SCALAR_FLOPS = 2_000_000_000L;
+    private static final AtomicLong scalarFlops = new AtomicLong();
+    private static volatile boolean warm;
+
     private Simd() {}
+
+    /** Whether a kernel call of this many flops runs the Vector API kernel (see {@link #SCALAR_FLOPS}). */
+    static boolean vectorFor(long flops) {
+        if (!ENABLED) return false;
+        if (warm) return true;
+        if (scalarFlops.addAndGet(flops) <= SCALAR_FLOPS) return false;
+        warm = true;
+        return true;
+    }
 
     /** The module is in the boot layer and this class's module reads it (always, from the class path). */
     private static boolean vectorModulePresent() {

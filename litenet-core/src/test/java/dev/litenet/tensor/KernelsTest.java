@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every kernel against its reference, on odd shapes, strides, batches and channel counts: the facade (the Vector
@@ -56,6 +57,47 @@ class KernelsTest {
     @CsvSource({"1,1,1", "1,1000,1280", "2,3,1", "3,17,5", "4,16,16", "7,33,600", "17,1,9", "31,65,130"})
     void scalarGemmMatchesReference(int M, int N, int K) {
         checkGemm(Gemm::scalar, M, N, K);
+    }
+
+    /**
+     * The two kernels behind the facade give the same bits (so {@link Simd} may pick either for any call): every
+     * epilogue, rows left after the 4-row tiles, columns left after whole vectors, A read transposed.
+     */
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "1,1000,512", "3,17,5", "4,16,16", "7,33,500", "13,40,27", "17,1,9", "31,65,130", "64,96,24", "9,24,144"})
+    void scalarAndVectorGemmGiveTheSameBits(int M, int N, int K) {
+        assumeTrue(Simd.ENABLED, "the Vector API module is not present");
+        float[] a = random(M * K, 1), b = random(K * N, 2), c0 = random(M * N, 3), bias = random(N, 5);
+        float inf = Float.POSITIVE_INFINITY;
+        for (Gemm.Epilogue e : new Gemm.Epilogue[] {Gemm.Epilogue.STORE, Gemm.Epilogue.ACCUMULATE,
+                new Gemm.Epilogue(false, bias, 0f, 6f), new Gemm.Epilogue(true, bias, -0.5f, 0.5f), new Gemm.Epilogue(false, bias, -inf, inf)}) {
+            for (boolean transposed : new boolean[] {false, true}) {
+                int rsA = transposed ? 1 : K, csA = transposed ? M : 1;
+                float[] vector = c0.clone(), scalar = c0.clone();
+                GemmSimd.tiles(M, N, K, a, 0, rsA, csA, b, 0, N, vector, 0, N, e);
+                Gemm.scalar(M, N, K, a, 0, rsA, csA, b, 0, N, scalar, 0, N, e);
+                assertThat(scalar).as("%s, transposed %s", e, transposed).isEqualTo(vector);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,5,7,3,3,1,TORCH", "2,9,8,17,3,2,TORCH", "3,7,7,32,3,2,TF_SAME", "1,6,5,144,3,1,TF_SAME",
+            "1,1,1,5,3,2,TORCH", "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME", "1,12,12,96,3,1,TORCH"})
+    void scalarAndVectorDepthwiseGiveTheSameBits(int N, int H, int W, int C, int k, int stride, Padding padding) {
+        assumeTrue(Simd.ENABLED, "the Vector API module is not present");
+        Padding.Geometry g = padding.geometry(H, W, k, stride);
+        float[] x = random(N * H * W * C, 5), w = random(k * k * C, 6), b = random(C, 7);
+        int out = N * g.outH() * g.outW() * C;
+        for (float[] bias : new float[][] {b, null}) {
+            float[] vector = new float[out], scalar = new float[out];
+            DepthwiseSimd.forward(x, N, C, g, w, bias, 0f, 6f, vector);
+            Depthwise.forwardScalar(x, N, C, g, w, bias, 0f, 6f, scalar);
+            assertThat(scalar).isEqualTo(vector);
+            DepthwiseSimd.forward(x, N, C, g, w, bias, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, vector);
+            Depthwise.forwardScalar(x, N, C, g, w, bias, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, scalar);
+            assertThat(scalar).isEqualTo(vector);
+        }
     }
 
     static void checkGemm(GemmKernel kernel, int M, int N, int K) {

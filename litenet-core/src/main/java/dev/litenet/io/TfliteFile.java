@@ -299,7 +299,8 @@ public final class TfliteFile {
     }
 
     /** The lines of imagenet_labels.txt beside the file, else of the zip TFLite metadata appends; else empty. */
-    private static List<String> labels(Path file) {
+    /** The labels that come with a TFLite file: {@code imagenet_labels.txt} beside it, else inside it (a zip entry), else none. */
+    public static List<String> labels(Path file) {
         Path beside = file.resolveSibling(LABELS);
         try {
             if (Files.exists(beside)) {

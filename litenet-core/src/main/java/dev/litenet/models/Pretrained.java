@@ -7,7 +7,8 @@ import dev.litenet.io.TfliteFile;
 import dev.litenet.io.StateDicts;
 
 import dev.litenet.data.Preprocess;
-import dev.litenet.models.MobileNetV2;
+import dev.litenet.nn.Linear;
+import dev.litenet.nn.Sequential;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,16 +38,33 @@ public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> 
         if (!Files.exists(file)) throw new BadInputException(file, "no such weights file");
         Budget.regularFile(file);
         String sha = sha256(file);
-        if (file.getFileName().toString().endsWith(".tflite")) {
-            TfliteImport imported = TfliteMobileNetV2.toStateDict(TfliteFile.read(file));
-            MobileNetV2 model = new MobileNetV2(imported.numClasses());
-            model.setPadding(imported.padding());
-            StateDict.load(model, imported.stateDict(), file.toString());
-            model.train(false);
-            List<String> labels = imported.labels().size() == imported.numClasses() ? imported.labels()
-                    : imported.numClasses() == 1001 ? withBackground(imagenetLabels()) : List.of();
-            return new Pretrained(model, imported.preprocessing(), labels, file.getFileName().toString(), sha);
+        boolean tflite = file.getFileName().toString().endsWith(".tflite");
+        PreparedWeights.Prepared prepared = PreparedWeights.read(PreparedWeights.defaultDir(), sha);
+        if (prepared == null) {
+            prepared = tflite ? importTflite(file) : importTorch(file, sha);
+            PreparedWeights.write(PreparedWeights.defaultDir(), sha, prepared);
         }
+        int classes = ((Linear) ((Sequential) prepared.model().classifier()).get(1)).out;
+        List<String> labels;
+        if (tflite) {
+            List<String> own = TfliteMobileNetV2.labels(file);
+            labels = own.size() == classes ? own : classes == 1001 ? withBackground(imagenetLabels()) : List.of();
+        } else {
+            labels = classes == 1000 ? imagenetLabels() : List.of();
+        }
+        return new Pretrained(prepared.model(), prepared.preprocess(), labels, file.getFileName().toString(), sha);
+    }
+
+    private static PreparedWeights.Prepared importTflite(Path file) {
+        TfliteImport imported = TfliteMobileNetV2.toStateDict(TfliteFile.read(file));
+        MobileNetV2 model = new MobileNetV2(imported.numClasses());
+        model.setPadding(imported.padding());
+        StateDict.load(model, imported.stateDict(), file.toString());
+        model.train(false);
+        return new PreparedWeights.Prepared(model, imported.preprocessing());
+    }
+
+    private static PreparedWeights.Prepared importTorch(Path file, String sha) {
         Map<String, TorchTensor> state = StateDicts.read(file);
         TorchTensor bias = state.get("classifier.1.bias");
         if (bias == null) throw new BadInputException(file, "not a MobileNetV2 state_dict (no classifier.1.bias)");
@@ -60,8 +78,7 @@ public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> 
         // a known checkpoint brings its own preprocessing (IMAGENET1K_V2 is evaluated after a resize to 232)
         Preprocess preprocess = KnownWeights.all().stream().filter(w -> w.matchesSha256(sha)).findFirst()
                 .map(WeightsInfo::preprocessing).orElse(Preprocess.TORCHVISION_IMAGENET);
-        List<String> labels = bias.shape()[0] == 1000 ? imagenetLabels() : List.of();
-        return new Pretrained(model, preprocess, labels, file.getFileName().toString(), sha);
+        return new PreparedWeights.Prepared(model, preprocess);
     }
 
     /** The label of class i, or "class i" when the weights came without labels. */

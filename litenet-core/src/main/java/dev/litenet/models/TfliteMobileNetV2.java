@@ -1,6 +1,7 @@
 package dev.litenet.models;
 
 import dev.litenet.data.Preprocess;
+import dev.litenet.io.TfliteFile;
 import dev.litenet.io.TfliteModel;
 import dev.litenet.nn.Conv2d;
 import dev.litenet.nn.Layer;
@@ -237,10 +238,14 @@ public final class TfliteMobileNetV2 {
         return Preprocess.tfCentralCrop(CROP_FRACTION, INPUT, q.zeroPoint()[0], 1.0 / q.scale()[0]);
     }
 
-    private static List<String> labels(TfliteModel model) {
-        List<String> labels = model.labels();
+    private static List<String> labels(TfliteModel model) { return checkedLabels(model.file(), model.labels()); }
+
+    /** The labels that come with a TFLite file ({@code imagenet_labels.txt} beside it or inside it): none, or one a class. */
+    public static List<String> labels(java.nio.file.Path file) { return checkedLabels(file, TfliteFile.labels(file)); }
+
+    private static List<String> checkedLabels(java.nio.file.Path file, List<String> labels) {
         if (!labels.isEmpty() && labels.size() != CLASSES) {
-            throw new BadInputException(model.file(), "labels: " + labels.size() + " lines, expected " + CLASSES);
+            throw new BadInputException(file, "labels: " + labels.size() + " lines, expected " + CLASSES);
         }
         return labels;
     }

@@ -18,7 +18,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -122,14 +121,12 @@ public final class WeightsCache {
         return download(weights, progress);
     }
 
-    /** The sha256 of a file, in lower-case hex. */
+    /**
+     * The sha256 of a file, in lower-case hex; computed once per version of the file (path, size, modification
+     * time) and remembered in the cache.
+     */
     public static String sha256Hex(Path file) throws IOException {
-        MessageDigest sha = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[BUFFER];
-            for (int n; (n = in.read(buf)) != -1; ) sha.update(buf, 0, n);
-        }
-        return HexFormat.of().formatHex(sha.digest());
+        return FileHashes.sha256Hex(file);
     }
 
     private static void check(Path file, WeightsInfo weights, String hint) {
@@ -178,7 +175,7 @@ public final class WeightsCache {
             Thread.currentThread().interrupt();
             throw failed(weights, "interrupted");
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = FileHashes.sha256();
         long total = response.headers().firstValueAsLong("content-length").orElse(-1);
         long received = 0;
         try (InputStream body = response.body(); OutputStream out = Files.newOutputStream(temp)) {
@@ -226,14 +223,6 @@ public final class WeightsCache {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // the caller's exception says what went wrong; a leftover .part file is harmless
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 }

@@ -66,7 +66,7 @@ public record ImageFolder(Path root, List<String> classes, List<Sample> samples)
         for (int label = 0; label < all.classes.size(); label++) {
             int end = start;
             while (end < inVal.length && all.samples.get(end).label() == label) end++;
-            int[] order = shuffled(end - start, random);
+            int[] order = Orders.shuffled(end - start, random);
             long take = Math.round((end - start) * valFraction);
             for (int i = 0; i < take; i++) inVal[start + order[i]] = true;
             start = end;
@@ -74,19 +74,6 @@ public record ImageFolder(Path root, List<String> classes, List<Sample> samples)
         List<Sample> train = new ArrayList<>(), val = new ArrayList<>();
         for (int i = 0; i < inVal.length; i++) (inVal[i] ? val : train).add(all.samples.get(i));
         return new DatasetSplit(all.classes, train, val);
-    }
-
-    /** 0..n-1 in a Fisher-Yates order. */
-    static int[] shuffled(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 
     public static boolean isImageName(String name) {

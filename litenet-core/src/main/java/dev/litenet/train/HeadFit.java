@@ -3,6 +3,7 @@ package dev.litenet.train;
 import dev.litenet.eval.Accuracy;
 import dev.litenet.BadInputException;
 import dev.litenet.TrainEvent;
+import dev.litenet.data.Orders;
 import dev.litenet.nn.CrossEntropy;
 import dev.litenet.nn.Linear;
 import dev.litenet.tensor.Tensor;
@@ -65,7 +66,7 @@ public final class HeadFit {
         float[] bestW = null, bestB = null;
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {
             long start = System.nanoTime();
-            int[] order = Trainer.permutation(fit.size(), new SplittableRandom(o.seed() * 7919 + epoch));
+            int[] order = Orders.shuffled(fit.size(), new SplittableRandom(o.seed() * 7919 + epoch));
             head.setRecording(true);
             double lossSum = 0;
             int correct = 0;
@@ -91,7 +92,7 @@ public final class HeadFit {
                     (System.nanoTime() - start) / 1e9));
             events.accept(new TrainEvent.EpochEnd(history.getLast()));
             if (heldOut != null) {
-                double loss = CrossEntropy.loss(head.forward(heldOut.rows(identity(heldOut.size()), 0, heldOut.size())), heldOut.labels());
+                double loss = CrossEntropy.loss(head.forward(heldOut.rows(Orders.identity(heldOut.size()), 0, heldOut.size())), heldOut.labels());
                 if (loss < bestLoss) {
                     bestLoss = loss;
                     bestEpoch = epoch;
@@ -115,7 +116,7 @@ public final class HeadFit {
     /** Logits of a head that reads raw features: one row per photo, the mean of both views when {@code mirror} is given. */
     public static Tensor logits(Linear head, Features plain, Features mirror) {
         Features x = mirror == null ? plain : views(plain, mirror, null);
-        return head.forward(x.rows(identity(x.size()), 0, x.size()));
+        return head.forward(x.rows(Orders.identity(x.size()), 0, x.size()));
     }
 
     /** The rows (all, or where {@code pick}) of {@code plain}, averaged with {@code mirror}'s when given. */
@@ -146,7 +147,7 @@ public final class HeadFit {
             List<Integer> members = new ArrayList<>();
             for (int i = 0; i < labels.length; i++) if (labels[i] == c) members.add(i);
             if (members.size() < 2) continue;
-            int[] order = Trainer.permutation(members.size(), random);
+            int[] order = Orders.shuffled(members.size(), random);
             long take = Math.max(1, Math.round(members.size() * fraction));
             for (int i = 0; i < take; i++) held[members.get(order[i])] = true;
         }
@@ -173,11 +174,5 @@ public final class HeadFit {
         System.arraycopy(standardizedHead.bias.data, 0, copy.bias.data, 0, copy.bias.data.length);
         Trainer.foldStandardization(copy, moments);
         return copy;
-    }
-
-    static int[] identity(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        return order;
     }
 }

@@ -86,14 +86,15 @@ public final class Trainer {
             View val = View.of("features val", split.val(), pre, preprocess, o.mirrored(), backbone, loading, o.cacheDir(), events);
             readable("train", train.plain());
             readable("val", val.plain());
+            Tensor valInput = HeadFit.input(val.plain(), val.mirror());
             HeadFit.Fitted fitted = HeadFit.fit(train.plain(), train.mirror(), classes, o.head(), h -> {
-                Evaluation v = Evaluation.of(split.classes(), HeadFit.logits(h, val.plain(), val.mirror()), val.plain().labels(), val.plain().files(), List.of());
+                Evaluation v = Evaluation.of(split.classes(), h.forward(valInput), val.plain().labels(), val.plain().files(), List.of());
                 return new double[]{v.accuracy(), v.loss()};
             }, events);
             System.arraycopy(fitted.head().weight.data, 0, head.weight.data, 0, head.weight.data.length);
             System.arraycopy(fitted.head().bias.data, 0, head.bias.data, 0, head.bias.data.length);
             Preprocess stored = preprocess.withFlipAverage(o.mirrored());
-            Evaluation finalVal = Evaluation.of(split.classes(), HeadFit.logits(head, val.plain(), val.mirror()), val.plain().labels(), val.plain().files(), List.of());
+            Evaluation finalVal = Evaluation.of(split.classes(), head.forward(valInput), val.plain().labels(), val.plain().files(), List.of());
             if (o.out() != null) RunDir.save(o.out(), model, split.classes(), stored, pre.origin(), pre.sha256(), fitted.history());
             return new Result(model, split.classes(), stored, pre.origin(), pre.sha256(), fitted.history(), finalVal);
         }

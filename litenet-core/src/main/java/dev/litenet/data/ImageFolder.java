@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  */
 public record ImageFolder(Path root, List<String> classes, List<Sample> samples) {
     private static final Comparator<Path> BY_NAME = Comparator.comparing(Path::toString);
-    private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
+    /** The endings of the files that count as images, in lower case; a name counts whatever the case of its ending. */
+    public static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
 
     public ImageFolder {
         classes = List.copyOf(classes);
@@ -76,6 +77,12 @@ public record ImageFolder(Path root, List<String> classes, List<Sample> samples)
         return new DatasetSplit(all.classes, train, val);
     }
 
+    /**
+     * Whether a file counts as an image by its name.
+     *
+     * @param name a file name
+     * @return whether it ends in one of {@link #EXTENSIONS}, in any case
+     */
     public static boolean isImageName(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return EXTENSIONS.stream().anyMatch(lower::endsWith);

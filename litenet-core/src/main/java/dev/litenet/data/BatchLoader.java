@@ -129,7 +129,7 @@ public final class BatchLoader implements AutoCloseable {
 
         EpochIterator(int epoch) {
             epochKey = mix64(mix64(options.seed()) + epoch);
-            order = options.shuffle() ? ImageFolder.shuffled(samples.size(), new SplittableRandom(epochKey)) : identity(samples.size());
+            order = options.shuffle() ? Orders.shuffled(samples.size(), new SplittableRandom(epochKey)) : Orders.identity(samples.size());
         }
 
         @Override public boolean hasNext() {
@@ -226,12 +226,6 @@ public final class BatchLoader implements AutoCloseable {
             inFlight.clear();
             nextBatch = batchesPerEpoch();
         }
-    }
-
-    private static int[] identity(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        return order;
     }
 
     /** SplitMix64's finalizer: spreads seed, epoch and sample index into unrelated generator seeds. */

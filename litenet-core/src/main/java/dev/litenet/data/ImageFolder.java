@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  */
 public record ImageFolder(Path root, List<String> classes, List<Sample> samples) {
     private static final Comparator<Path> BY_NAME = Comparator.comparing(Path::toString);
-    private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
+    /** The endings of the files that count as images, in lower case; a name counts whatever the case of its ending. */
+    public static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
 
     public ImageFolder {
         classes = List.copyOf(classes);
@@ -66,7 +67,7 @@ public record ImageFolder(Path root, List<String> classes, List<Sample> samples)
         for (int label = 0; label < all.classes.size(); label++) {
             int end = start;
             while (end < inVal.length && all.samples.get(end).label() == label) end++;
-            int[] order = shuffled(end - start, random);
+            int[] order = Orders.shuffled(end - start, random);
             long take = Math.round((end - start) * valFraction);
             for (int i = 0; i < take; i++) inVal[start + order[i]] = true;
             start = end;
@@ -76,19 +77,12 @@ public record ImageFolder(Path root, List<String> classes, List<Sample> samples)
         return new DatasetSplit(all.classes, train, val);
     }
 
-    /** 0..n-1 in a Fisher-Yates order. */
-    static int[] shuffled(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
-
+    /**
+     * Whether a file counts as an image by its name.
+     *
+     * @param name a file name
+     * @return whether it ends in one of {@link #EXTENSIONS}, in any case
+     */
     public static boolean isImageName(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return EXTENSIONS.stream().anyMatch(lower::endsWith);

@@ -2,16 +2,11 @@ package dev.litenet.eval;
 
 import dev.litenet.TrainEvent;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -27,28 +22,14 @@ public final class HistoryChart {
 
     /** The chart as PNG bytes. */
     public static byte[] png(List<TrainEvent.EpochStats> history) {
-        System.setProperty("java.awt.headless", "true");
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, WIDTH, HEIGHT);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-        g.drawString("Training history", WIDTH / 2 - 70, 30);
-        int panel = (HEIGHT - TOP - GAP - BOTTOM) / 2;
-        panel(g, history, "Accuracy", TOP, panel, TrainEvent.EpochStats::trainAcc, TrainEvent.EpochStats::valAcc);
-        panel(g, history, "Loss", TOP + panel + GAP, panel, TrainEvent.EpochStats::trainLoss, TrainEvent.EpochStats::valLoss);
-        legend(g);
-        g.dispose();
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("PNG encoding failed", e);
-        }
+        return Canvas.png(WIDTH, HEIGHT, g -> {
+            g.setFont(Canvas.font(Font.BOLD, 18));
+            g.drawString("Training history", WIDTH / 2 - 70, 30);
+            int panel = (HEIGHT - TOP - GAP - BOTTOM) / 2;
+            panel(g, history, "Accuracy", TOP, panel, TrainEvent.EpochStats::trainAcc, TrainEvent.EpochStats::valAcc);
+            panel(g, history, "Loss", TOP + panel + GAP, panel, TrainEvent.EpochStats::trainLoss, TrainEvent.EpochStats::valLoss);
+            legend(g);
+        });
     }
 
     private static void panel(Graphics2D g, List<TrainEvent.EpochStats> history, String name, int top, int height,
@@ -66,7 +47,7 @@ public final class HistoryChart {
         hi += pad;
         int epochs = Math.max(1, history.size());
         g.setColor(new Color(230, 230, 230));
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.setFont(Canvas.font(Font.PLAIN, 11));
         for (int t = 0; t <= 4; t++) {
             double v = lo + (hi - lo) * t / 4;
             int y = top + height - (int) Math.round(height * (double) t / 4);
@@ -83,7 +64,7 @@ public final class HistoryChart {
         g.setColor(Color.GRAY);
         g.drawRect(LEFT, top, width, height);
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        g.setFont(Canvas.font(Font.PLAIN, 13));
         g.drawString(name, 10, top + height / 2);
         if (top + height + GAP > HEIGHT - BOTTOM) g.drawString("Epoch", LEFT + width / 2 - 20, top + height + 35);
         line(g, history, train, TRAIN, lo, hi, top, height, width, epochs);
@@ -113,7 +94,7 @@ public final class HistoryChart {
     }
 
     private static void legend(Graphics2D g) {
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.setFont(Canvas.font(Font.PLAIN, 12));
         int x = WIDTH / 2 - 90, y = HEIGHT - 12;
         g.setColor(TRAIN);
         g.fillRect(x, y - 9, 12, 10);

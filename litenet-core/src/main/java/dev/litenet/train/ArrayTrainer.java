@@ -1,5 +1,6 @@
 package dev.litenet.train;
 
+import dev.litenet.data.Orders;
 import dev.litenet.eval.Accuracy;
 import dev.litenet.nn.CrossEntropy;
 import dev.litenet.nn.Layer;
@@ -40,15 +41,14 @@ public final class ArrayTrainer {
         if (images.dim(0) != n) throw new IllegalArgumentException(images.dim(0) + " images but " + labels.length + " labels");
         Optimizer adam = new Adam(model.parameters(), settings.learningRate(), 0.9, 0.999, 1e-8);
         SplittableRandom random = new SplittableRandom(settings.seed());
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
+        int[] order = Orders.identity(n);
         List<EpochDone> history = new ArrayList<>();
         model.train(true);
         model.setRecording(true);
         try {
             for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
                 long start = System.nanoTime();
-                shuffle(order, random);
+                Orders.shuffle(order, random);
                 double lossSum = 0;
                 long right = 0;
                 for (int from = 0; from < n; from += settings.batchSize()) {
@@ -73,14 +73,6 @@ public final class ArrayTrainer {
             model.train(false);
         }
         return history;
-    }
-
-    private static void shuffle(int[] a, SplittableRandom random) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1), t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 
     /** images (N, ...) -> the rows order[from..to) as a new (to-from, ...) batch. */

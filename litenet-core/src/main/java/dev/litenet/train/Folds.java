@@ -1,6 +1,7 @@
 package dev.litenet.train;
 
 import dev.litenet.BadInputException;
+import dev.litenet.data.Orders;
 
 import java.util.SplittableRandom;
 
@@ -33,7 +34,7 @@ public final class Folds {
         for (int c = 0; c < classes; c++) {
             int[] members = new int[count[c]];
             for (int i = 0, m = 0; i < labels.length; i++) if (labels[i] == c) members[m++] = i;
-            int[] order = Trainer.permutation(members.length, random);
+            int[] order = Orders.shuffled(members.length, random);
             for (int i : order) {
                 fold[members[i]] = next;
                 next = (next + 1) % k;

@@ -3,6 +3,7 @@ package dev.litenet.train;
 import dev.litenet.eval.Accuracy;
 import dev.litenet.BadInputException;
 import dev.litenet.TrainEvent;
+import dev.litenet.data.Orders;
 import dev.litenet.nn.CrossEntropy;
 import dev.litenet.nn.Linear;
 import dev.litenet.tensor.Tensor;
@@ -30,7 +31,8 @@ public final class HeadFit {
      * @param plain      features of the training photos
      * @param mirror     features of their mirrors, row for row (needed when {@code o.mirrored()}), else null
      * @param validation scores a copy of the head (reading raw features) on photos it does not train on, for the
-     *                   history only ({accuracy, loss}); null for none. It never chooses the epoch.
+     *                   history only ({accuracy, loss}); null for none. It never chooses the epoch. It is called
+     *                   every epoch, so it should read an {@link #input} built once.
      */
     public static Fitted fit(Features plain, Features mirror, int classes, HeadOptions o,
                              Function<Linear, double[]> validation, Consumer<TrainEvent> events) {
@@ -54,6 +56,7 @@ public final class HeadFit {
         float[][] moments = fitRaw.moments();
         Features fit = fitRaw.standardized(moments);
         Features heldOut = heldCount == 0 ? null : views(plain, second, held).standardized(moments);
+        Tensor heldOutX = heldOut == null ? null : input(heldOut, null);                       // built once, read every epoch
 
         Linear head = new Linear(dim, classes);
         Trainer.initLinear(head, o.seed());
@@ -65,7 +68,7 @@ public final class HeadFit {
         float[] bestW = null, bestB = null;
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {
             long start = System.nanoTime();
-            int[] order = Trainer.permutation(fit.size(), new SplittableRandom(o.seed() * 7919 + epoch));
+            int[] order = Orders.shuffled(fit.size(), new SplittableRandom(o.seed() * 7919 + epoch));
             head.setRecording(true);
             double lossSum = 0;
             int correct = 0;
@@ -91,7 +94,7 @@ public final class HeadFit {
                     (System.nanoTime() - start) / 1e9));
             events.accept(new TrainEvent.EpochEnd(history.getLast()));
             if (heldOut != null) {
-                double loss = CrossEntropy.loss(head.forward(heldOut.rows(identity(heldOut.size()), 0, heldOut.size())), heldOut.labels());
+                double loss = CrossEntropy.loss(head.forward(heldOutX), heldOut.labels());
                 if (loss < bestLoss) {
                     bestLoss = loss;
                     bestEpoch = epoch;
@@ -114,8 +117,20 @@ public final class HeadFit {
 
     /** Logits of a head that reads raw features: one row per photo, the mean of both views when {@code mirror} is given. */
     public static Tensor logits(Linear head, Features plain, Features mirror) {
+        return head.forward(input(plain, mirror));
+    }
+
+    /**
+     * What a head reads for these photos, to build once and score every epoch.
+     * in features (N, dim) [+ their mirrors (N, dim)] -> out (N, dim), the mean of both views when {@code mirror} is given
+     *
+     * @param plain  features of the photos
+     * @param mirror features of their mirrors, row for row, or null
+     * @return the head's input
+     */
+    public static Tensor input(Features plain, Features mirror) {
         Features x = mirror == null ? plain : views(plain, mirror, null);
-        return head.forward(x.rows(identity(x.size()), 0, x.size()));
+        return x.rows(Orders.identity(x.size()), 0, x.size());
     }
 
     /** The rows (all, or where {@code pick}) of {@code plain}, averaged with {@code mirror}'s when given. */
@@ -146,7 +161,7 @@ public final class HeadFit {
             List<Integer> members = new ArrayList<>();
             for (int i = 0; i < labels.length; i++) if (labels[i] == c) members.add(i);
             if (members.size() < 2) continue;
-            int[] order = Trainer.permutation(members.size(), random);
+            int[] order = Orders.shuffled(members.size(), random);
             long take = Math.max(1, Math.round(members.size() * fraction));
             for (int i = 0; i < take; i++) held[members.get(order[i])] = true;
         }
@@ -173,11 +188,5 @@ public final class HeadFit {
         System.arraycopy(standardizedHead.bias.data, 0, copy.bias.data, 0, copy.bias.data.length);
         Trainer.foldStandardization(copy, moments);
         return copy;
-    }
-
-    static int[] identity(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        return order;
     }
 }

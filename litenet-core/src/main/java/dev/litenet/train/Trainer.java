@@ -7,6 +7,7 @@ import dev.litenet.eval.Accuracy;
 import dev.litenet.data.Batch;
 import dev.litenet.data.DatasetSplit;
 import dev.litenet.data.ImageFolder;
+import dev.litenet.data.Orders;
 import dev.litenet.data.Preprocess;
 import dev.litenet.Evaluation;
 import dev.litenet.BadInputException;
@@ -85,14 +86,15 @@ public final class Trainer {
             View val = View.of("features val", split.val(), pre, preprocess, o.mirrored(), backbone, loading, o.cacheDir(), events);
             readable("train", train.plain());
             readable("val", val.plain());
+            Tensor valInput = HeadFit.input(val.plain(), val.mirror());
             HeadFit.Fitted fitted = HeadFit.fit(train.plain(), train.mirror(), classes, o.head(), h -> {
-                Evaluation v = Evaluation.of(split.classes(), HeadFit.logits(h, val.plain(), val.mirror()), val.plain().labels(), val.plain().files(), List.of());
+                Evaluation v = Evaluation.of(split.classes(), h.forward(valInput), val.plain().labels(), val.plain().files(), List.of());
                 return new double[]{v.accuracy(), v.loss()};
             }, events);
             System.arraycopy(fitted.head().weight.data, 0, head.weight.data, 0, head.weight.data.length);
             System.arraycopy(fitted.head().bias.data, 0, head.bias.data, 0, head.bias.data.length);
             Preprocess stored = preprocess.withFlipAverage(o.mirrored());
-            Evaluation finalVal = Evaluation.of(split.classes(), HeadFit.logits(head, val.plain(), val.mirror()), val.plain().labels(), val.plain().files(), List.of());
+            Evaluation finalVal = Evaluation.of(split.classes(), head.forward(valInput), val.plain().labels(), val.plain().files(), List.of());
             if (o.out() != null) RunDir.save(o.out(), model, split.classes(), stored, pre.origin(), pre.sha256(), fitted.history());
             return new Result(model, split.classes(), stored, pre.origin(), pre.sha256(), fitted.history(), finalVal);
         }
@@ -163,7 +165,7 @@ public final class Trainer {
     /** One epoch of the head on cached features, in an order fixed by (seed, epoch). Returns {loss, acc}. */
     private double[] headEpoch(Linear head, Optimizer optimizer, Features train, int epoch) {
         int n = train.size();
-        int[] order = permutation(n, new SplittableRandom(o.seed() * 7919 + epoch));
+        int[] order = Orders.shuffled(n, new SplittableRandom(o.seed() * 7919 + epoch));
         head.setRecording(true);
         double lossSum = 0;
         int correct = 0;
@@ -231,21 +233,8 @@ public final class Trainer {
     }
 
     static Evaluation evaluateHead(Layer head, Features val, List<String> classes) {
-        int[] order = new int[val.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        Tensor logits = head.forward(val.rows(order, 0, val.size()));
+        Tensor logits = head.forward(val.rows(Orders.identity(val.size()), 0, val.size()));
         return Evaluation.of(classes, logits, val.labels(), val.files(), List.of());
-    }
-
-    static int[] permutation(int n, SplittableRandom r) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1), t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     /** torch's default Linear init: weight and bias uniform in ±1/√in. */

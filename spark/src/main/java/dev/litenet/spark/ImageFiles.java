@@ -1,5 +1,6 @@
 package dev.litenet.spark;
 
+import dev.litenet.data.ImageFolder;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -15,16 +16,21 @@ import scala.jdk.javaapi.CollectionConverters;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The input of the job: {@code (path, content)} of every image file under a path, read by Spark's
- * {@code binaryFile} source, recursively, image files by extension. Spark plans no read for a file of zero
- * bytes, so such files would vanish without a row; they are taken from the source's own file listing (already
- * on the driver) and added with empty content, to become rows with an error like any other unreadable image.
+ * {@code binaryFile} source, recursively, image files by name as LiteNet's own folders take them. Spark plans no
+ * read for a file of zero bytes, so such files would vanish without a row; they are taken from the source's own
+ * file listing (already on the driver) and added with empty content, to become rows with an error like any other
+ * unreadable image.
  */
 final class ImageFiles {
-    /** Image files by extension, as LiteNet's own folders take them (the glob matches the file name only). */
-    static final String IMAGE_GLOB = "*.{jpg,jpeg,png,bmp,gif,JPG,JPEG,PNG,BMP,GIF,Jpg,Jpeg,Png}";
+    /**
+     * Image files by name, as LiteNet's own folders take them ({@link ImageFolder#isImageName}): a glob on the file
+     * name matching each of {@link ImageFolder#EXTENSIONS} in any case, {@code *{.[jJ][pP][gG],...}}.
+     */
+    static final String IMAGE_GLOB = ImageFolder.EXTENSIONS.stream().map(ImageFiles::anyCase).collect(Collectors.joining(",", "*{", "}"));
 
     static final StructType SCHEMA = new StructType()
             .add("path", DataTypes.StringType, false)
@@ -50,6 +56,16 @@ final class ImageFiles {
             if (f.getLen() == 0) empty.add(RowFactory.create(f.getPath().toString(), new byte[0]));
         }
         return empty.isEmpty() ? files : files.union(spark.createDataFrame(empty, SCHEMA));
+    }
+
+    /** {@code .jpg} -> {@code .[jJ][pP][gG]}: a glob of the ending in any case. */
+    static String anyCase(String ending) {
+        StringBuilder glob = new StringBuilder();
+        for (char c : ending.toCharArray()) {
+            if (Character.isLetter(c)) glob.append('[').append(Character.toLowerCase(c)).append(Character.toUpperCase(c)).append(']');
+            else glob.append(c);
+        }
+        return glob.toString();
     }
 
     /** The files the file source listed for the plan's scan. */

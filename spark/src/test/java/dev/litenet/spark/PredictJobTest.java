@@ -28,9 +28,11 @@ class PredictJobTest {
 
     @BeforeAll static void model() { net = ImageClassifier.pretrained(Shared.path(LocalSpark.WEIGHTS)); }
 
-    @Test void agreesWithTheLibraryOnEveryPhoto(@TempDir Path tmp) {
+    @Test void agreesWithTheLibraryOnEveryPhoto(@TempDir Path tmp) throws IOException {
         Path photos = tmp.resolve("photos"), out = tmp.resolve("p.parquet");
         LocalSpark.copyPhotos("val", 20, photos);
+        renameFirst(photos.resolve("cat"), ".JPG");                        // endings count in any case
+        renameFirst(photos.resolve("dog"), ".jPeG");
         String summary = LocalSpark.run("predict", "--weights", Shared.path(LocalSpark.WEIGHTS).toString(),
                 "--input", photos.toString(), "--output", out.toString(), "--top", "3", "--batch-size", "8");
         assertThat(summary).contains("40 images (0 unreadable)");
@@ -40,6 +42,8 @@ class PredictJobTest {
         Map<Path, Row> byFile = new HashMap<>();
         for (Row r : rows) byFile.put(LocalSpark.file(r.getAs("path")), r);
         assertThat(byFile).hasSize(40);
+        assertThat(byFile.keySet()).extracting(p -> p.getFileName().toString())
+                .anyMatch(n -> n.endsWith(".JPG")).anyMatch(n -> n.endsWith(".jPeG"));
         List<Path> files = byFile.keySet().stream().sorted().toList();
         for (ImageClassifier.FilePrediction expected : net.predictAll(files, 3)) {
             Row r = byFile.get(expected.file());
@@ -54,6 +58,15 @@ class PredictJobTest {
                 assertThat(top.get(i).getString(1)).isEqualTo(p.label());
                 assertThat(top.get(i).getDouble(2)).isCloseTo(p.probability(), within(1e-5));
             }
+        }
+    }
+
+    /** Gives the first photo (in name order) of {@code dir} the ending {@code ending}. */
+    static void renameFirst(Path dir, String ending) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            Path p = s.sorted().findFirst().orElseThrow();
+            String name = p.getFileName().toString();
+            Files.move(p, p.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ending));
         }
     }
 

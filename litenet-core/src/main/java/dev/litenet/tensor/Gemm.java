@@ -91,19 +91,35 @@ public final class Gemm {
      */
     static void scalar(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                        float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+        // no bias is a bias of zeros, as the vector kernel adds a zero vector: one branch less in the hot code
+        float[] bias = e.bias != null ? e.bias : new float[N];
+        boolean add = e.accumulate;
+        float lo = e.lo, hi = e.hi;
         int rowTiles = (M + 3) / 4, colTiles = (N + 3) / 4;
         int grain = (int) Math.max(1, 200_000 / Math.max(1, 32L * K));
         Parallel.range(rowTiles * colTiles, grain, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int i0 = t / colTiles * 4, j0 = t % colTiles * 4;
-                if (i0 + 4 <= M && j0 + 4 <= N) tile4x4(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, e, j0);
-                else edge(Math.min(4, M - i0), Math.min(4, N - j0), K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, e, j0);
+                int rows = Math.min(4, M - i0), cols = Math.min(4, N - j0);
+                tile(rows, cols, K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, add, bias, j0, lo, hi);
             }
         });
     }
 
-    private static void tile4x4(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, Epilogue e, int j0) {
+    // c[rows, cols] (rows, cols ≤ 4): a whole 4×4 tile in sixteen locals, an edge tile one element at a time
+    private static void tile(int rows, int cols, int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean add, float[] bias, int j0, float lo, float hi) {
+        if (rows < 4 || cols < 4) {
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    float s = 0;
+                    for (int p = 0; p < K; p++) s = Math.fma(a[aOff + i * rsA + p * csA], b[bOff + p * ldb + j], s);
+                    int o = cOff + i * ldc + j;
+                    c[o] = finish(add ? s + c[o] : s, bias[j0 + j], lo, hi);
+                }
+            }
+            return;
+        }
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0,
                 c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (int p = 0, ap = aOff, bp = bOff; p < K; p++, ap += csA, bp += ldb) {
@@ -117,36 +133,32 @@ public final class Gemm {
             x = a[ap + 3 * rsA];
             c30 = Math.fma(x, b0, c30); c31 = Math.fma(x, b1, c31); c32 = Math.fma(x, b2, c32); c33 = Math.fma(x, b3, c33);
         }
-        store4(c00, c01, c02, c03, c, cOff, e, j0);
-        store4(c10, c11, c12, c13, c, cOff + ldc, e, j0);
-        store4(c20, c21, c22, c23, c, cOff + 2 * ldc, e, j0);
-        store4(c30, c31, c32, c33, c, cOff + 3 * ldc, e, j0);
-    }
-
-    private static void store4(float s0, float s1, float s2, float s3, float[] c, int o, Epilogue e, int j0) {
-        c[o] = finish(s0, c, o, e, j0);
-        c[o + 1] = finish(s1, c, o + 1, e, j0 + 1);
-        c[o + 2] = finish(s2, c, o + 2, e, j0 + 2);
-        c[o + 3] = finish(s3, c, o + 3, e, j0 + 3);
-    }
-
-    // a tile at the right or bottom edge of C: rows × cols ≤ 4 × 4, one element at a time
-    private static void edge(int rows, int cols, int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
-                             float[] c, int cOff, int ldc, Epilogue e, int j0) {
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                float s = 0;
-                for (int p = 0; p < K; p++) s = Math.fma(a[aOff + i * rsA + p * csA], b[bOff + p * ldb + j], s);
-                int o = cOff + i * ldc + j;
-                c[o] = finish(s, c, o, e, j0 + j);
-            }
+        if (add) {                                                      // (+ C) first, as the vector kernel
+            int o = cOff;
+            c00 += c[o]; c01 += c[o + 1]; c02 += c[o + 2]; c03 += c[o + 3];
+            o += ldc;
+            c10 += c[o]; c11 += c[o + 1]; c12 += c[o + 2]; c13 += c[o + 3];
+            o += ldc;
+            c20 += c[o]; c21 += c[o + 1]; c22 += c[o + 2]; c23 += c[o + 3];
+            o += ldc;
+            c30 += c[o]; c31 += c[o + 1]; c32 += c[o + 2]; c33 += c[o + 3];
         }
+        float b0 = bias[j0], b1 = bias[j0 + 1], b2 = bias[j0 + 2], b3 = bias[j0 + 3];
+        int o = cOff;
+        c[o] = finish(c00, b0, lo, hi); c[o + 1] = finish(c01, b1, lo, hi); c[o + 2] = finish(c02, b2, lo, hi); c[o + 3] = finish(c03, b3, lo, hi);
+        o += ldc;
+        c[o] = finish(c10, b0, lo, hi); c[o + 1] = finish(c11, b1, lo, hi); c[o + 2] = finish(c12, b2, lo, hi); c[o + 3] = finish(c13, b3, lo, hi);
+        o += ldc;
+        c[o] = finish(c20, b0, lo, hi); c[o + 1] = finish(c21, b1, lo, hi); c[o + 2] = finish(c22, b2, lo, hi); c[o + 3] = finish(c23, b3, lo, hi);
+        o += ldc;
+        c[o] = finish(c30, b0, lo, hi); c[o + 1] = finish(c31, b1, lo, hi); c[o + 2] = finish(c32, b2, lo, hi); c[o + 3] = finish(c33, b3, lo, hi);
     }
 
-    /** The epilogue of one element, as both kernels round it: clamp((sum (+ C)) + bias). */
-    static float finish(float sum, float[] c, int o, Epilogue e, int j) {
-        float v = e.accumulate ? sum + c[o] : sum;
-        v += e.bias == null ? 0f : e.bias[j];
-        return Math.min(e.hi, Math.max(e.lo, v));
+    /**
+     * The rest of the epilogue of one element, as both kernels round it: {@code v} is the sum (+ C), then
+     * {@code clamp(v + bias)}, a missing bias adding zero.
+     */
+    static float finish(float v, float bias, float lo, float hi) {
+        return Math.min(hi, Math.max(lo, v + bias));
     }
 }

@@ -74,7 +74,7 @@ final class GemmSimd {
                 for (int p = 0; p < K; p++) axpy(a[aOff + i * rsA + p * csA], b, bOff + p * ldb + j0, sum, cols);
                 for (int j = 0; j < cols; j++) {
                     int o = cOff + i * ldc + j0 + j;
-                    c[o] = Gemm.finish(sum[j], c, o, e, j0 + j);
+                    c[o] = Gemm.finish(e.accumulate() ? sum[j] + c[o] : sum[j], e.bias() == null ? 0f : e.bias()[j0 + j], e.lo(), e.hi());
                 }
             }
         });

@@ -16,8 +16,10 @@ final class DepthwiseSimd {
 
     /**
      * Vector API forward, x (N,H,W,C), w (k,k,C) -> y (N,outH,outW,C) = clamp(bias + Σ x·w), one output row per
-     * task. A 3×3 filter away from the borders keeps its nine weight vectors in registers and slides over four
-     * output pixels at a time; borders and other sizes take the per-pixel path.
+     * task. A 3×3 filter slides over eight (then four) output pixels at a time wherever its columns are inside the
+     * image, over the filter rows that are (all three but in the first and last rows); the few pixels at the left and
+     * right borders, and other filter sizes, take the per-pixel path. Every output is the bias, then an fma a tap in
+     * the order (kh, kw), the taps outside the image skipped, as in {@link Depthwise#forwardScalar}.
      */
     static void forward(float[] x, int N, int C, Padding.Geometry g, float[] w, float[] bias,
                         float lo, float hi, float[] y) {
@@ -28,8 +30,7 @@ final class DepthwiseSimd {
         Parallel.range(N * g.outH(), 4, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int n = r / g.outH(), oh = r % g.outH();
-                int ih0 = oh * s - g.padTop();
-                if (k == 3 && ih0 >= 0 && ih0 + 3 <= g.inH()) {
+                if (k == 3) {
                     pixels(x, n, C, g, w, bias, lo, hi, y, oh, 0, owLo);
                     interiorRow3x3(x, n, C, g, w, bias, lo, hi, y, oh, owLo, owHi);
                     pixels(x, n, C, g, w, bias, lo, hi, y, oh, owHi, g.outW());
@@ -40,54 +41,121 @@ final class DepthwiseSimd {
         });
     }
 
-    // output pixels [owFrom, owTo) of one row, any filter size, borders checked per pixel
+    // output pixels [owFrom, owTo) of one row, any filter size, borders checked per pixel; whole vectors of channels,
+    // then a partial one under a mask
     private static void pixels(float[] x, int n, int C, Padding.Geometry g, float[] w, float[] bias, float lo, float hi,
                                float[] y, int oh, int owFrom, int owTo) {
         int k = g.k();
         int ih0 = oh * g.stride() - g.padTop();
-        int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
+        int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0), whole = C - C % V;
         for (int ow = owFrom; ow < owTo; ow++) {
             int iw0 = ow * g.stride() - g.padLeft();
             int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
             int out = ((n * g.outH() + oh) * g.outW() + ow) * C;
-            for (int c = 0; c < C; c += V) {
-                VectorMask<Float> m = S.indexInRange(c, C);
-                FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
+            int c = 0;
+            for (; c + 4 * V <= whole; c += 4 * V) {                    // four independent sums: no waiting on one fma
+                FloatVector a0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
+                FloatVector a1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c + V);
+                FloatVector a2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c + 2 * V);
+                FloatVector a3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c + 3 * V);
                 for (int kh = khLo; kh < khHi; kh++) {
                     int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c, wi = kh * k * C + c;
                     for (int kw = kwLo; kw < kwHi; kw++) {
-                        acc = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), acc);
+                        int xk = xi + kw * C, wk = wi + kw * C;
+                        a0 = FloatVector.fromArray(S, x, xk).fma(FloatVector.fromArray(S, w, wk), a0);
+                        a1 = FloatVector.fromArray(S, x, xk + V).fma(FloatVector.fromArray(S, w, wk + V), a1);
+                        a2 = FloatVector.fromArray(S, x, xk + 2 * V).fma(FloatVector.fromArray(S, w, wk + 2 * V), a2);
+                        a3 = FloatVector.fromArray(S, x, xk + 3 * V).fma(FloatVector.fromArray(S, w, wk + 3 * V), a3);
                     }
                 }
-                acc.max(lo).min(hi).intoArray(y, out + c, m);
+                a0.max(lo).min(hi).intoArray(y, out + c);
+                a1.max(lo).min(hi).intoArray(y, out + c + V);
+                a2.max(lo).min(hi).intoArray(y, out + c + 2 * V);
+                a3.max(lo).min(hi).intoArray(y, out + c + 3 * V);
             }
+            for (; c < whole; c += V) {
+                FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
+                for (int kh = khLo; kh < khHi; kh++) {
+                    int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c, wi = kh * k * C + c;
+                    for (int kw = kwLo; kw < kwHi; kw++) {
+                        acc = FloatVector.fromArray(S, x, xi + kw * C).fma(FloatVector.fromArray(S, w, wi + kw * C), acc);
+                    }
+                }
+                acc.max(lo).min(hi).intoArray(y, out + c);
+            }
+            if (whole < C) pixelTail(x, n, C, g, w, bias, lo, hi, y, ih0, khLo, khHi, iw0, kwLo, kwHi, whole, out);
         }
     }
 
-    // 3×3, all rows and columns inside the image: four output pixels per step share each weight vector
+    // the last C % V channels of one output pixel, under a mask
+    private static void pixelTail(float[] x, int n, int C, Padding.Geometry g, float[] w, float[] bias, float lo, float hi,
+                                  float[] y, int ih0, int khLo, int khHi, int iw0, int kwLo, int kwHi, int c, int out) {
+        int k = g.k();
+        VectorMask<Float> m = S.indexInRange(c, C);
+        FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
+        for (int kh = khLo; kh < khHi; kh++) {
+            int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c, wi = kh * k * C + c;
+            for (int kw = kwLo; kw < kwHi; kw++) {
+                acc = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), acc);
+            }
+        }
+        acc.max(lo).min(hi).intoArray(y, out + c, m);
+    }
+
+    // 3×3, columns inside the image, filter rows [khLo, khHi) inside it: eight or four output pixels per step share
+    // each weight vector
     private static void interiorRow3x3(float[] x, int n, int C, Padding.Geometry g, float[] w, float[] bias, float lo,
                                        float hi, float[] y, int oh, int owFrom, int owTo) {
-        int s = g.stride();
-        int row0 = (n * g.inH() + oh * s - g.padTop()) * g.inW(), rowStep = g.inW() * C;
+        int s = g.stride(), ih0 = oh * s - g.padTop();
+        int khLo = Math.max(0, -ih0), khHi = Math.min(3, g.inH() - ih0);
+        int row0 = (n * g.inH() + ih0 + khLo) * g.inW(), rowStep = g.inW() * C;
         int outRow = (n * g.outH() + oh) * g.outW();
         for (int c = 0; c < C; c += V) {
-            int ow = c + V <= C ? block4s(x, row0 - g.padLeft(), s, rowStep, C, c, w, bias, lo, hi, y, outRow, owFrom, owTo) : owFrom;
+            int ow = c + V <= C ? blocks(x, row0 - g.padLeft(), s, rowStep, C, c, w, khLo, khHi, bias, lo, hi, y, outRow, owFrom, owTo) : owFrom;
             for (; ow < owTo; ow++) {                                   // the rest, and a partial vector of channels
-                block1(x, (row0 + ow * s - g.padLeft()) * C + c, rowStep, C, c, w, bias, lo, hi, y, (outRow + ow) * C + c);
+                block1(x, (row0 + ow * s - g.padLeft()) * C + c, rowStep, C, c, w, khLo, khHi, bias, lo, hi, y, (outRow + ow) * C + c);
             }
         }
     }
 
-    // output pixels [owFrom, owTo) of a row four at a time, channels [c, c+V) all inside C: y = clamp(b + Σ x·w),
-    // each weight vector shared by the four; returns where it stopped (fewer than four pixels left)
-    private static int block4s(float[] x, int xPixel0, int s, int rowStep, int C, int c, float[] w, float[] bias,
-                               float lo, float hi, float[] y, int outRow, int owFrom, int owTo) {
+    // output pixels [owFrom, owTo) of a row eight, then four, at a time, channels [c, c+V) all inside C:
+    // y = clamp(b + Σ x·w) over filter rows [khLo, khHi), each weight vector shared by the pixels; returns where it
+    // stopped (fewer than four pixels left)
+    private static int blocks(float[] x, int xPixel0, int s, int rowStep, int C, int c, float[] w, int khLo, int khHi,
+                              float[] bias, float lo, float hi, float[] y, int outRow, int owFrom, int owTo) {
         FloatVector b = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
         int p = s * C, ow = owFrom;
+        for (; ow + 8 <= owTo; ow += 8) {
+            FloatVector a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
+            int xi = (xPixel0 + ow * s) * C + c;
+            for (int kh = khLo, wi = khLo * 3 * C + c; kh < khHi; kh++, xi += rowStep, wi += 3 * C) {
+                for (int kw = 0; kw < 3; kw++) {
+                    FloatVector wv = FloatVector.fromArray(S, w, wi + kw * C);
+                    int xk = xi + kw * C;
+                    a0 = FloatVector.fromArray(S, x, xk).fma(wv, a0);
+                    a1 = FloatVector.fromArray(S, x, xk + p).fma(wv, a1);
+                    a2 = FloatVector.fromArray(S, x, xk + 2 * p).fma(wv, a2);
+                    a3 = FloatVector.fromArray(S, x, xk + 3 * p).fma(wv, a3);
+                    a4 = FloatVector.fromArray(S, x, xk + 4 * p).fma(wv, a4);
+                    a5 = FloatVector.fromArray(S, x, xk + 5 * p).fma(wv, a5);
+                    a6 = FloatVector.fromArray(S, x, xk + 6 * p).fma(wv, a6);
+                    a7 = FloatVector.fromArray(S, x, xk + 7 * p).fma(wv, a7);
+                }
+            }
+            int out = (outRow + ow) * C + c;
+            a0.max(lo).min(hi).intoArray(y, out);
+            a1.max(lo).min(hi).intoArray(y, out + C);
+            a2.max(lo).min(hi).intoArray(y, out + 2 * C);
+            a3.max(lo).min(hi).intoArray(y, out + 3 * C);
+            a4.max(lo).min(hi).intoArray(y, out + 4 * C);
+            a5.max(lo).min(hi).intoArray(y, out + 5 * C);
+            a6.max(lo).min(hi).intoArray(y, out + 6 * C);
+            a7.max(lo).min(hi).intoArray(y, out + 7 * C);
+        }
         for (; ow + 4 <= owTo; ow += 4) {
             FloatVector a0 = b, a1 = b, a2 = b, a3 = b;
             int xi = (xPixel0 + ow * s) * C + c;
-            for (int kh = 0, wi = c; kh < 3; kh++, xi += rowStep, wi += 3 * C) {
+            for (int kh = khLo, wi = khLo * 3 * C + c; kh < khHi; kh++, xi += rowStep, wi += 3 * C) {
                 for (int kw = 0; kw < 3; kw++) {
                     FloatVector wv = FloatVector.fromArray(S, w, wi + kw * C);
                     int xk = xi + kw * C;
@@ -106,11 +174,11 @@ final class DepthwiseSimd {
         return ow;
     }
 
-    private static void block1(float[] x, int xi, int rowStep, int C, int c, float[] w, float[] bias, float lo, float hi,
-                               float[] y, int out) {
+    private static void block1(float[] x, int xi, int rowStep, int C, int c, float[] w, int khLo, int khHi, float[] bias,
+                               float lo, float hi, float[] y, int out) {
         VectorMask<Float> m = S.indexInRange(c, C);
         FloatVector a = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
-        for (int kh = 0, wi = c; kh < 3; kh++, xi += rowStep, wi += 3 * C) {
+        for (int kh = khLo, wi = khLo * 3 * C + c; kh < khHi; kh++, xi += rowStep, wi += 3 * C) {
             for (int kw = 0; kw < 3; kw++) a = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), a);
         }
         a.max(lo).min(hi).intoArray(y, out, m);

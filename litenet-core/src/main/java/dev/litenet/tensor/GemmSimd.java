@@ -26,6 +26,10 @@ final class GemmSimd {
             // a masked load that reaches past the end of its array takes a slow path: pad the bias to whole vectors
             e = new Epilogue(e.accumulate(), java.util.Arrays.copyOf(e.bias(), (e.bias().length + V - 1) / V * V), e.lo(), e.hi());
         }
+        if (N <= 2 * V && N % V != 0 && M >= 8) {
+            narrow(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
+            return;
+        }
         Epilogue ep = e;
         int rowTiles = M / MR, colTiles = (N + NR - 1) / NR, done = rowTiles * MR;
         long flopsPerTile = 2L * MR * NR * K;
@@ -40,6 +44,72 @@ final class GemmSimd {
             }
         });
         if (done < M) rows(M - done, N, K, a, aOff + done * rsA, rsA, csA, b, bOff, ldb, c, cOff + done * ldc, ldc, e);
+    }
+
+    /**
+     * C[M,N] = epilogue(A·B) for a narrow C that ends in a partial vector (N ≤ 2V, not a multiple of V: a projection
+     * to 24 channels): four rows of one partial vector would leave few sums to run at once, so tiles are eight rows
+     * tall. B's few columns are first copied into whole zero-padded vectors; C's last vector is stored under a mask.
+     */
+    private static void narrow(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
+                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+        int vectors = N <= V ? 1 : 2, width = vectors * V;
+        float[] padded = new float[K * width];
+        for (int p = 0; p < K; p++) System.arraycopy(b, bOff + p * ldb, padded, p * width, N);
+        float[] bias = e.bias() == null ? new float[width] : e.bias().length >= width ? e.bias() : java.util.Arrays.copyOf(e.bias(), width);
+        int tiles = (M + 7) / 8;
+        int grain = (int) Math.max(1, 200_000 / Math.max(1, 16L * width * K));
+        Parallel.range(tiles, grain, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int i0 = t * 8, rows = Math.min(8, M - i0);
+                for (int v = 0; v < vectors; v++) {
+                    if (rows == 8) narrow8(K, a, aOff + i0 * rsA, rsA, csA, padded, v * V, width, c, cOff + i0 * ldc + v * V, ldc, e, bias, v * V, N);
+                    else for (int i = 0; i < rows; i++) narrow1(K, a, aOff + (i0 + i) * rsA, csA, padded, v * V, width, c, cOff + (i0 + i) * ldc + v * V, e, bias, v * V, N);
+                }
+            }
+        });
+    }
+
+    // c[8, V] (+)= a[8, K] · b[K, V] (b padded, row stride width), columns j0.. of N stored (the mask made here: a
+    // mask handed to a method that is not inlined would be an object)
+    private static void narrow8(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int width,
+                                float[] c, int cOff, int ldc, Epilogue e, float[] bias, int j0, int N) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0, bp = bOff, ap = aOff; p < K; p++, bp += width, ap += csA) {
+            FloatVector bv = FloatVector.fromArray(S, b, bp);
+            c0 = FloatVector.broadcast(S, a[ap]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[ap + rsA]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[ap + 2 * rsA]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[ap + 3 * rsA]).fma(bv, c3);
+            c4 = FloatVector.broadcast(S, a[ap + 4 * rsA]).fma(bv, c4);
+            c5 = FloatVector.broadcast(S, a[ap + 5 * rsA]).fma(bv, c5);
+            c6 = FloatVector.broadcast(S, a[ap + 6 * rsA]).fma(bv, c6);
+            c7 = FloatVector.broadcast(S, a[ap + 7 * rsA]).fma(bv, c7);
+        }
+        VectorMask<Float> m = S.indexInRange(j0, N);
+        FloatVector bv = FloatVector.fromArray(S, bias, j0);
+        narrowStore(c0, c, cOff, e, bv, m);
+        narrowStore(c1, c, cOff + ldc, e, bv, m);
+        narrowStore(c2, c, cOff + 2 * ldc, e, bv, m);
+        narrowStore(c3, c, cOff + 3 * ldc, e, bv, m);
+        narrowStore(c4, c, cOff + 4 * ldc, e, bv, m);
+        narrowStore(c5, c, cOff + 5 * ldc, e, bv, m);
+        narrowStore(c6, c, cOff + 6 * ldc, e, bv, m);
+        narrowStore(c7, c, cOff + 7 * ldc, e, bv, m);
+    }
+
+    // one row of narrow8
+    private static void narrow1(int K, float[] a, int aOff, int csA, float[] b, int bOff, int width,
+                                float[] c, int cOff, Epilogue e, float[] bias, int j0, int N) {
+        FloatVector s = FloatVector.zero(S);
+        for (int p = 0, bp = bOff, ap = aOff; p < K; p++, bp += width, ap += csA) s = FloatVector.broadcast(S, a[ap]).fma(FloatVector.fromArray(S, b, bp), s);
+        narrowStore(s, c, cOff, e, FloatVector.fromArray(S, bias, j0), S.indexInRange(j0, N));
+    }
+
+    // c[o, o + lanes of m) = clamp(sum (+ c) + bias)
+    private static void narrowStore(FloatVector sum, float[] c, int o, Epilogue e, FloatVector bias, VectorMask<Float> m) {
+        if (e.accumulate()) sum = sum.add(FloatVector.fromArray(S, c, o, m));
+        sum.add(bias).max(e.lo()).min(e.hi()).intoArray(c, o, m);
     }
 
     // c[4, min(4V, left)] (+)= a[4, K] · b[K, ...]: whole vectors unmasked, a last partial vector on its own

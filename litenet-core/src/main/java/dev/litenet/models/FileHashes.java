@@ -17,9 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sha256 of a weights file, computed once per version of the file: a version is its real path, size,
- * modification and status change times and file key (inode). The hash is remembered for the process and in
- * {@code <cache>/weights/.sha256/}, one small file a version holding the version and the hash; a remembered
- * entry that does not name this very version is ignored. A weights file is hashed to check it against its known
+ * modification and status change times and file key (inode). The hash is remembered for the process, and the hash
+ * of a known checkpoint ({@link KnownWeights}) also in {@code <cache>/weights/.sha256/}, one small file a version
+ * holding the version and the hash; a remembered entry that does not name this very version is ignored. A weights file is hashed to check it against its known
  * sha256, to key the feature and prepared-weights caches, and to record where a model came from; hashing 14 MB
  * every time took longer than reading it.
  */
@@ -42,10 +42,15 @@ final class FileHashes {
         sha = remembered(entry, version);
         if (sha == null) {
             sha = hash(file);
-            remember(entry, version, sha);
+            if (known(sha)) remember(entry, version, sha);
         }
         KNOWN.put(version, sha);
         return sha;
+    }
+
+    /** Whether this is the sha256 of one of the {@link KnownWeights}: the files worth remembering, a bounded few. */
+    static boolean known(String sha256) {
+        return KnownWeights.all().stream().anyMatch(w -> w.matchesSha256(sha256));
     }
 
     /** The sha256 of the bytes, read now. */

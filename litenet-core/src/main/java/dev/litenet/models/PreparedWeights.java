@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * A pretrained MobileNetV2 as a weights file last became one, kept in {@code <cache>/prepared/<sha256>.lnpw} and
- * named by the file's sha256, so a later process maps it and copies the model's own arrays in one go instead of parsing,
- * dequantizing and reordering the file again. Format (little-endian): "LNPW", version 1, classes, padding,
+ * A pretrained MobileNetV2 as a known checkpoint's file ({@link KnownWeights}) became one, kept in
+ * {@code <cache>/prepared/<sha256>.lnpw}, named by the file's sha256, so a later process maps it and copies the
+ * model's own arrays in one go instead of parsing, dequantizing and reordering the file again. Format (little-endian): "LNPW", version 1, classes, padding,
  * the preprocessing as JSON, then every state entry of the model in its order: name, value count and the values
  * in the model's stored layout; a CRC-32 of everything before it ends the file. A file that is damaged, of another
  * version or does not fit the model is ignored (and written again), never trusted.

@@ -42,7 +42,7 @@ public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> 
         PreparedWeights.Prepared prepared = PreparedWeights.read(PreparedWeights.defaultDir(), sha);
         if (prepared == null) {
             prepared = tflite ? importTflite(file) : importTorch(file, sha);
-            PreparedWeights.write(PreparedWeights.defaultDir(), sha, prepared);
+            if (FileHashes.known(sha)) PreparedWeights.write(PreparedWeights.defaultDir(), sha, prepared);   // a bounded few
         }
         int classes = ((Linear) ((Sequential) prepared.model().classifier()).get(1)).out;
         List<String> labels;

@@ -15,13 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The library on a plain JDK 25, without {@code --add-modules jdk.incubator.vector}: a child JVM on the test class
- * path runs the whole fused MobileNetV2 on the scalar kernels, says so in one line, and gives the logits of the
- * Vector API kernels this JVM runs (and torchvision's).
+ * path runs the whole fused MobileNetV2 on the scalar kernels, says so in one line, and gives the very bits of the
+ * Vector API kernels this JVM runs (and torchvision's logits).
  */
 class ScalarKernelsTest {
     @Test
     void mobileNetV2RunsWithoutTheVectorModule(@TempDir Path tmp) throws IOException, InterruptedException {
-        float[] expected = FixtureLogits.compute();
+        float[] expected = null;
+        for (int i = 0; i < 3; i++) expected = FixtureLogits.compute();   // past the scalar start (see Simd): vector kernels
         Path out = tmp.resolve("stdout.txt"), err = tmp.resolve("stderr.txt");
         String java = ProcessHandle.current().info().command().orElseThrow();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
@@ -43,7 +44,7 @@ class ScalarKernelsTest {
         List<String> lines = Files.readAllLines(out);
         float[] scalar = new float[lines.size()];
         for (int i = 0; i < scalar.length; i++) scalar[i] = Float.parseFloat(lines.get(i));
-        assertThat(relMaxError(scalar, expected)).isLessThan(1e-4);
+        assertThat(scalar).isEqualTo(expected);
         assertThat(relMaxError(scalar, Fixtures.f32("logits_eval_2x1000.f32"))).isLessThan(1e-4);
     }
 }

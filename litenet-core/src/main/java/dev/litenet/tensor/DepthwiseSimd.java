@@ -16,7 +16,7 @@ final class DepthwiseSimd {
 
     /**
      * Vector API forward, x (N,H,W,C), w (k,k,C) -> y (N,outH,outW,C) = clamp(bias + Σ x·w), one output row per
-     * task. A 3×3 filter slides over eight (then four) output pixels at a time wherever its columns are inside the
+     * task. A 3×3 filter slides over four output pixels at a time wherever its columns are inside the
      * image, over the filter rows that are (all three but in the first and last rows); the few pixels at the left and
      * right borders, and other filter sizes, take the per-pixel path. Every output is the bias, then an fma a tap in
      * the order (kh, kw), the taps outside the image skipped, as in {@link Depthwise#forwardScalar}.
@@ -102,8 +102,8 @@ final class DepthwiseSimd {
         acc.max(lo).min(hi).intoArray(y, out + c, m);
     }
 
-    // 3×3, columns inside the image, filter rows [khLo, khHi) inside it: eight or four output pixels per step share
-    // each weight vector
+    // 3×3, columns inside the image, filter rows [khLo, khHi) inside it: four output pixels per step share each
+    // weight vector
     private static void interiorRow3x3(float[] x, int n, int C, Padding.Geometry g, float[] w, float[] bias, float lo,
                                        float hi, float[] y, int oh, int owFrom, int owTo) {
         int s = g.stride(), ih0 = oh * s - g.padTop();
@@ -118,40 +118,13 @@ final class DepthwiseSimd {
         }
     }
 
-    // output pixels [owFrom, owTo) of a row eight, then four, at a time, channels [c, c+V) all inside C:
+    // output pixels [owFrom, owTo) of a row four at a time, channels [c, c+V) all inside C:
     // y = clamp(b + Σ x·w) over filter rows [khLo, khHi), each weight vector shared by the pixels; returns where it
     // stopped (fewer than four pixels left)
     private static int blocks(float[] x, int xPixel0, int s, int rowStep, int C, int c, float[] w, int khLo, int khHi,
                               float[] bias, float lo, float hi, float[] y, int outRow, int owFrom, int owTo) {
         FloatVector b = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
         int p = s * C, ow = owFrom;
-        for (; ow + 8 <= owTo; ow += 8) {
-            FloatVector a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
-            int xi = (xPixel0 + ow * s) * C + c;
-            for (int kh = khLo, wi = khLo * 3 * C + c; kh < khHi; kh++, xi += rowStep, wi += 3 * C) {
-                for (int kw = 0; kw < 3; kw++) {
-                    FloatVector wv = FloatVector.fromArray(S, w, wi + kw * C);
-                    int xk = xi + kw * C;
-                    a0 = FloatVector.fromArray(S, x, xk).fma(wv, a0);
-                    a1 = FloatVector.fromArray(S, x, xk + p).fma(wv, a1);
-                    a2 = FloatVector.fromArray(S, x, xk + 2 * p).fma(wv, a2);
-                    a3 = FloatVector.fromArray(S, x, xk + 3 * p).fma(wv, a3);
-                    a4 = FloatVector.fromArray(S, x, xk + 4 * p).fma(wv, a4);
-                    a5 = FloatVector.fromArray(S, x, xk + 5 * p).fma(wv, a5);
-                    a6 = FloatVector.fromArray(S, x, xk + 6 * p).fma(wv, a6);
-                    a7 = FloatVector.fromArray(S, x, xk + 7 * p).fma(wv, a7);
-                }
-            }
-            int out = (outRow + ow) * C + c;
-            a0.max(lo).min(hi).intoArray(y, out);
-            a1.max(lo).min(hi).intoArray(y, out + C);
-            a2.max(lo).min(hi).intoArray(y, out + 2 * C);
-            a3.max(lo).min(hi).intoArray(y, out + 3 * C);
-            a4.max(lo).min(hi).intoArray(y, out + 4 * C);
-            a5.max(lo).min(hi).intoArray(y, out + 5 * C);
-            a6.max(lo).min(hi).intoArray(y, out + 6 * C);
-            a7.max(lo).min(hi).intoArray(y, out + 7 * C);
-        }
         for (; ow + 4 <= owTo; ow += 4) {
             FloatVector a0 = b, a1 = b, a2 = b, a3 = b;
             int xi = (xPixel0 + ow * s) * C + c;

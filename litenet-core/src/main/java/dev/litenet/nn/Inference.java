@@ -1,6 +1,7 @@
 package dev.litenet.nn;
 
 import dev.litenet.tensor.Parallel;
+import dev.litenet.tensor.Simd;
 import dev.litenet.tensor.Tensor;
 
 import java.util.Arrays;
@@ -18,6 +19,7 @@ public final class Inference {
     /** x (N, ...) -> net(x) (N, ...). */
     public static Tensor forward(Layer net, Tensor x) {
         int n = x.dim(0);
+        if (n >= 4) Simd.batchComing();
         if (n < 2) return net.forward(x);
         int per = x.size() / n;
         int[] one = x.shape.clone();

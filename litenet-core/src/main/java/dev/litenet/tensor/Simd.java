@@ -21,23 +21,34 @@ public final class Simd {
     }
 
     /**
-     * Kernel work, in flops, that a process runs on the scalar kernels before the Vector API ones: about three
-     * images at 224. Vector API code is slow until HotSpot's optimizing compiler has compiled it (over a second of
-     * compilation on two cores), plain loops are fast from the first tier on; so a process that predicts one photo
-     * never waits for that compilation, and one that does more pays it once. Only kernels whose two versions give
-     * the same bits ({@link Gemm}, {@link Depthwise#forward}) take part, so the switch changes no result.
+     * Kernel work, in flops, that a process runs on the scalar kernels before the Vector API ones. Vector API code is
+     * slow until HotSpot's optimizing compiler has compiled it (over a second of compilation on two cores, during
+     * which it runs an order of magnitude slower than plain loops), while plain loops are fast from the first
+     * compiler tier on. So a process starts on the scalar kernels and switches once its work makes the compilation
+     * worth it: after 2 GFLOP (three images at 224) once a batch has come ({@link #batchComing}, or a kernel call of
+     * 200 MFLOP or more: the slow first passes then compile the kernels on real work), after 20 GFLOP (about thirty
+     * images) while images come one at a time. Only kernels whose two versions give the same bits
+     * ({@link Gemm}, {@link Depthwise#forward}) take part, so the switch changes no result, only the time.
      */
-    static final long SCALAR_FLOPS = 2_000_000_000L;
+    static final long SCALAR_FLOPS = 2_000_000_000L, SCALAR_FLOPS_ONE_BY_ONE = 20_000_000_000L, BATCH_CALL_FLOPS = 200_000_000L;
     private static final AtomicLong scalarFlops = new AtomicLong();
-    private static volatile boolean warm;
+    private static volatile boolean warm, batched;
 
     private Simd() {}
+
+    /**
+     * Says a batch of images is about to run (four or more): the kernels may switch to the Vector API ones after
+     * {@link #SCALAR_FLOPS} rather than {@link #SCALAR_FLOPS_ONE_BY_ONE}.
+     */
+    public static void batchComing() { batched = true; }
 
     /** Whether a kernel call of this many flops runs the Vector API kernel (see {@link #SCALAR_FLOPS}). */
     static boolean vectorFor(long flops) {
         if (!ENABLED) return false;
         if (warm) return true;
-        if (scalarFlops.addAndGet(flops) <= SCALAR_FLOPS) return false;
+        if (flops >= BATCH_CALL_FLOPS) batched = true;
+        long done = scalarFlops.addAndGet(flops);
+        if (done <= SCALAR_FLOPS || !batched && done <= SCALAR_FLOPS_ONE_BY_ONE) return false;
         warm = true;
         return true;
     }

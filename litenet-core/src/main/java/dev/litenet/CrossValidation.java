@@ -111,8 +111,8 @@ public final class CrossValidation {
      * The outcome: per fold and mean ± sd; {@code misclassified} lists every photo its own fold got wrong.
      *
      * @param classes       class names
-     * @param photos        photos cross-validated
-     * @param seed          seed of the fold assignment (unreadable ones left out and listed in {@code skipped})
+     * @param photos        photos cross-validated (unreadable ones left out and listed in {@code skipped})
+     * @param seed          seed of the fold assignment
      * @param folds         per fold
      * @param accuracy      accuracy over the folds
      * @param logLoss       mean cross-entropy over the folds
@@ -188,8 +188,8 @@ public final class CrossValidation {
         Pretrained pre = Pretrained.load(o.weights());
         Preprocess preprocess = o.preprocess(pre.preprocess());
         var loading = new BatchLoader.Options(32, false, 0, 2, 2, o.badImages(), b -> {});
-        Trainer.View view = Trainer.View.of("features", all.samples(), pre, preprocess, o.mirrored(), pre.model().fusedEmbedding(),
-                loading, o.cacheDir(), events);
+        Trainer.View view = Trainer.View.of("features", all.samples(), preprocess, o.mirrored(), pre.model().fusedEmbedding(),
+                loading, Trainer.View.caches(o.cacheDir(), pre, preprocess, o.mirrored()), events);
         Folded f = folds(view.plain(), view.mirror(), all.classes(), folds, seed, o.head(), events);
         return new Result(all.classes(), view.plain().size(), seed, f.folds(), f.accuracy(), f.logLoss(), f.pooledAccuracy(),
                 (System.nanoTime() - start) / 1e9, f.misclassified(), List.copyOf(skipped));

@@ -1,7 +1,8 @@
 package dev.litenet;
 
 /**
- * How the learning rate changes over a run, step by step (torch.optim.lr_scheduler, stepped once per batch).
+ * How the learning rate changes over a run, step by step (torch.optim.lr_scheduler, stepped once per batch when the head trains on cached features, once per epoch when the
+ * images are augmented or the backbone is fine-tuned).
  * {@link #factor} multiplies the base rate at step {@code t} of {@code total} steps (t = 0 .. total-1).
  */
 public enum LrSchedule {

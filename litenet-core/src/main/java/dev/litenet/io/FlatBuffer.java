@@ -37,14 +37,6 @@ final class FlatBuffer {
 
     BadInputException bad(String problem) { return new BadInputException(file, problem); }
 
-    /** The 4-byte file identifier at bytes 4..8, or "" when the buffer is too short. */
-    String identifier() {
-        if (size() < 8) return "";
-        byte[] id = new byte[4];
-        bytes.get(4, id);
-        return new String(id, StandardCharsets.ISO_8859_1);
-    }
-
     /** Position of the root table. */
     int root() { return table(follow(0)); }
 

@@ -90,11 +90,10 @@ public final class TfliteFile {
             String id = head.length < 8 ? "" : new String(head, 4, 4, StandardCharsets.ISO_8859_1);
             if (!id.equals("TFL3")) throw new BadInputException(file, "not a TFLite file: identifier '" + printable(id) + "', expected 'TFL3'");
             Budget.check(file, "TFLite file bytes", size, Budget.WEIGHTS_FILE_BYTES);
-            byte[] rest = in.readNBytes((int) size - 8);
-            byte[] all = new byte[8 + rest.length];
+            byte[] all = new byte[(int) size];
             System.arraycopy(head, 0, all, 0, 8);
-            System.arraycopy(rest, 0, all, 8, rest.length);
-            return all;
+            int n = 8 + in.readNBytes(all, 8, all.length - 8);
+            return n == all.length ? all : java.util.Arrays.copyOf(all, n);     // shorter than its size said
         } catch (IOException e) {
             throw ReadError.of(file, e);
         }
@@ -298,7 +297,6 @@ public final class TfliteFile {
         return List.copyOf(names);
     }
 
-    /** The lines of imagenet_labels.txt beside the file, else of the zip TFLite metadata appends; else empty. */
     /** The labels that come with a TFLite file: {@code imagenet_labels.txt} beside it, else inside it (a zip entry), else none. */
     public static List<String> labels(Path file) {
         Path beside = file.resolveSibling(LABELS);

@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * every time took longer than reading it.
  */
 final class FileHashes {
-    private static final Map<String, String> KNOWN = new ConcurrentHashMap<>();
+    private static final Map<String, String> BY_VERSION = new ConcurrentHashMap<>();
     private static final int BUFFER = 1 << 16, MAX_ENTRY_BYTES = 4096;
 
     private FileHashes() {}
@@ -36,7 +36,7 @@ final class FileHashes {
     /** As {@link #sha256Hex(Path)}, remembering in {@code dir}. */
     static String sha256Hex(Path file, Path dir) throws IOException {
         String version = version(file);
-        String sha = KNOWN.get(version);
+        String sha = BY_VERSION.get(version);
         if (sha != null) return sha;
         Path entry = dir.resolve(HexFormat.of().formatHex(sha256().digest(version.getBytes(StandardCharsets.UTF_8)), 0, 16));
         sha = remembered(entry, version);
@@ -44,13 +44,13 @@ final class FileHashes {
             sha = hash(file);
             if (known(sha)) remember(entry, version, sha);
         }
-        KNOWN.put(version, sha);
+        BY_VERSION.put(version, sha);
         return sha;
     }
 
     /** Whether this is the sha256 of one of the {@link KnownWeights}: the files worth remembering, a bounded few. */
     static boolean known(String sha256) {
-        return KnownWeights.all().stream().anyMatch(w -> w.matchesSha256(sha256));
+        return KnownWeights.bySha256(sha256).isPresent();
     }
 
     /** The sha256 of the bytes, read now. */

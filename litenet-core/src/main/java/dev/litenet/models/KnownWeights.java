@@ -61,6 +61,11 @@ public final class KnownWeights {
     /** The short alias of an entry, or null. */
     public static String aliasOf(WeightsInfo weights) { return ALIASES.get(weights); }
 
+    /** The entry whose file has this sha256 (full, or torch.hub's prefix rule). */
+    public static Optional<WeightsInfo> bySha256(String hexDigest) {
+        return ALL.stream().filter(w -> w.matchesSha256(hexDigest)).findFirst();
+    }
+
     /** The entry with this name or alias, ignoring case. */
     public static Optional<WeightsInfo> find(String nameOrAlias) {
         String key = nameOrAlias.strip();

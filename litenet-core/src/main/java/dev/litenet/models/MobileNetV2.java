@@ -77,6 +77,16 @@ public final class MobileNetV2 extends Layer {
     /** Replaces the classifier, as the lesson's {@code model.classifier = nn.Linear(1280, 2)}. */
     public void setClassifier(Layer head) { replaceChild("classifier", head); }
 
+    /** The classes the classifier scores: the outputs of its (last) linear layer. */
+    public int numClasses() {
+        Layer head = classifier();
+        if (head instanceof Sequential s) head = s.get(s.size() - 1);
+        return ((Linear) head).out;
+    }
+
+    /** The padding of every conv (see {@link #setPadding}). */
+    public Padding padding() { return ((ConvBNReLU) features.get(0)).conv().padding(); }
+
     /** Sets the padding of every conv: torchvision's symmetric padding, or TF SAME for TFLite weights. */
     public void setPadding(Padding padding) {
         forEachConv(features, padding);

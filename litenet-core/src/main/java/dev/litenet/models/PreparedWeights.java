@@ -28,7 +28,7 @@ import java.util.zip.CRC32;
 final class PreparedWeights {
     private static final int MAGIC = 0x57504e4c, VERSION = 1;      // "LNPW"
     private static final long MAX_BYTES = 256L << 20;
-    private static final int HEAD_INPUTS = 1280;
+    private static final int HEAD_INPUTS = 1280;                    // MobileNetV2 1.0's lastChannel
 
     private PreparedWeights() {}
 
@@ -85,7 +85,7 @@ final class PreparedWeights {
             for (var e : entries.entrySet()) size += 8L + e.getKey().getBytes(StandardCharsets.UTF_8).length + 4L * e.getValue().data.length;
             if (size > MAX_BYTES) return;
             ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-            b.putInt(MAGIC).putInt(VERSION).putInt(classes(p.model())).putInt(padding(p.model()).ordinal());
+            b.putInt(MAGIC).putInt(VERSION).putInt(p.model().numClasses()).putInt(p.model().padding().ordinal());
             b.putInt(preprocess.length).put(preprocess).putInt(entries.size());
             for (var e : entries.entrySet()) {
                 byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
@@ -116,13 +116,4 @@ final class PreparedWeights {
         byte[] s = new byte[n];
         b.get(s);
         return new String(s, StandardCharsets.UTF_8);
-    }
-
-    private static int classes(MobileNetV2 model) {
-        return ((dev.litenet.nn.Linear) ((dev.litenet.nn.Sequential) model.classifier()).get(1)).out;
-    }
-
-    private static Padding padding(MobileNetV2 model) {
-        return ((ConvBNReLU) model.features().get(0)).conv().padding();
-    }
-}
+    }}

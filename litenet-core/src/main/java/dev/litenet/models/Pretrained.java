@@ -7,8 +7,6 @@ import dev.litenet.io.TfliteFile;
 import dev.litenet.io.StateDicts;
 
 import dev.litenet.data.Preprocess;
-import dev.litenet.nn.Linear;
-import dev.litenet.nn.Sequential;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +42,7 @@ public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> 
             prepared = tflite ? importTflite(file) : importTorch(file, sha);
             if (FileHashes.known(sha)) PreparedWeights.write(PreparedWeights.defaultDir(), sha, prepared);   // a bounded few
         }
-        int classes = ((Linear) ((Sequential) prepared.model().classifier()).get(1)).out;
+        int classes = prepared.model().numClasses();
         List<String> labels;
         if (tflite) {
             List<String> own = TfliteMobileNetV2.labels(file);
@@ -76,8 +74,7 @@ public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> 
         StateDict.load(model, state, file.toString());
         model.train(false);
         // a known checkpoint brings its own preprocessing (IMAGENET1K_V2 is evaluated after a resize to 232)
-        Preprocess preprocess = KnownWeights.all().stream().filter(w -> w.matchesSha256(sha)).findFirst()
-                .map(WeightsInfo::preprocessing).orElse(Preprocess.TORCHVISION_IMAGENET);
+        Preprocess preprocess = KnownWeights.bySha256(sha).map(WeightsInfo::preprocessing).orElse(Preprocess.TORCHVISION_IMAGENET);
         return new PreparedWeights.Prepared(model, preprocess);
     }
 

@@ -121,10 +121,7 @@ public final class WeightsCache {
         return download(weights, progress);
     }
 
-    /**
-     * The sha256 of a file, in lower-case hex; computed once per version of the file (path, size, modification
-     * time) and remembered in the cache.
-     */
+    /** The sha256 of a file, in lower-case hex, computed once per version of the file ({@link FileHashes}). */
     public static String sha256Hex(Path file) throws IOException {
         return FileHashes.sha256Hex(file);
     }

@@ -91,9 +91,13 @@ public final class Checkpoint {
         Budget.regularFile(o.weights());
         m.put("--weights (sha256)", WeightsCache.sha256Hex(o.weights()));
         m.put("--input-size", Integer.toString(o.inputSize()));
+        m.put("--crop-fraction", Double.toString(o.cropFraction()));
         m.put("--unfreeze-from", Integer.toString(o.unfreezeFrom()));
         m.put("--optimizer", o.optimizer());
         m.put("--lr", Double.toString(o.lr()));
+        m.put("--schedule", o.schedule().name().toLowerCase(java.util.Locale.ROOT));
+        // a schedule other than constant spreads its curve over all the epochs: each epoch's rate depends on them
+        if (o.schedule() != dev.litenet.LrSchedule.CONSTANT) m.put("--epochs", Integer.toString(o.epochs()));
         m.put("--weight-decay", Double.toString(o.weightDecay()));
         m.put("--batch-size", Integer.toString(o.batchSize()));
         m.put("--augment", Boolean.toString(o.augment()));

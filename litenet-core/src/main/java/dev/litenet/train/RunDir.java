@@ -51,8 +51,7 @@ public final class RunDir {
         m.put("head", "linear");
         m.put("num_classes", classes.size());
         m.put("classes", classes);
-        m.put("padding", model.features().get(0) instanceof dev.litenet.models.ConvBNReLU c
-                && c.conv().padding() == Padding.TF_SAME ? "tf-same" : "torch");
+        m.put("padding", model.padding() == Padding.TF_SAME ? "tf-same" : "torch");
         m.put("preprocess", p.toJson());
         m.put("weights", Map.of("origin", origin, "sha256", sha256));
         return m;

@@ -146,7 +146,7 @@ final class RunManifest {
         Path staging = dir.resolve(STAGING);
         for (Map.Entry<String, String> e : entries.sha256().entrySet()) {
             Path file = dir.resolve(e.getKey()), staged = staging.resolve(e.getKey());
-            if (!matches(file, e.getValue()) && matches(staged, e.getValue())) {
+            if (Files.exists(staged) && !matches(file, e.getValue()) && matches(staged, e.getValue())) {
                 Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE);
             }
         }

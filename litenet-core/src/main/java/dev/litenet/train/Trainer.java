@@ -80,10 +80,10 @@ public final class Trainer {
         BatchLoader.Options loading = new BatchLoader.Options(o.batchSize(), false, o.seed(), 2, 2, o.badImages(), b -> {});
         Layer backbone = model.fusedEmbedding();                  // the frozen backbone's folded twin, made once
         if (o.unfreezeFrom() < 0 && !o.augment()) {
-            // Cached features: the head trains in seconds, so an interrupted run simply trains it again.
-            if (!history.isEmpty()) events.accept(new TrainEvent.Note("features are cached: the head is trained again from epoch 1"));
-            View train = View.of("features train", split.train(), pre, preprocess, o.mirrored(), backbone, loading, o.cacheDir(), events);
-            View val = View.of("features val", split.val(), pre, preprocess, o.mirrored(), backbone, loading, o.cacheDir(), events);
+            // Cached features: the head trains in seconds and writes no checkpoint; an interrupted run trains it again.
+            List<FeatureCache> caches = View.caches(o.cacheDir(), pre, preprocess, o.mirrored());
+            View train = View.of("features train", split.train(), preprocess, o.mirrored(), backbone, loading, caches, events);
+            View val = View.of("features val", split.val(), preprocess, o.mirrored(), backbone, loading, caches, events);
             readable("train", train.plain());
             readable("val", val.plain());
             Tensor valInput = HeadFit.input(val.plain(), val.mirror());
@@ -139,15 +139,20 @@ public final class Trainer {
      * mirror rows are aligned with the plain ones (a photo unreadable in either view is left out of both).
      */
     public record View(Features plain, Features mirror) {
-        public static View of(String what, List<dev.litenet.data.Sample> samples, Pretrained pre, Preprocess preprocess, boolean mirrored,
-                              Layer backbone, BatchLoader.Options loading, java.nio.file.Path cacheDir, Consumer<TrainEvent> events) {
+        public static View of(String what, List<dev.litenet.data.Sample> samples, Preprocess preprocess, boolean mirrored,
+                              Layer backbone, BatchLoader.Options loading, List<FeatureCache> caches, Consumer<TrainEvent> events) {
+            if (!mirrored) return new View(Features.extract(what, samples, backbone, preprocess.pipeline(), loading, caches.get(0), events), null);
+            List<Features> both = Features.extractViews(what + " (+ mirrors)", samples, backbone, preprocess.pipeline(), loading, caches, events);
+            return new View(both.get(0), both.get(1));
+        }
+
+        /** The feature caches of the plain view and, when mirrored, of the mirrors (nulls without a folder): open them once a run. */
+        public static List<FeatureCache> caches(java.nio.file.Path cacheDir, Pretrained pre, Preprocess preprocess, boolean mirrored) {
             int dim = pre.model().lastChannel;
             FeatureCache cache = cacheDir == null ? null : FeatureCache.open(cacheDir, pre.sha256(), preprocess.featureKey(), dim);
-            if (!mirrored) return new View(Features.extract(what, samples, backbone, preprocess.pipeline(), loading, cache, events), null);
+            if (!mirrored) return java.util.Collections.singletonList(cache);
             FeatureCache mirrorCache = cacheDir == null ? null : FeatureCache.open(cacheDir, pre.sha256(), preprocess.featureKey() + " hflip", dim);
-            List<Features> both = Features.extractViews(what + " (+ mirrors)", samples, backbone, preprocess.pipeline(), loading,
-                    java.util.Arrays.asList(cache, mirrorCache), events);
-            return new View(both.get(0), both.get(1));
+            return java.util.Arrays.asList(cache, mirrorCache);
         }
     }
 

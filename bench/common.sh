@@ -1,13 +1,8 @@
 # Shared by the bench/run-*.sh scripts (sourced after they set $here and $repo): a JDK 25 in $java, and
 # bench/target/benchmarks.jar and the CLI's jar built up front, so no timed run pays for a build.
 
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
-if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME" 2>/dev/null || echo 0)" -lt 25 ]; then
-  for d in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25*; do
-    if [ -x "$d/bin/java" ]; then export JAVA_HOME="$d"; break; fi
-  done
-fi
-export JAVA_HOME
+launcher="${launcher:-bench}"
+source "$repo/bin/find-jdk.sh"
 java="$JAVA_HOME/bin/java"
 jar="$here/target/benchmarks.jar"
 

@@ -33,7 +33,7 @@ for mode in on off; do
   "$repo/litenet" serve --weights mobilenet_v2_1.0_224_quant --port "$port" --threads 2 "${extra[@]}" >/dev/null &
   server=$!
   for _ in $(seq 240); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
-  "$JAVA_HOME/bin/java" -cp "$jar" dev.litenet.bench.ServeLoad --url "http://127.0.0.1:$port" --pid "$server" \
+  "$java" -cp "$jar" dev.litenet.bench.ServeLoad --url "http://127.0.0.1:$port" --pid "$server" \
     --photos "$photos" --clients "$clients" --seconds "$seconds" --label "$mode"
   kill -TERM "$server"
   wait "$server"

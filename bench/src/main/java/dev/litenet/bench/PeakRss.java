@@ -4,14 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The most memory this process ever had resident: VmHWM of /proc/self/status, as {@code litenet bench} reads it. */
+/** The most memory a process ever had resident: VmHWM of /proc/PID/status, as {@code litenet bench} reads it. */
 final class PeakRss {
     private PeakRss() {}
 
-    /** Megabytes, or -1 where /proc is not there. */
-    static double megabytes() {
+    /** This process's, in megabytes, or -1 where /proc is not there. */
+    static double megabytes() { return megabytes("self"); }
+
+    /** Process {@code pid}'s, in megabytes, or -1 where /proc is not there (or the process has gone). */
+    static double megabytes(String pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
                 if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
             }
         } catch (IOException | NumberFormatException e) {

@@ -56,7 +56,7 @@ public final class ServeLoad {
                     batches > 0 ? (after[0] - before[0]) / batches : Double.NaN, (int) after[2]);
             System.out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | ≤ %d | %d | %.0f | %s |%n", label, clients, level.ok(),
                     level.throughput(), level.percentileMs(0.50), level.percentileMs(0.99), level.meanBatch(), level.maxBatch(),
-                    level.errors(), peakRssMb(pid), loadAverage());
+                    level.errors(), PeakRss.megabytes(Long.toString(pid)), loadAverage());
         }
     }
 
@@ -125,17 +125,6 @@ public final class ServeLoad {
         int step = Math.max(1, files.size() / count);                     // cats and dogs alike
         for (int i = 0; i < files.size() && out.size() < count; i += step) out.add(Files.readAllBytes(files.get(i)));
         return out;
-    }
-
-    static double peakRssMb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 
     static String loadAverage() {

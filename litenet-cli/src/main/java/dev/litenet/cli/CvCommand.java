@@ -1,7 +1,6 @@
 package dev.litenet.cli;
 
 import dev.litenet.CrossValidation;
-import dev.litenet.TrainEvent;
 import dev.litenet.io.Json;
 import dev.litenet.train.RunDir;
 import picocli.CommandLine.Command;
@@ -48,16 +47,7 @@ public final class CvCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         threads.apply();
         WeightsOption.resolve(recipe.weights, err);
-        ProgressBar bar = new ProgressBar(err, ProgressBar.isTerminal());
-        CrossValidation.Result r = CrossValidation.of(recipe.recipe().listener(e -> {
-            switch (e) {
-                case TrainEvent.Note n -> err.println(n.text());
-                case TrainEvent.Progress p -> bar.update(p.what(), p.done(), p.total(), p.imagesPerSecond(), ProgressBar.eta(p));
-                case TrainEvent.Skipped s -> err.println("skipped " + s.image().path() + ": " + s.image().reason());
-                case TrainEvent.EpochEnd end -> { }
-            }
-            err.flush();
-        })).folds(folds).seed(foldSeed).run();
+        CrossValidation.Result r = CrossValidation.of(recipe.recipe().listener(recipe.printer(err, false))).folds(folds).seed(foldSeed).run();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("recipe", recipe.describe());
         m.put("args", String.join(" ", spec.commandLine().getParseResult().originalArgs()));

@@ -1,6 +1,7 @@
 package dev.litenet.cli;
 
 import dev.litenet.LrSchedule;
+import dev.litenet.TrainEvent;
 import dev.litenet.TransferLearning;
 import dev.litenet.data.BadImagePolicy;
 import picocli.CommandLine.Option;
@@ -66,14 +67,39 @@ final class RecipeOptions {
     @Option(names = "--cache", paramLabel = "<DIR>", description = "Feature cache folder (default: $LITENET_CACHE/features or ~/.cache/litenet/features).")
     Path cache;
 
-    /** The recipe these options describe. */
+    /** The recipe these options describe; options out of range are refused by their names first. */
     TransferLearning recipe() {
+        Args.range("--input-size", inputSize, 0, 1024);
+        Args.range("--unfreeze-from", unfreezeFrom, -1, 18);
         TransferLearning recipe = TransferLearning.from(weights).data(Args.inputFolder("--data", data)).epochs(epochs)
                 .batchSize(batchSize).learningRate(lr).schedule(schedule).weightDecay(weightDecay).labelSmoothing(labelSmoothing)
                 .earlyStopping(earlyStopping, patience).mirrored(mirror).optimizer(optimizer).unfreezeFrom(unfreezeFrom)
                 .augment(augment).seed(seed).badImages(onBadImage).inputSize(inputSize).cropFraction(cropFraction);
         if (cache != null) recipe.featureCache(cache);
         return recipe;
+    }
+
+    /**
+     * What a run tells on stderr: notes, a progress bar, the photos it skipped (names escaped), and, when
+     * {@code epochLines}, a line per epoch.
+     */
+    java.util.function.Consumer<TrainEvent> printer(java.io.PrintWriter err, boolean epochLines) {
+        ProgressBar bar = new ProgressBar(err, ProgressBar.isTerminal());
+        return e -> {
+            switch (e) {
+                case TrainEvent.Note n -> err.println(n.text());
+                case TrainEvent.Progress p -> bar.update(p.what(), p.done(), p.total(), p.imagesPerSecond(), ProgressBar.eta(p));
+                case TrainEvent.Skipped s -> err.println("skipped " + Main.shown(s.image().path() + ": " + s.image().reason()));
+                case TrainEvent.EpochEnd end -> {
+                    var s = end.stats();
+                    if (epochLines) {
+                        err.printf("Epoch %d/%d: train acc %.3f loss %.3f | val acc %.3f loss %.3f | %.1f s%n",
+                                s.epoch(), epochs, s.trainAcc(), s.trainLoss(), s.valAcc(), s.valLoss(), s.seconds());
+                    }
+                }
+            }
+            err.flush();
+        };
     }
 
     /** A one-line description of the recipe, for tables. */

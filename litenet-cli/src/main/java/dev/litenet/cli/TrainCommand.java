@@ -2,7 +2,6 @@ package dev.litenet.cli;
 
 
 import dev.litenet.BadInputException;
-import dev.litenet.TrainEvent;
 import dev.litenet.TransferLearning;
 import dev.litenet.io.Json;
 import dev.litenet.train.RunDir;
@@ -49,30 +48,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Override public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         threads.apply();
-        Args.inputFolder("--data", this.recipe.data);
         Args.outputFolder("--out", out);
-        Args.range("--input-size", this.recipe.inputSize, 0, 1024);
-        Args.range("--unfreeze-from", this.recipe.unfreezeFrom, -1, 18);
         TransferLearning recipe = this.recipe.recipe().validationSplit(valSplit).runFolder(out).resume(resume);
         if (!resume && !overwrite && (Files.exists(out.resolve(RunDir.MANIFEST)) || Files.exists(out.resolve(RunDir.META)))) {
             throw new BadInputException(out, "already holds a run or a checkpoint; pass --overwrite to replace it or --resume to continue it");
         }
         WeightsOption.resolve(this.recipe.weights, err);                   // a download shows its progress here
-        ProgressBar bar = new ProgressBar(err, ProgressBar.isTerminal());
         long start = System.nanoTime();
-        TransferLearning.Training result = recipe.listener(e -> {
-            switch (e) {
-                case TrainEvent.Note n -> err.println(n.text());
-                case TrainEvent.Progress p -> bar.update(p.what(), p.done(), p.total(), p.imagesPerSecond(), ProgressBar.eta(p));
-                case TrainEvent.Skipped s -> err.println("skipped " + Main.shown(s.image().path() + ": " + s.image().reason()));
-                case TrainEvent.EpochEnd end -> {
-                    var s = end.stats();
-                    err.printf("Epoch %d/%d: train acc %.3f loss %.3f | val acc %.3f loss %.3f | %.1f s%n",
-                            s.epoch(), this.recipe.epochs, s.trainAcc(), s.trainLoss(), s.valAcc(), s.valLoss(), s.seconds());
-                }
-            }
-            err.flush();
-        }).train();
+        TransferLearning.Training result = recipe.listener(this.recipe.printer(err, true)).train();
         var v = result.validation();
         double seconds = (System.nanoTime() - start) / 1e9;
         if (json) {

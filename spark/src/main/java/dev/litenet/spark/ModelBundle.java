@@ -98,9 +98,6 @@ public record ModelBundle(boolean runFolder, Map<String, byte[]> files, String k
         return runFolder ? ImageClassifier.load(folder) : ImageClassifier.pretrained(folder.resolve(files.keySet().iterator().next()));
     }
 
-    /** @return total bytes broadcast */
-    public long bytes() { return files.values().stream().mapToLong(b -> b.length).sum(); }
-
     private static byte[] read(Path f) {
         try {
             return Files.readAllBytes(f);

@@ -99,6 +99,9 @@ public final class Trainer {
             return new Result(model, split.classes(), stored, pre.origin(), pre.sha256(), fitted.history(), finalVal);
         }
         if (o.mirrored()) events.accept(new TrainEvent.Note("mirrored views apply to a frozen backbone with cached features; ignored here"));
+        if (o.labelSmoothing() > 0 || o.holdout() > 0) {
+            events.accept(new TrainEvent.Note("label smoothing and early stopping apply to a frozen backbone with cached features; ignored here"));
+        }
         Features val = readable("val", Features.extract("features val", split.val(), backbone, preprocess.pipeline(), loading, null, events));
         if (o.unfreezeFrom() < 0) {
             events.accept(new TrainEvent.Note("--augment: training features change every epoch, so they are computed anew each epoch, not cached"));

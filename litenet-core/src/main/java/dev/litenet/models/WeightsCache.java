@@ -106,19 +106,24 @@ public final class WeightsCache {
 
     /** The checked file for these weights: from the cache, else the local weights folder, else downloaded. */
     public Path fetch(WeightsInfo weights, Progress progress) {
+        return present(weights).orElseGet(() -> download(weights, progress));
+    }
+
+    /** The checked file for these weights when the cache or the local weights folder has it; never downloads. */
+    public Optional<Path> present(WeightsInfo weights) {
         Path cached = cachedPath(weights);
         if (Files.exists(cached)) {
             check(cached, weights, "; delete it to download it again");
-            return cached;
+            return Optional.of(cached);
         }
         if (localWeightsDir != null) {
             Path local = localWeightsDir.resolve(weights.name()).resolve(weights.fileName());
             if (Files.exists(local)) {
                 check(local, weights, "");
-                return local;
+                return Optional.of(local);
             }
         }
-        return download(weights, progress);
+        return Optional.empty();
     }
 
     /** The sha256 of a file, in lower-case hex, computed once per version of the file ({@link FileHashes}). */

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code jdk.incubator.vector}, which a JVM resolves only when asked ({@code --add-modules jdk.incubator.vector});
  * without it every kernel facade ({@link Gemm}, {@link Depthwise}, {@link ChannelOps}, {@link Elementwise}) runs
  * its scalar path and one line on the {@code dev.litenet} logger says how to get the fast one.
- * {@code -Dlitenet.simd=false} chooses the scalar kernels even when the module is there (tests, benchmarks).
+ * {@code -Dlitenet.simd=false} chooses the scalar kernels even when the module is there (tests, benchmarks, the
+ * launcher's one-shot {@code predict} of a few photos), and says so only at {@code DEBUG}.
  * The {@code *Simd} classes hold every reference to the Vector API; nothing loads them unless this is true.
  */
 public final class Simd {
@@ -15,9 +16,12 @@ public final class Simd {
     public static final boolean ENABLED;
 
     static {
-        String reason = scalarReason(vectorModulePresent(), System.getProperty(PROPERTY));
+        String property = System.getProperty(PROPERTY);
+        String reason = scalarReason(vectorModulePresent(), property);
         ENABLED = reason == null;
-        if (reason != null) System.getLogger("dev.litenet").log(System.Logger.Level.INFO, reason);
+        if (reason != null) {                       // said only when it was not asked for
+            System.getLogger("dev.litenet").log("false".equalsIgnoreCase(property) ? System.Logger.Level.DEBUG : System.Logger.Level.INFO, reason);
+        }
     }
 
     /**

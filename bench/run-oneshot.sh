@@ -4,11 +4,12 @@
 # fresh process per run, the engines alternating round by round; /usr/bin/time gives wall, CPU (user + sys) and
 # peak RSS; the table shows medians over the rounds. See docs/BENCHMARKS.md, "One-shot predict".
 #
-#   bench/run-oneshot.sh [--rounds R] [--photos N] [--out DIR] [--engines "litenet torch onnxruntime"]
+#   bench/run-oneshot.sh [--rounds R] [--photos "N ..."] [--out DIR] [--engines "litenet torch onnxruntime"]
 #                        [--baseline OTHER/litenet]
 #
 # --baseline: also run another checkout's launcher (engine litenet-baseline), e.g. a build from before a change.
-# Cases: one photo, and a folder of N photos (default 100, the first N/2 cats and dogs of shared/data/cats-dogs/val).
+# Cases: one photo, and a folder of N photos for each N (default 10 and 100: the first N/2 cats and dogs of
+# shared/data/cats-dogs/val).
 # Weights: LiteNet mobilenet_v2_1.0_224_quant (from $LITENET_SHARED/weights, default ../shared); PyTorch and ORT
 # torchvision's MobileNetV2 from shared/fixtures/mobilenet_v2 (.pth, .onnx), the same architecture and input size.
 set -euo pipefail
@@ -18,7 +19,7 @@ python=/usr/bin/python3
 export LITENET_SHARED="${LITENET_SHARED:-$repo/../shared}"
 shared="$LITENET_SHARED"
 rounds=5
-photos=100
+photos="10 100"
 out=""
 engines="litenet torch onnxruntime"
 baseline=""
@@ -44,11 +45,15 @@ source "$here/common.sh"
 build_jars run-oneshot "$out/bench-build.log"
 
 photo="$shared/data/cats-dogs/val/cat/$(ls "$shared/data/cats-dogs/val/cat" | sort | head -1)"
-folder="$out/photos"
-mkdir -p "$folder"
-{ ls "$shared/data/cats-dogs/val/cat" | sort | head -$((photos / 2)) | sed "s|^|$shared/data/cats-dogs/val/cat/|"
-  ls "$shared/data/cats-dogs/val/dog" | sort | head -$((photos - photos / 2)) | sed "s|^|$shared/data/cats-dogs/val/dog/|"
-} | while read -r f; do ln -sf "$f" "$folder/"; done
+specs=("one photo|1|$photo")
+for n in $photos; do
+  folder="$out/photos-$n"
+  mkdir -p "$folder"
+  { ls "$shared/data/cats-dogs/val/cat" | sort | head -$((n / 2)) | sed "s|^|$shared/data/cats-dogs/val/cat/|"
+    ls "$shared/data/cats-dogs/val/dog" | sort | head -$((n - n / 2)) | sed "s|^|$shared/data/cats-dogs/val/dog/|"
+  } | while read -r f; do ln -sf "$f" "$folder/"; done
+  specs+=("$n photos|$n|$folder")
+done
 pth="$shared/fixtures/mobilenet_v2/mobilenet_v2_calib.pth"
 onnx="$shared/fixtures/mobilenet_v2/mobilenet_v2_calib.onnx"
 
@@ -61,7 +66,7 @@ command_of() {   # ENGINE INPUT: sets cmd
   esac
 }
 
-for spec in "one photo|1|$photo" "$photos photos|$photos|$folder"; do
+for spec in "${specs[@]}"; do
   IFS='|' read -r name count input <<<"$spec"
   for ((r = 1; r <= rounds; r++)); do
     for engine in $engines; do

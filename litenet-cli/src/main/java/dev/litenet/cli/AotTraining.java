@@ -23,11 +23,11 @@ import java.util.stream.Stream;
 
 /**
  * The training run of the launcher's AOT cache (JEP 483, 514, 515): the launcher runs this class once per build of the
- * jar with {@code -XX:AOTCacheOutput} and the flags of a one-shot {@code predict}, and later one-shot predicts start
- * from the classes it loaded and linked and the profiles it gathered (docs/BENCHMARKS.md, "One-shot predict").
- * The workload is {@code predict} itself, on a generated photo: with a run folder of random weights, and with
- * {@value #WEIGHTS} when it is already on this machine (it is never downloaded here). Nothing is printed; the exit
- * code is 1 when a predict failed, and the launcher then keeps no cache.
+ * jar with {@code -XX:AOTCacheOutput} and the flags of a one-shot {@code predict}, and later one-shot predicts and
+ * summaries start from the classes it loaded and linked and the profiles it gathered (docs/BENCHMARKS.md, "One-shot
+ * predict"). The workload is those commands themselves: {@code predict} on a generated photo with a run folder of
+ * random weights, and with {@value #WEIGHTS} when it is already on this machine (it is never downloaded here), then
+ * {@code summary}. Nothing is printed; the exit code is 1 when a command failed, and the launcher then keeps no cache.
  */
 final class AotTraining {
     static final String WEIGHTS = "mobilenet_v2_1.0_224_quant";
@@ -47,7 +47,7 @@ final class AotTraining {
         if (!ok) System.exit(Main.FAILURE);                 // no cache from a broken run
     }
 
-    /** Runs the workload in this folder; returns the exit codes of the predicts it ran, the pretrained one first. */
+    /** Runs the workload in this folder; returns the exit codes of the commands it ran (pretrained predict, if run, first). */
     static List<Integer> run(Path dir) throws IOException {
         Path photo = dir.resolve("photo.jpg");
         ImageIO.write(photo(), "jpg", photo.toFile());
@@ -62,6 +62,7 @@ final class AotTraining {
             codes.add(Main.run(none, none, "predict", "--weights", WEIGHTS, photo.toString()));
         }
         codes.add(Main.run(none, none, "predict", "--model", model.toString(), photo.toString()));
+        codes.add(Main.run(none, none, "summary"));
         return codes;
     }
 

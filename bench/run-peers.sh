@@ -3,9 +3,10 @@
 # (one fresh process per run, the engines alternating so that drifts of the machine hit all of them alike), then
 # a Markdown table of median milliseconds and LiteNet/peer ratios. See docs/BENCHMARKS.md.
 #
-#   bench/run-peers.sh [--quick] [--rounds R] [--out DIR]
+#   bench/run-peers.sh [--quick] [--rounds R] [--cases REGEX] [--out DIR]
 #
 # --quick: one round of one iteration without warm-up per run, a smoke test of the tools, not a measurement.
+# --cases: only the cases whose name matches REGEX (grep -E), e.g. "b32".
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -14,13 +15,15 @@ onnx="${LITENET_ONNX:-$repo/../shared/fixtures/mobilenet_v2/mobilenet_v2_calib.o
 
 quick=0
 rounds=3
+only=""
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; rounds=1 ;;
     --rounds) rounds="$2"; shift ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --cases) only="$2"; shift ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-peers: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -41,13 +44,14 @@ infer_heap="${LITENET_INFER_HEAP:--Xmx512m}"
 train_heap="${LITENET_TRAIN_HEAP:--Xmx1800m}"
 
 # case name | mode | batch | threads | iterations | warm-up | engines
-# The warm-up is long enough for HotSpot to have compiled LiteNet's kernels (about 200 single images); every engine
-# gets the same.
+# The warm-up is long enough for HotSpot to have compiled LiteNet's kernels (about 200 single images, or 15 batches
+# of 32); every engine gets the same, except that PyTorch (eager mode, nothing to compile, 5-10 s a batch of 32)
+# gets at most 2 warm-up iterations.
 cases=(
   "infer b1 t1|infer|1|1|50|200|litenet onnxruntime torch"
   "infer b1 t2|infer|1|2|50|200|litenet onnxruntime torch"
-  "infer b32 t1|infer|32|1|5|5|litenet onnxruntime torch"
-  "infer b32 t2|infer|32|2|5|5|litenet onnxruntime torch"
+  "infer b32 t1|infer|32|1|5|15|litenet onnxruntime torch"
+  "infer b32 t2|infer|32|2|5|15|litenet onnxruntime torch"
   "train b32 t2|train|32|2|5|3|litenet torch"
 )
 
@@ -74,12 +78,13 @@ run_engine() {   # ENGINE MODE BATCH THREADS ITERATIONS WARMUP
         "$repo/litenet" bench --mode "$mode" --batch-size "$batch" --threads "$threads" --iterations "$n" --warmup "$w" --json ;;
     onnxruntime) "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.litenet.bench.OrtBench --model "$onnx" \
         --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" ;;
-    torch) "$python" "$here/peers/torch_bench.py" --mode "$mode" --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" ;;
+    torch) "$python" "$here/peers/torch_bench.py" --mode "$mode" --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$((w < 2 || batch == 1 ? w : 2))" ;;
   esac
 }
 
 for spec in "${cases[@]}"; do
   IFS='|' read -r name mode batch threads n w engines <<<"$spec"
+  if [ -n "$only" ] && ! grep -qE "$only" <<<"$name"; then continue; fi
   if [ "$quick" = 1 ]; then n=1; w=0; fi
   for ((r = 1; r <= rounds; r++)); do
     for engine in $engines; do

@@ -8,12 +8,13 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /** The {@code litenet} command: one subcommand per job. Exit codes: 0 ok, 1 failure, 2 bad input. */
-@Command(name = "litenet", mixinStandardHelpOptions = true, version = "LiteNet 0.1.0",
-        description = "Lightweight neural networks for the JVM: MobileNetV2, summaries, transfer learning.",
+@Command(name = Main.NAME, mixinStandardHelpOptions = true, version = Main.VERSION, description = Main.DESCRIPTION,
         subcommands = {CommandLine.HelpCommand.class, SummaryCommand.class, TrainCommand.class, EvalCommand.class,
                 PredictCommand.class, CvCommand.class, ServeCommand.class, ForwardCommand.class, CompareCommand.class, BenchCommand.class})
 public final class Main {
     public static final int OK = 0, FAILURE = 1, BAD_INPUT = 2;
+    static final String NAME = "litenet", VERSION = "LiteNet 0.1.0",
+            DESCRIPTION = "Lightweight neural networks for the JVM: MobileNetV2, summaries, transfer learning.";
 
     /** A file name or label as printed: control characters (newlines, terminal escapes) shown as {@code \\uXXXX}. */
     static String shown(Object nameOrLabel) { return BadInputException.printable(String.valueOf(nameOrLabel)); }
@@ -52,8 +53,7 @@ public final class Main {
     }
 
     /** The root of {@code litenet} without subcommands, for {@link #commandLine}: the same name, options and text as Main. */
-    @Command(name = "litenet", mixinStandardHelpOptions = true, version = "LiteNet 0.1.0",
-            description = "Lightweight neural networks for the JVM: MobileNetV2, summaries, transfer learning.")
+    @Command(name = NAME, mixinStandardHelpOptions = true, version = VERSION, description = DESCRIPTION)
     static final class Root {}
 
     /**

@@ -3,6 +3,7 @@ package dev.litenet.cli;
 import dev.litenet.BadInputException;
 import dev.litenet.ImageClassifier;
 import dev.litenet.serve.InferenceServer;
+import dev.litenet.serve.InferenceServer.Builder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,24 +31,24 @@ public final class ServeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     ModelSource source;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "" + Builder.DEFAULT_PORT, description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", defaultValue = Builder.DEFAULT_HOST, description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     String host;
 
     @Mixin ThreadsOption threads;
 
-    @Option(names = "--max-batch", defaultValue = "32", paramLabel = "<N>", description = "Most images per forward pass; 1 turns batching off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch", defaultValue = "" + Builder.DEFAULT_MAX_BATCH, paramLabel = "<N>", description = "Most images per forward pass; 1 turns batching off (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
-    @Option(names = "--max-delay-ms", defaultValue = "5", paramLabel = "<MS>", description = "How long a request waits for batch-mates (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-delay-ms", defaultValue = "" + Builder.DEFAULT_MAX_DELAY_MS, paramLabel = "<MS>", description = "How long a request waits for batch-mates (default: ${DEFAULT-VALUE}).")
     int maxDelayMs;
 
-    @Option(names = "--queue", defaultValue = "256", paramLabel = "<N>", description = "Most requests waiting for the model; more get 503 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--queue", defaultValue = "" + Builder.DEFAULT_QUEUE, paramLabel = "<N>", description = "Most requests waiting for the model; more get 503 (default: ${DEFAULT-VALUE}).")
     int queue;
 
-    @Option(names = "--max-body-mb", defaultValue = "20", paramLabel = "<MB>", description = "Largest request body; larger get 413 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-body-mb", defaultValue = "" + Builder.DEFAULT_MAX_BODY_MB, paramLabel = "<MB>", description = "Largest request body; larger get 413 (default: ${DEFAULT-VALUE}).")
     int maxBodyMb;
 
     @Override public Integer call() throws InterruptedException {

@@ -265,11 +265,16 @@ public final class InferenceServer implements AutoCloseable {
 
     /** Options of an {@link InferenceServer}, with the defaults of {@code litenet serve}. */
     public static final class Builder {
+        /** The defaults, which {@code litenet serve} shows as its own. */
+        public static final String DEFAULT_HOST = "127.0.0.1";
+        /** The defaults, which {@code litenet serve} shows as its own. */
+        public static final int DEFAULT_PORT = 8080, DEFAULT_MAX_BATCH = 32, DEFAULT_QUEUE = 256, DEFAULT_MAX_DELAY_MS = 5, DEFAULT_MAX_BODY_MB = 20;
+
         private final ImageClassifier net;
-        private String host = "127.0.0.1";
-        private int port = 8080, maxBatch = 32, queue = 256;
-        private Duration maxDelay = Duration.ofMillis(5);
-        private long maxBodyBytes = 20L << 20;
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT, maxBatch = DEFAULT_MAX_BATCH, queue = DEFAULT_QUEUE;
+        private Duration maxDelay = Duration.ofMillis(DEFAULT_MAX_DELAY_MS);
+        private long maxBodyBytes = (long) DEFAULT_MAX_BODY_MB << 20;
 
         private Builder(ImageClassifier net) { this.net = Objects.requireNonNull(net, "net"); }
 

@@ -64,7 +64,8 @@ class KernelsTest {
      * epilogue, rows left after the 4-row tiles, columns left after whole vectors, A read transposed.
      */
     @ParameterizedTest
-    @CsvSource({"1,1,1", "1,1000,512", "3,17,5", "4,16,16", "7,33,500", "13,40,27", "17,1,9", "31,65,130", "64,96,24", "9,24,144"})
+    @CsvSource({"1,1,1", "1,1000,512", "3,17,5", "4,16,16", "7,33,500", "13,40,27", "17,1,9", "31,65,130", "64,96,24", "9,24,144",
+            "20,24,144", "16,20,7", "19,31,300"})
     void scalarAndVectorGemmGiveTheSameBits(int M, int N, int K) {
         assumeTrue(Simd.ENABLED, "the Vector API module is not present");
         float[] a = random(M * K, 1), b = random(K * N, 2), c0 = random(M * N, 3), bias = random(N, 5);

@@ -10,8 +10,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 source "$here/common.sh"            # $java and $jar; only benchmarks.jar is needed here, not the CLI's jar
-if [ ! -f "$jar" ] || [ -n "$(find "$repo/litenet-core/src/main" "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
-  echo "run-kernels: building bench/target/benchmarks.jar..." >&2
-  (cd "$repo" && ./mvnw -q -B -pl bench -am package -DskipTests)
-fi
+mkdir -p "$here/target"
+build_bench_jar run-kernels "$here/target/bench-build.log"
 exec "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"

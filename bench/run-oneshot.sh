@@ -43,6 +43,7 @@ results="$out/results.jsonl"
 source "$here/common.sh"
 
 build_jars run-oneshot "$out/bench-build.log"
+[ -z "$baseline" ] || "$baseline" summary >/dev/null        # the baseline's jar (and cache) made before any timed run
 
 photo="$shared/data/cats-dogs/val/cat/$(ls "$shared/data/cats-dogs/val/cat" | sort | head -1)"
 specs=("one photo|1|$photo")

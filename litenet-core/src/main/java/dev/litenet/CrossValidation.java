@@ -188,7 +188,7 @@ public final class CrossValidation {
         Pretrained pre = Pretrained.load(o.weights());
         Preprocess preprocess = o.preprocess(pre.preprocess());
         var loading = new BatchLoader.Options(32, false, 0, 2, 2, o.badImages(), b -> {});
-        Trainer.View view = Trainer.View.of("features", all.samples(), preprocess, o.mirrored(), pre.model().fusedEmbedding(),
+        Trainer.View view = Trainer.View.of("features", all.samples(), preprocess, pre.model().fusedEmbedding(),
                 loading, Trainer.View.caches(o.cacheDir(), pre, preprocess, o.mirrored()), events);
         Folded f = folds(view.plain(), view.mirror(), all.classes(), folds, seed, o.head(), events);
         return new Result(all.classes(), view.plain().size(), seed, f.folds(), f.accuracy(), f.logLoss(), f.pooledAccuracy(),

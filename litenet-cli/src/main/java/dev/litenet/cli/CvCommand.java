@@ -47,7 +47,7 @@ public final class CvCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         threads.apply();
         WeightsOption.resolve(recipe.weights, err);
-        CrossValidation.Result r = CrossValidation.of(recipe.recipe().listener(recipe.printer(err, false))).folds(folds).seed(foldSeed).run();
+        CrossValidation.Result r = CrossValidation.of(recipe.recipe().listener(recipe.printer(err))).folds(folds).seed(foldSeed).run();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("recipe", recipe.describe());
         m.put("args", String.join(" ", spec.commandLine().getParseResult().originalArgs()));

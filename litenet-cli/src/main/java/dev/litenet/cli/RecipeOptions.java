@@ -79,11 +79,8 @@ final class RecipeOptions {
         return recipe;
     }
 
-    /**
-     * What a run tells on stderr: notes, a progress bar, the photos it skipped (names escaped), and, when
-     * {@code epochLines}, a line per epoch.
-     */
-    java.util.function.Consumer<TrainEvent> printer(java.io.PrintWriter err, boolean epochLines) {
+    /** What a run tells on stderr: notes, a progress bar, the photos it skipped (names escaped), a line per epoch. */
+    java.util.function.Consumer<TrainEvent> printer(java.io.PrintWriter err) {
         ProgressBar bar = new ProgressBar(err, ProgressBar.isTerminal());
         return e -> {
             switch (e) {
@@ -92,10 +89,8 @@ final class RecipeOptions {
                 case TrainEvent.Skipped s -> err.println("skipped " + Main.shown(s.image().path() + ": " + s.image().reason()));
                 case TrainEvent.EpochEnd end -> {
                     var s = end.stats();
-                    if (epochLines) {
-                        err.printf("Epoch %d/%d: train acc %.3f loss %.3f | val acc %.3f loss %.3f | %.1f s%n",
-                                s.epoch(), epochs, s.trainAcc(), s.trainLoss(), s.valAcc(), s.valLoss(), s.seconds());
-                    }
+                    err.printf("Epoch %d/%d: train acc %.3f loss %.3f | val acc %.3f loss %.3f | %.1f s%n",
+                            s.epoch(), epochs, s.trainAcc(), s.trainLoss(), s.valAcc(), s.valLoss(), s.seconds());
                 }
             }
             err.flush();

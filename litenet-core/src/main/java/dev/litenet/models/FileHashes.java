@@ -1,6 +1,5 @@
 package dev.litenet.models;
 
-import dev.litenet.io.Locations;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +29,7 @@ final class FileHashes {
     private FileHashes() {}
 
     static String sha256Hex(Path file) throws IOException {
-        return sha256Hex(file, Locations.cache().resolve("weights").resolve(".sha256"));
+        return sha256Hex(file, WeightsCache.defaultDir().resolve(".sha256"));
     }
 
     /** As {@link #sha256Hex(Path)}, remembering in {@code dir}. */

@@ -82,8 +82,8 @@ public final class Trainer {
         if (o.unfreezeFrom() < 0 && !o.augment()) {
             // Cached features: the head trains in seconds and writes no checkpoint; an interrupted run trains it again.
             List<FeatureCache> caches = View.caches(o.cacheDir(), pre, preprocess, o.mirrored());
-            View train = View.of("features train", split.train(), preprocess, o.mirrored(), backbone, loading, caches, events);
-            View val = View.of("features val", split.val(), preprocess, o.mirrored(), backbone, loading, caches, events);
+            View train = View.of("features train", split.train(), preprocess, backbone, loading, caches, events);
+            View val = View.of("features val", split.val(), preprocess, backbone, loading, caches, events);
             readable("train", train.plain());
             readable("val", val.plain());
             Tensor valInput = HeadFit.input(val.plain(), val.mirror());
@@ -109,6 +109,7 @@ public final class Trainer {
 
         Features firstAugmented = o.unfreezeFrom() < 0 ? augmentedFeatures(split, backbone, preprocess, loading, 1) : null;
         float[][] moments = firstAugmented != null ? firstAugmented.moments() : null;
+        Features standardizedVal = moments == null ? null : val.standardized(moments);   // augmenting: val is fixed
         for (int epoch = history.size() + 1; epoch <= o.epochs(); epoch++) {
             long start = System.nanoTime();
             optimizer.setLearningRate(o.lr() * o.schedule().factor(epoch - 1, o.epochs()));
@@ -120,7 +121,7 @@ public final class Trainer {
                 Features epochTrain = epoch == 1 ? firstAugmented : augmentedFeatures(split, backbone, preprocess, loading, epoch);
                 lossAcc = headEpoch(head, optimizer, epochTrain.standardized(moments), epoch);
             }
-            Evaluation v = evaluateHead(head, moments == null ? val : val.standardized(moments), split.classes());
+            Evaluation v = evaluateHead(head, moments == null ? val : standardizedVal, split.classes());
             if (!Double.isFinite(lossAcc[0])) {
                 throw new BadInputException(o.data(), "training diverged: the loss of epoch " + epoch + " is " + lossAcc[0]
                         + "; try a smaller learning rate (now " + o.lr() + ")");
@@ -137,14 +138,14 @@ public final class Trainer {
     }
 
     /**
-     * Features of photos through the frozen backbone, and of their mirrors when asked, from the cache when there
-     * is one (keyed by the weights' checksum and {@link Preprocess#featureKey()}, " hflip" for mirrors). The
+     * Features of photos through the frozen backbone, and of their mirrors when {@link #caches} was asked for them
+     * (two caches, null or not), from the cache when there is one (keyed by the weights' checksum and {@link Preprocess#featureKey()}, " hflip" for mirrors). The
      * mirror rows are aligned with the plain ones (a photo unreadable in either view is left out of both).
      */
     public record View(Features plain, Features mirror) {
-        public static View of(String what, List<dev.litenet.data.Sample> samples, Preprocess preprocess, boolean mirrored,
+        public static View of(String what, List<dev.litenet.data.Sample> samples, Preprocess preprocess,
                               Layer backbone, BatchLoader.Options loading, List<FeatureCache> caches, Consumer<TrainEvent> events) {
-            if (!mirrored) return new View(Features.extract(what, samples, backbone, preprocess.pipeline(), loading, caches.get(0), events), null);
+            if (caches.size() == 1) return new View(Features.extract(what, samples, backbone, preprocess.pipeline(), loading, caches.get(0), events), null);
             List<Features> both = Features.extractViews(what + " (+ mirrors)", samples, backbone, preprocess.pipeline(), loading, caches, events);
             return new View(both.get(0), both.get(1));
         }
@@ -241,7 +242,7 @@ public final class Trainer {
     }
 
     static Evaluation evaluateHead(Layer head, Features val, List<String> classes) {
-        Tensor logits = head.forward(val.rows(Orders.identity(val.size()), 0, val.size()));
+        Tensor logits = head.forward(HeadFit.input(val, null));
         return Evaluation.of(classes, logits, val.labels(), val.files(), List.of());
     }
 

@@ -29,7 +29,7 @@ public final class KnownWeights {
             "https://download.pytorch.org/models/mobilenet_v2-7ebf99e0.pth", 232, 72.154, 90.822);
 
     /** TF-slim MobileNetV2 1.0/224, quantization-aware trained, uint8 per-tensor; input {@code (p - 128) / 128}. */
-    public static final WeightsInfo MOBILENET_V2_1_0_224_QUANT = new WeightsInfo("mobilenet_v2_1.0_224_quant",
+    public static final WeightsInfo MOBILENET_V2_1_0_224_QUANT = new WeightsInfo("mobilenet_v2_1.0_224_quant", "mobilenet_v2", 1f,
             URI.create(CORAL + "mobilenet_v2_1.0_224_quant.tflite"),
             "7aad0c74c5e3c06e5eb3c827e13304fdd68a83da6087d92ee169c24ff9fd4776", null,
             "mobilenet_v2_1.0_224_quant.tflite", WeightsFormat.TFLITE, 3_610_798, 1001, -1,
@@ -39,7 +39,7 @@ public final class KnownWeights {
      * TF2 MobileNetV2 1.0/224, post-training quantized (int8 per-channel weights). Its uint8 input has zero point
      * 127 and scale 1/127.5, so the float it sees is {@code (p - 127) / 127.5}.
      */
-    public static final WeightsInfo TF2_MOBILENET_V2_1_0_224_PTQ = new WeightsInfo("tf2_mobilenet_v2_1.0_224_ptq",
+    public static final WeightsInfo TF2_MOBILENET_V2_1_0_224_PTQ = new WeightsInfo("tf2_mobilenet_v2_1.0_224_ptq", "mobilenet_v2", 1f,
             URI.create(CORAL + "tf2_mobilenet_v2_1.0_224_ptq.tflite"),
             "5d3137241276e79c86d14a74fe43581398ae0e815191d3dba45495b810840e8c", null,
             "tf2_mobilenet_v2_1.0_224_ptq.tflite", WeightsFormat.TFLITE, 4_070_174, 1001, -1,
@@ -81,7 +81,7 @@ public final class KnownWeights {
 
     private static WeightsInfo torchvision(String name, String url, int resize, double acc1, double acc5) {
         String fileName = url.substring(url.lastIndexOf('/') + 1);
-        return new WeightsInfo(name, URI.create(url), null, WeightsInfo.torchHubHashPrefix(fileName), fileName,
+        return new WeightsInfo(name, "mobilenet_v2", 1f, URI.create(url), null, WeightsInfo.torchHubHashPrefix(fileName), fileName,
                 WeightsFormat.PTH, -1, 1000, 3_504_872, Preprocess.torchvision(resize, 224), TORCHVISION_LABELS,
                 Map.of("acc@1", acc1, "acc@5", acc5));
     }

@@ -103,13 +103,13 @@ class KnownWeightsTest {
     void badEntriesAreRefused() {
         Preprocess pre = Preprocess.torchvision(256, 224);
         URI url = URI.create("http://127.0.0.1/x");
-        assertThatThrownBy(() -> new WeightsInfo("x", url, "abc", null, "x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
+        assertThatThrownBy(() -> new WeightsInfo("x", "mobilenet_v2", 1f, url, "abc", null, "x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
                 .hasMessageContaining("64 lowercase hex");
-        assertThatThrownBy(() -> new WeightsInfo("x", url, null, "b035", "x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
+        assertThatThrownBy(() -> new WeightsInfo("x", "mobilenet_v2", 1f, url, null, "b035", "x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
                 .hasMessageContaining("8 to 64");
-        assertThatThrownBy(() -> new WeightsInfo("x", url, "a".repeat(64), "b0353104", "x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
+        assertThatThrownBy(() -> new WeightsInfo("x", "mobilenet_v2", 1f, url, "a".repeat(64), "b0353104", "x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
                 .hasMessageContaining("does not start with");
-        assertThatThrownBy(() -> new WeightsInfo("x", url, null, "b0353104", "../x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
+        assertThatThrownBy(() -> new WeightsInfo("x", "mobilenet_v2", 1f, url, null, "b0353104", "../x.pth", WeightsFormat.PTH, -1, 1, -1, pre, "", Map.of()))
                 .hasMessageContaining("not a plain file name");
     }
 

@@ -1,9 +1,17 @@
 package dev.litenet.models;
 
 import dev.litenet.BadInputException;
+import dev.litenet.nn.Parameter;
+import dev.litenet.tensor.TorchTensor;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -43,4 +51,83 @@ public final class Architectures {
 
     /** The names, comma-separated, for messages. */
     public static String names() { return ALL.stream().map(Architecture::name).collect(Collectors.joining(", ")); }
+
+    // ---- recognizing a state_dict -----------------------------------------------------------------------------
+
+    /** The widths tried for an architecture that takes one: torchvision's MobileNetV2 widths and TF-slim's alphas. */
+    private static final float[] WIDTHS = {1f, 0.75f, 0.5f, 0.35f, 0.25f, 1.3f, 1.4f};
+    /** An architecture's state_dict keys and head, read once off a network built for the purpose. */
+    private record Probe(Set<String> keys, String head) {}
+
+    private static final Map<String, Probe> PROBES = new ConcurrentHashMap<>();
+
+    private static Probe probe(Architecture a) {
+        return PROBES.computeIfAbsent(a.name(), n -> {
+            Network net = a.build(1);
+            return new Probe(new LinkedHashSet<>(net.stateEntries().keySet()), net.headName());
+        });
+    }
+
+    /**
+     * The architecture, width and classes of a state_dict, from its keys and shapes: the one configuration whose
+     * network has exactly these entries. With {@code hint} only that architecture is tried.
+     *
+     * @throws BadInputException naming the candidates when none fits or several architectures do (then give
+     *                           {@code --arch}); with a hint, listing the keys and shapes that do not fit it
+     */
+    public static Architecture.Config recognize(Map<String, TorchTensor> state, String hint, String source) {
+        List<Architecture> candidates = hint == null ? ALL : List.of(get(hint));
+        List<Architecture.Config> fits = new ArrayList<>();
+        String closest = null;
+        int closestDistance = Integer.MAX_VALUE;
+        for (Architecture a : candidates) {
+            Set<String> keys = probe(a).keys();
+            int distance = (int) keys.stream().filter(k -> !state.containsKey(k)).count()
+                    + (int) state.keySet().stream().filter(k -> !keys.contains(k)).count();
+            if (distance < closestDistance) {
+                closestDistance = distance;
+                closest = a.name();
+            }
+            if (distance > 0) continue;
+            int classes = classes(state, a);
+            if (classes < 1) continue;
+            for (float width : a.takesWidth() ? WIDTHS : new float[] {1f}) {
+                Network n = a.build(classes, width, 0);
+                if (shapesFit(n.stateEntries(), state)) {
+                    fits.add(n.config());
+                    break;                                    // widths that round alike are the same network
+                }
+            }
+        }
+        if (fits.size() == 1) return fits.get(0);
+        if (fits.isEmpty()) {
+            if (hint != null) {                               // loading lists every key and shape that does not fit
+                Architecture a = get(hint);
+                Network n = a.build(Math.max(1, classes(state, a)));
+                StateDict.load(n, state, source);
+                return n.config();
+            }
+            throw new BadInputException(source + ": not the state_dict of an architecture LiteNet knows (" + names() + ")"
+                    + (closestDistance == 0 ? "; it has the keys of " + closest + " but not its shapes"
+                    : closest == null ? "" : "; the closest is " + closest + ", " + closestDistance + " keys apart")
+                    + "; give --arch NAME to see what does not fit");
+        }
+        throw new BadInputException(source + ": fits " + fits.stream().map(c -> c.architecture() + (c.widthMult() == 1f ? "" : " width " + c.widthMult()))
+                .collect(Collectors.joining(" and ")) + "; say which with --arch");
+    }
+
+    /** The classes of the head a state_dict holds for this architecture: the rows of its weight, or 0 when absent or odd. */
+    private static int classes(Map<String, TorchTensor> state, Architecture a) {
+        TorchTensor w = state.get(probe(a).head() + ".weight");
+        if (w == null || w.shape().length != 2 || w.shape()[0] < 1 || w.shape()[0] > Architecture.MAX_CLASSES) return 0;
+        return w.shape()[0];
+    }
+
+    private static boolean shapesFit(Map<String, Parameter> entries, Map<String, TorchTensor> state) {
+        for (var e : entries.entrySet()) {
+            TorchTensor t = state.get(e.getKey());
+            if (t == null || !(Arrays.equals(t.shape(), e.getValue().shape()) || t.numel() == 1 && e.getValue().numel() == 1)) return false;
+        }
+        return true;
+    }
 }

@@ -82,6 +82,9 @@ public class Network extends Layer {
         return out;
     }
 
+    /** The classifier child's name: {@code classifier}, {@code fc}. */
+    public final String classifierName() { return classifier; }
+
     /** The classifier child (head and neck). */
     public final Layer classifier() { return child(classifier); }
 

@@ -18,12 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The prepared-weights cache gives back the model it was given, and trusts no damaged or foreign file. */
 class PreparedWeightsTest {
     static final String SHA = "ab".repeat(32);
-    static Pretrained pretrained;
+    static Model pretrained;
 
     @BeforeAll
     static void load() { pretrained = Pretrained.load(Shared.quantWeights()); }
 
-    static PreparedWeights.Prepared prepared() { return new PreparedWeights.Prepared(pretrained.model(), pretrained.preprocess()); }
+    static PreparedWeights.Prepared prepared() { return new PreparedWeights.Prepared(pretrained.network(), pretrained.preprocess()); }
 
     @Test
     void givesBackTheSameModel(@TempDir Path dir) {
@@ -31,14 +31,14 @@ class PreparedWeightsTest {
         PreparedWeights.Prepared back = PreparedWeights.read(dir, SHA);
         assertThat(back).isNotNull();
         assertThat(back.preprocess()).isEqualTo(pretrained.preprocess());
-        Map<String, Parameter> expected = pretrained.model().stateEntries(), actual = back.model().stateEntries();
+        Map<String, Parameter> expected = pretrained.network().stateEntries(), actual = back.network().stateEntries();
         assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
         expected.forEach((name, p) -> assertThat(actual.get(name).data).as(name).isEqualTo(p.data));
         float[] image = new float[224 * 224 * 3];
         for (int i = 0; i < image.length; i++) image[i] = (i % 251) / 125f - 1;
         var x = new dev.litenet.tensor.Tensor(image, 1, 224, 224, 3);
         // TF SAME padding came back too: the same logits to the bit
-        assertThat(back.model().fused().call(x).data).isEqualTo(pretrained.model().fused().call(x).data);
+        assertThat(back.network().fused().call(x).data).isEqualTo(pretrained.network().fused().call(x).data);
     }
 
     @Test

@@ -213,6 +213,18 @@ public final class ImageClassifier {
     public Preprocess preprocess() { return preprocess; }
 
     /**
+     * This classifier with other preprocessing: the same network, labels and history. For example the whole photo
+     * instead of its central crop, as Google's Coral checks its classifiers:
+     * {@code net.withPreprocess(net.preprocess().withCentralFraction(1))}.
+     *
+     * @param preprocess how images are to be prepared
+     * @return a new classifier sharing this one's weights
+     */
+    public ImageClassifier withPreprocess(Preprocess preprocess) {
+        return new ImageClassifier(model.withPreprocess(java.util.Objects.requireNonNull(preprocess, "preprocess")));
+    }
+
+    /**
      * The network itself, for summaries, export and inspection.
      *
      * @return the network (eval mode; do not change its weights while this classifier is in use)

@@ -5,7 +5,6 @@ import dev.litenet.ImageClassifier;
 import dev.litenet.Prediction;
 import dev.litenet.data.ImageFolder;
 import dev.litenet.io.Json;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,8 +32,9 @@ import java.util.stream.Stream;
 public final class PredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    ModelSource source;
+    @Mixin ModelOptions model;
+
+    @Mixin CropOption crop;
 
     @Option(names = "--top", defaultValue = "5", paramLabel = "<K>", description = "How many classes to show (default: ${DEFAULT-VALUE}).")
     int top;
@@ -62,7 +62,7 @@ public final class PredictCommand implements Callable<Integer> {
         Args.range("--top", top, 1, Integer.MAX_VALUE);
         Args.range("--batch-size", batchSize, 1, 4096);
         List<Path> files = imageFiles(inputs);
-        ImageClassifier net = source.open(err);
+        ImageClassifier net = crop.apply(model.classifier(err));
         if (json) format = Format.JSON;
         if (format == Format.CSV) out.println("file,rank,index,label,probability,error");
         int bad = 0;

@@ -24,7 +24,12 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
 
     /** torchvision's {@code ImageClassification(crop_size, resize_size)}: shorter side to {@code resize}, centre crop, ImageNet mean and std. */
     public static Preprocess torchvision(int resize, int crop) {
-        return new Preprocess(1.0, Resize.shorterSide(resize), crop, Normalize.IMAGENET);
+        return torchvision(resize, crop, Resize.Interpolation.BILINEAR);
+    }
+
+    /** {@link #torchvision(int, int)} with another resize filter (EfficientNet's weights: bicubic). */
+    public static Preprocess torchvision(int resize, int crop, Resize.Interpolation filter) {
+        return new Preprocess(1.0, Resize.shorterSide(resize).with(filter), crop, Normalize.IMAGENET);
     }
 
     /**
@@ -59,7 +64,8 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
 
     /** The same steps at another square output size (larger inputs for the frozen backbone, small ones for quick runs). */
     public Preprocess resizedTo(int size) {
-        Resize r = cropSize > 0 ? Resize.shorterSide(Math.round(size * (float) resize.shorterSide() / cropSize)) : Resize.to(size, size);
+        Resize r = (cropSize > 0 ? Resize.shorterSide(Math.round(size * (float) resize.shorterSide() / cropSize)) : Resize.to(size, size))
+                .with(resize.interpolation());
         return new Preprocess(centralFraction, r, cropSize > 0 ? size : 0, normalize, flipAverage);
     }
 
@@ -87,6 +93,7 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
         m.put("resize_height", resize.height());
         m.put("resize_width", resize.width());
         m.put("crop_size", cropSize);
+        if (resize.interpolation() != Resize.Interpolation.BILINEAR) m.put("interpolation", resize.interpolation().name().toLowerCase(java.util.Locale.ROOT));
         m.put("offset", floats(normalize.offset()));
         m.put("scale", floats(normalize.scale()));
         if (flipAverage) m.put("test_time_flip", true);
@@ -97,6 +104,8 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
     public static Preprocess fromJson(Map<String, Object> m) {
         int shorter = num(m, "resize_shorter_side");
         Resize resize = shorter > 0 ? Resize.shorterSide(shorter) : Resize.to(num(m, "resize_height"), num(m, "resize_width"));
+        Object filter = m.getOrDefault("interpolation", "bilinear");
+        resize = resize.with(Resize.Interpolation.valueOf(String.valueOf(filter).toUpperCase(java.util.Locale.ROOT)));
         return new Preprocess(((Number) m.get("central_fraction")).doubleValue(), resize, num(m, "crop_size"),
                 new Normalize(floatArray(m.get("offset")), floatArray(m.get("scale"))),
                 Boolean.TRUE.equals(m.get("test_time_flip")));

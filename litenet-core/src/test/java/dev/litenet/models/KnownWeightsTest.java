@@ -93,10 +93,14 @@ class KnownWeightsTest {
         assertThat(KnownWeights.find("Mobilenet_V2_Quant")).contains(KnownWeights.MOBILENET_V2_1_0_224_QUANT);
         assertThat(KnownWeights.find("mobilenet_v2_1.0_224_quant")).contains(KnownWeights.MOBILENET_V2_1_0_224_QUANT);
         assertThat(KnownWeights.find("mobilenet_v2_ptq")).contains(KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ);
-        assertThat(KnownWeights.find("resnet50")).isEmpty();
+        assertThat(KnownWeights.find("vgg16")).isEmpty();
+        assertThat(KnownWeights.find("RESNET50")).containsSame(KnownWeights.RESNET50_IMAGENET1K_V2);       // torchvision's DEFAULT
+        assertThat(KnownWeights.find("efficientnet_b0").orElseThrow().preprocessing().resize().interpolation())
+                .isEqualTo(dev.litenet.data.Resize.Interpolation.BICUBIC);
         assertThat(KnownWeights.find("mobilenet_v2-b0353104.pth")).isEmpty();
-        assertThat(KnownWeights.all()).extracting(WeightsInfo::name).containsExactly("MOBILENET_V2_IMAGENET1K_V1",
-                "MOBILENET_V2_IMAGENET1K_V2", "mobilenet_v2_1.0_224_quant", "tf2_mobilenet_v2_1.0_224_ptq");
+        assertThat(KnownWeights.all()).extracting(WeightsInfo::name).startsWith("MOBILENET_V2_IMAGENET1K_V1",
+                "MOBILENET_V2_IMAGENET1K_V2", "mobilenet_v2_1.0_224_quant", "tf2_mobilenet_v2_1.0_224_ptq")
+                .contains("MOBILENET_V3_LARGE_IMAGENET1K_V2", "EFFICIENTNET_B0_IMAGENET1K_V1", "RESNET50_IMAGENET1K_V1").doesNotHaveDuplicates();
     }
 
     @Test
@@ -123,5 +127,16 @@ class KnownWeightsTest {
             sha.update(in.readAllBytes());
         }
         return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Every torchvision entry names an architecture of the zoo, carries torch.hub's hash prefix of its file name and a parameter count that architecture has. */
+    @org.junit.jupiter.api.Test void torchvisionEntriesFitTheirArchitectures() {
+        for (WeightsInfo w : KnownWeights.all()) {
+            if (w.format() != WeightsFormat.PTH) continue;
+            assertThat(w.url().toString()).isEqualTo("https://download.pytorch.org/models/" + w.fileName());
+            assertThat(w.sha256Prefix()).isEqualTo(WeightsInfo.torchHubHashPrefix(w.fileName()));
+            Architectures.find(w.architecture()).ifPresent(a ->
+                    assertThat(a.build(w.numClasses()).numParameters()).as(w.name()).isEqualTo(w.numParams()));
+        }
     }
 }

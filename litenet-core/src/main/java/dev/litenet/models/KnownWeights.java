@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * The weights LiteNet knows by name: torchvision's published ImageNet checkpoints of every torchvision
  * architecture of the zoo (URL, torch.hub hash prefix, the preprocessing of torchvision's metadata, parameter count
  * and published accuracy, as torchvision 0.14's {@code *_Weights} enums list them) and Google's quantized ImageNet
- * MobileNet TFLite files (google-coral/test_data at commit 104342d2). Names and aliases are matched without regard
+ * MobileNet V2 and V1 TFLite files (google-coral/test_data at commit 104342d2). Names and aliases are matched without regard
  * to case; an architecture's name is the alias of torchvision's {@code DEFAULT} weights for it.
  */
 public final class KnownWeights {
@@ -48,6 +48,29 @@ public final class KnownWeights {
             "5d3137241276e79c86d14a74fe43581398ae0e815191d3dba45495b810840e8c", null,
             "tf2_mobilenet_v2_1.0_224_ptq.tflite", WeightsFormat.TFLITE, 4_070_174, 1001, -1,
             Preprocess.tfCentralCrop(0.875, 224, 127, 127.5), TFLITE_LABELS, Map.of());
+
+    /** TF-slim MobileNet V1 0.25/128, quantization-aware trained, uint8 per-tensor; input {@code (p - 128) / 128}. */
+    public static final WeightsInfo MOBILENET_V1_0_25_128_QUANT = mobilenetV1("mobilenet_v1_0.25_128_quant", 0.25f, 128,
+            "cb273c23ee76374b05b9583177e28aa19744858a7679c56a250e83d0333da785", 525_598, 39.9);
+
+    /** TF-slim MobileNet V1 0.5/160, quantization-aware trained, uint8 per-tensor; input {@code (p - 128) / 128}. */
+    public static final WeightsInfo MOBILENET_V1_0_5_160_QUANT = mobilenetV1("mobilenet_v1_0.5_160_quant", 0.5f, 160,
+            "3cc6d2ca460abd2e0f699a6d0d2550c6b61c6e3b0e27a3616e384ea74cb86f43", 1_392_846, 57.7);
+
+    /** TF-slim MobileNet V1 0.75/192, quantization-aware trained, uint8 per-tensor; input {@code (p - 128) / 128}. */
+    public static final WeightsInfo MOBILENET_V1_0_75_192_QUANT = mobilenetV1("mobilenet_v1_0.75_192_quant", 0.75f, 192,
+            "41daeb22fdcf947e0e5ec32373aa9df7c31f3ef45dbd0ef7b5940fbce3c20f6a", 2_652_542, 66.2);
+
+    /**
+     * TF-slim MobileNet V1 1.0/224 (uint8, quantization-aware trained) cut by Coral after the average pool for
+     * last-layer transfer learning: a 1024-d embedding and no classifier (0 classes, no labels, no accuracy of its own).
+     */
+    public static final WeightsInfo MOBILENET_V1_1_0_224_QUANT_EMBEDDING_EXTRACTOR = new WeightsInfo(
+            "mobilenet_v1_1.0_224_quant_embedding_extractor", "mobilenet_v1", 1f,
+            URI.create(CORAL + "mobilenet_v1_1.0_224_quant_embedding_extractor.tflite"),
+            "f409ef4f73fcbb9667841965623c5c8524aac33d41b9bf5f3667161fb4a76319", null,
+            "mobilenet_v1_1.0_224_quant_embedding_extractor.tflite", WeightsFormat.TFLITE, 3_251_736, 0, -1,
+            Preprocess.tfCentralCrop(0.875, 224, 128, 128), "none: an embedding extractor has no classifier", Map.of());
 
     /** torchvision {@code MobileNet_V3_Small_Weights.IMAGENET1K_V1} (DEFAULT). */
     public static final WeightsInfo MOBILENET_V3_SMALL_IMAGENET1K_V1 = torchvision("mobilenet_v3_small", "MOBILENET_V3_SMALL_IMAGENET1K_V1",
@@ -86,17 +109,22 @@ public final class KnownWeights {
             "resnet50-11ad3fa6.pth", 232, BILINEAR, 25_557_032, 80.858, 95.434);
 
     private static final List<WeightsInfo> ALL = List.of(MOBILENET_V2_IMAGENET1K_V1, MOBILENET_V2_IMAGENET1K_V2,
-            MOBILENET_V2_1_0_224_QUANT, TF2_MOBILENET_V2_1_0_224_PTQ,
+            MOBILENET_V2_1_0_224_QUANT, TF2_MOBILENET_V2_1_0_224_PTQ, MOBILENET_V1_0_25_128_QUANT,
+            MOBILENET_V1_0_5_160_QUANT, MOBILENET_V1_0_75_192_QUANT, MOBILENET_V1_1_0_224_QUANT_EMBEDDING_EXTRACTOR,
             MOBILENET_V3_SMALL_IMAGENET1K_V1, MOBILENET_V3_LARGE_IMAGENET1K_V1, MOBILENET_V3_LARGE_IMAGENET1K_V2,
             EFFICIENTNET_B0_IMAGENET1K_V1, SHUFFLENET_V2_X0_5_IMAGENET1K_V1, SHUFFLENET_V2_X1_0_IMAGENET1K_V1,
             RESNET18_IMAGENET1K_V1, RESNET50_IMAGENET1K_V1, RESNET50_IMAGENET1K_V2);
 
-    /** Short names: torchvision's version names of MobileNetV2, and each architecture's name for its DEFAULT weights. */
+    /** Short names: torchvision's version names of MobileNetV2, each architecture's name for its DEFAULT weights, the Coral files' short names. */
     private static final Map<WeightsInfo, String> ALIASES = Map.ofEntries(
             Map.entry(MOBILENET_V2_IMAGENET1K_V1, "IMAGENET1K_V1"),
             Map.entry(MOBILENET_V2_IMAGENET1K_V2, "IMAGENET1K_V2"),
             Map.entry(MOBILENET_V2_1_0_224_QUANT, "mobilenet_v2_quant"),
             Map.entry(TF2_MOBILENET_V2_1_0_224_PTQ, "mobilenet_v2_ptq"),
+            Map.entry(MOBILENET_V1_0_25_128_QUANT, "mobilenet_v1_0.25_quant"),
+            Map.entry(MOBILENET_V1_0_5_160_QUANT, "mobilenet_v1_0.5_quant"),
+            Map.entry(MOBILENET_V1_0_75_192_QUANT, "mobilenet_v1_0.75_quant"),
+            Map.entry(MOBILENET_V1_1_0_224_QUANT_EMBEDDING_EXTRACTOR, "mobilenet_v1_embedding"),
             Map.entry(MOBILENET_V3_SMALL_IMAGENET1K_V1, "mobilenet_v3_small"),
             Map.entry(MOBILENET_V3_LARGE_IMAGENET1K_V2, "mobilenet_v3_large"),
             Map.entry(EFFICIENTNET_B0_IMAGENET1K_V1, "efficientnet_b0"),
@@ -127,6 +155,17 @@ public final class KnownWeights {
     /** The names with their aliases, for messages: {@code "MOBILENET_V2_IMAGENET1K_V1 (IMAGENET1K_V1), ..."}. */
     public static String describeNames() {
         return ALL.stream().map(w -> w.name() + (ALIASES.containsKey(w) ? " (" + ALIASES.get(w) + ")" : "")).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * A TF-slim MobileNet V1 ImageNet classifier from the Coral repository: 1001 classes, TF-slim's eval preprocessing
+     * at the file's input size (its input quantization: scale 1/128, zero point 128), the 8-bit model's top-1 as
+     * mobilenet_v1.md publishes it.
+     */
+    private static WeightsInfo mobilenetV1(String name, float alpha, int size, String sha256, long bytes, double acc1) {
+        return new WeightsInfo(name, "mobilenet_v1", alpha, URI.create(CORAL + name + ".tflite"), sha256, null, name + ".tflite",
+                WeightsFormat.TFLITE, bytes, 1001, -1, Preprocess.tfCentralCrop(0.875, size, 128, 128), TFLITE_LABELS,
+                Map.of("acc@1", acc1));
     }
 
     /** A torchvision checkpoint at download.pytorch.org/models/: 1000 classes, resize then a 224 centre crop. */

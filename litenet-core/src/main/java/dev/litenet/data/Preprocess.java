@@ -33,11 +33,12 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
     }
 
     /**
-     * TF-slim's eval preprocessing: central {@code fraction} crop, resize to {@code size x size}, then
-     * {@code (p - zeroPoint) / scale} on 0..255 pixels, the input quantization of a uint8 TFLite model.
+     * TF-slim's eval preprocessing: central {@code fraction} crop, TensorFlow's bilinear resize to {@code size x size},
+     * then {@code (p - zeroPoint) / scale} on 0..255 pixels, the input quantization of a uint8 TFLite model.
      */
     public static Preprocess tfCentralCrop(double fraction, int size, double zeroPoint, double scale) {
-        return new Preprocess(fraction, Resize.to(size, size), 0, Normalize.pixel((float) zeroPoint, (float) scale));
+        return new Preprocess(fraction, Resize.to(size, size).with(Resize.Interpolation.TF_BILINEAR), 0,
+                Normalize.pixel((float) zeroPoint, (float) scale));
     }
 
     /** The steps without test-time flip. */

@@ -9,7 +9,10 @@ import java.util.random.RandomGenerator;
  * separable filter whose support widens by the downscale factor, so shrinking averages every source pixel
  * (antialiasing) and enlarging interpolates with half-pixel centres. Bilinear is the triangle filter; bicubic is
  * PIL's cubic with a = -0.5 (torchvision's EfficientNet weights are evaluated after a bicubic resize), whose
- * overshoot is clipped to the pixel range after each pass, as PIL's 8-bit images are.
+ * overshoot is clipped to the pixel range after each pass, as PIL's 8-bit images are. TF_BILINEAR is TensorFlow 1's
+ * {@code tf.image.resize_bilinear} (align_corners and half_pixel_centers false), which TF-slim's eval preprocessing
+ * and Google's own tests of their TFLite MobileNets use: each output pixel samples the four source pixels around
+ * {@code i * in / out}, without antialiasing.
  * <p>Either {@code shorterSide} is set (torchvision {@code Resize(256)}: the shorter side becomes 256, the longer
  * keeps the aspect ratio, truncated) or {@code height} and {@code width} are (an exact size).
  */
@@ -27,6 +30,9 @@ public record Resize(int shorterSide, int height, int width, Interpolation inter
                 if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
                 return 0;
             }
+        },
+        TF_BILINEAR(1) {
+            @Override double weight(double x) { return Math.max(0, 1 - Math.abs(x)); }
         };
 
         /** Half the filter's width at scale 1. */
@@ -148,6 +154,7 @@ public record Resize(int shorterSide, int height, int width, Interpolation inter
      */
     private record Filter(int[] first, float[][] weights) {
         static Filter of(int inSize, int outSize, Interpolation filter) {
+            if (filter == Interpolation.TF_BILINEAR) return tf(inSize, outSize);
             double scale = (double) inSize / outSize;
             double filterScale = Math.max(scale, 1.0);
             double support = filter.support * filterScale;
@@ -166,6 +173,24 @@ public record Resize(int shorterSide, int height, int width, Interpolation inter
                 first[i] = min;
                 weights[i] = new float[w.length];
                 for (int k = 0; k < w.length; k++) weights[i][k] = (float) (w[k] / sum);
+            }
+            return new Filter(first, weights);
+        }
+
+        /**
+         * TensorFlow's legacy bilinear ({@code resize_bilinear}, kernels/image/resize_bilinear_op.cc): output i reads
+         * source position {@code i * in / out}, between its floor and the next pixel (the last one repeated at the edge).
+         */
+        static Filter tf(int inSize, int outSize) {
+            double scale = (double) inSize / outSize;
+            int[] first = new int[outSize];
+            float[][] weights = new float[outSize][];
+            for (int i = 0; i < outSize; i++) {
+                double at = i * scale;
+                int lo = (int) Math.floor(at), hi = Math.min(lo + 1, inSize - 1);
+                float frac = (float) (at - lo);
+                first[i] = lo;
+                weights[i] = hi == lo ? new float[] {1f} : new float[] {1 - frac, frac};
             }
             return new Filter(first, weights);
         }

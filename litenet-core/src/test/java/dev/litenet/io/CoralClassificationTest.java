@@ -1,5 +1,7 @@
 package dev.litenet.io;
 
+import dev.litenet.ImageClassifier;
+import dev.litenet.Prediction;
 import dev.litenet.models.Network;
 import dev.litenet.models.TfliteImport;
 import dev.litenet.models.TfliteMobileNetV1;
@@ -12,7 +14,6 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,16 +41,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * MobileNetV2). So for that file this test asserts the float score against 0.33, its own stated bound, not Coral's;
  * the other two keep Coral's thresholds.
  *
- * <p>LiteNet's own whole-image preprocessing ({@code Preprocess} with central fraction 1) resizes with PIL's
- * antialiasing bilinear filter, which shrinking this 512×341 photo averages every pixel where TFLite's bilinear
- * samples four. On it the photo stays a cat but the breed moves: 0.25/128 says "Egyptian cat" 0.136
- * (LiteRT on the same pixels, rounded to uint8: 0.145), 0.5/160 "Egyptian cat" 0.591 (LiteRT 0.566), 0.75/192
- * "tabby" 0.358 (LiteRT 0.340). Google's runtime makes the same calls on that input, so the difference is the
- * resize, not the network; that case asserts a cat class (282 to 286) and the reference interpreter's agreement.
+ * <p>LiteNet's own preprocessing of these files is TF-slim's: TensorFlow's bilinear resize, the one Coral's test
+ * uses, on floats (Coral truncates the resized pixels to uint8 first). With the whole photo ({@code --crop-fraction 1},
+ * {@link ImageClassifier#withPreprocess}) the library and {@code litenet predict} give Coral's answers too.
  */
 class CoralClassificationTest {
-    private static final int FIRST_CAT = 282, LAST_CAT = 286;
-
     @ParameterizedTest
     @CsvSource({
             // file, Coral's class, Coral's threshold, the float threshold asserted here
@@ -68,11 +64,17 @@ class CoralClassificationTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"0.25_128", "0.5_160", "0.75_192"})
-    void coralsCatWithLiteNetsWholeImagePreprocessingIsACat(String name) throws Exception {
+    @CsvSource({"0.25_128, 283, 0.33", "0.5_160, 286, 0.68", "0.75_192, 283, 0.40"})
+    void theLibrarysWholeImagePredictionIsCoralsAnswer(String name, int expectedClass, double floatThreshold) throws Exception {
+        ImageClassifier net = ImageClassifier.pretrained(TfliteFiles.v1(name));
+        ImageClassifier whole = net.withPreprocess(net.preprocess().withCentralFraction(1));
+        Prediction top = whole.predict(cat(), 1).getFirst();
+        System.out.printf("%s through ImageClassifier, whole image: %d '%s' %.4f%n", name, top.index(), top.label(), top.probability());
+        assertThat(top.index()).isEqualTo(expectedClass - 1);                  // the library drops "background"
+        assertThat(top.probability()).isGreaterThan(floatThreshold);
         Run run = Run.of(name);
-        float[] x = run.imported.preprocessing().withCentralFraction(1).pipeline().apply(cat(), new SplittableRandom(0)).pixels();
-        assertThat(argmax(run.probabilities(x, "LiteNet preprocessing"))).isBetween(FIRST_CAT, LAST_CAT);
+        float[] x = whole.prepare(cat()).pixels();
+        assertThat(argmax(run.probabilities(x, "LiteNet preprocessing"))).isEqualTo(expectedClass);
     }
 
     /** One file imported and built, with the reference interpreter beside it. */

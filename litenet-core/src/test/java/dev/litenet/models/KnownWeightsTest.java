@@ -79,7 +79,7 @@ class KnownWeightsTest {
         Preprocess quant = KnownWeights.MOBILENET_V2_1_0_224_QUANT.preprocessing();
         Preprocess tf2 = KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ.preprocessing();
         assertThat(quant.centralFraction()).isEqualTo(0.875);
-        assertThat(quant.resize()).isEqualTo(Resize.to(224, 224));
+        assertThat(quant.resize()).isEqualTo(Resize.to(224, 224).with(Resize.Interpolation.TF_BILINEAR));   // TF-slim's resize_bilinear
         assertThat(quant.cropSize()).isZero();
         for (int p : new int[] {0, 1, 127, 128, 200, 255}) {
             assertThat(normalize(quant, p)).as("quant p=%d", p).isCloseTo((p - 128) / 128.0, within(1e-6));

@@ -1,6 +1,7 @@
 package dev.litenet.models;
 
 import dev.litenet.nn.BatchNorm2d;
+import dev.litenet.nn.FoldedMBConv;
 import dev.litenet.nn.Layer;
 import dev.litenet.nn.Sequential;
 import dev.litenet.nn.Sigmoid;
@@ -21,7 +22,7 @@ import java.util.function.IntFunction;
 public final class MBConv extends Layer {
     public final boolean useResidual;
     private final Sequential block;
-    private final StochasticDepth stochasticDepth;              // null in the fused twin (identity at inference)
+    private final StochasticDepth stochasticDepth;
 
     /** A block as torchvision's {@code MBConv(cnf, stochastic_depth_prob, norm_layer)} builds it. */
     public MBConv(EfficientNet.MBConvConfig cnf, float stochasticDepthProb, IntFunction<BatchNorm2d> normLayer) {
@@ -40,16 +41,10 @@ public final class MBConv extends Layer {
     /** EfficientNet's activation: {@code nn.SiLU(inplace=True)}, as torchvision's Conv2dNormActivation and SE make it. */
     static SiLU silu() { return new SiLU(true); }
 
-    private MBConv(Sequential fusedBlock, boolean useResidual) {
-        this.useResidual = useResidual;
-        this.block = addChild("block", fusedBlock);
-        this.stochasticDepth = null;
-    }
-
     public Sequential block() { return block; }
 
-    /** The probability that training drops this block's branch for a sample (0 without a residual or in the twin). */
-    public float stochasticDepthProb() { return stochasticDepth == null ? 0f : stochasticDepth.p; }
+    /** The probability that training drops this block's branch for a sample (without a residual there is no branch to drop). */
+    public float stochasticDepthProb() { return stochasticDepth.p; }
 
     /** Seeds the stochastic depth's draws (each block of a network gets its own seed). */
     public void setStochasticDepthSeed(long seed) { stochasticDepth.setSeed(seed); }
@@ -57,7 +52,7 @@ public final class MBConv extends Layer {
     @Override public Tensor forward(Tensor x) {
         Tensor y = block.call(x);
         if (!useResidual) return y;
-        if (stochasticDepth != null) y = stochasticDepth.call(y);
+        y = stochasticDepth.call(y);
         for (int i = 0; i < y.data.length; i++) y.data[i] += x.data[i];
         return y;
     }
@@ -70,11 +65,17 @@ public final class MBConv extends Layer {
     }
 
     /**
-     * Inference twin: BatchNorm folded into the convs (each SiLU then runs in place on its conv's output),
-     * squeeze-and-excitation, the projection, the residual add; no stochastic depth.
+     * Inference twin ({@link FoldedMBConv}): BatchNorm folded into the convs, SiLU in place right after the expand and
+     * depthwise convs, the excitation's scale folded into the projection; no stochastic depth.
      */
     @Override public Layer fused() {
-        Layer f = block.fused();
-        return new MBConv(f instanceof Sequential s ? s : new Sequential(f), useResidual);
+        int i = 0;
+        Conv2dNormActivation expand = block.size() == 4 ? (Conv2dNormActivation) block.get(i++) : null;
+        Conv2dNormActivation depthwise = (Conv2dNormActivation) block.get(i++);
+        SqueezeExcitation se = (SqueezeExcitation) block.get(i++);
+        Conv2dNormActivation project = (Conv2dNormActivation) block.get(i);
+        return new FoldedMBConv(expand == null ? null : expand.conv().foldedWith(expand.norm(), false),
+                depthwise.conv().foldedWith(depthwise.norm(), false), (SqueezeExcitation) se.fused(),
+                project.conv().foldedWith(project.norm(), false), useResidual);
     }
 }

@@ -8,6 +8,7 @@ import dev.litenet.tensor.Padding;
 import dev.litenet.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
@@ -106,6 +107,42 @@ class EfficientNetTest {
         Tensor viaUnits = x.copy();
         for (Network.Unit u : net.units().subList(0, 5)) viaUnits = u.layer().forward(viaUnits);
         assertThat(relMaxError(afterPrefix.data, viaUnits.data)).isLessThan(1e-4);
+    }
+
+    /**
+     * The folded block alone, against the block in eval mode: several bands of rows, two images, both places the
+     * excitation's scale can go (into the projection's weights when out ≤ pixels, else onto the activations).
+     */
+    @ParameterizedTest(name = "expand {0}, k {1}, stride {2}, {3} -> {4}, input {5}x{6}, {7}")
+    @CsvSource({
+            "6, 5, 2, 16, 24, 40, 36, TORCH",      // several bands of expanded rows; scale into the weights
+            "6, 3, 1, 24, 24, 30, 28, TF_SAME",    // residual
+            "1, 3, 1, 32, 16, 24, 20, TORCH",      // no expansion: one depthwise pass
+            "6, 5, 1, 16, 64, 6, 5, TORCH",        // 64 outputs > 30 pixels: scale onto the activations
+            "6, 3, 2, 8, 8, 5, 7, TF_SAME",
+    })
+    void foldedBlockEqualsEvalMode(int expand, int k, int stride, int in, int out, int h, int w, Padding padding) {
+        MBConv block = new MBConv(new EfficientNet.MBConvConfig(expand, k, stride, in, out, 1), 0.1f, EfficientNet.NORM_LAYER);
+        SplittableRandom r = new SplittableRandom(k * 31L + in);
+        block.namedParameters().forEach((name, p) -> {
+            for (int i = 0; i < p.numel(); i++) p.data[i] = (float) (r.nextGaussian() * (name.endsWith("bias") ? 0.3 : 0.4));
+        });
+        randomizeBatchNorm(block, r);
+        block.children().values().forEach(c -> setPaddingBelow(c, padding));
+        block.train(false);
+        Tensor x = Tensor.zeros(2, h, w, in);
+        for (int i = 0; i < x.size(); i++) x.data[i] = (float) r.nextGaussian();
+        Tensor expected = block.forward(x.copy());
+        Layer folded = block.fused();
+        assertThat(folded).isInstanceOf(dev.litenet.nn.FoldedMBConv.class);
+        Tensor actual = folded.forward(x.copy());
+        assertThat(actual.shape).isEqualTo(expected.shape);
+        assertThat(relMaxError(actual.data, expected.data)).isLessThan(1e-5);
+    }
+
+    static void setPaddingBelow(Layer l, Padding padding) {
+        if (l instanceof dev.litenet.nn.Conv2d c) c.setPadding(padding);
+        l.children().values().forEach(c -> setPaddingBelow(c, padding));
     }
 
     /** The squeeze-and-excitation's biases start at 0: give them values so that folding has something to get wrong. */

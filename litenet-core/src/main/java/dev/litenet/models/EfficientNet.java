@@ -19,7 +19,8 @@ import java.util.function.IntFunction;
  * {@code avgpool}, {@code classifier} (Dropout, Linear). A member of the family is a {@link Scaling} of the one
  * table: B0 is width 1.0, depth 1.0, dropout 0.2 (5,288,548 parameters at 1000 classes). Names, BatchNorm eps and
  * momentum (torch's defaults for B0-B7), padding and rounding are torchvision's, so its state_dict loads by name.
- * Each MBConv is a unit ({@code features.0}, {@code features.1.0}, ..., {@code features.7.0}, {@code features.8}).
+ * The units fine-tuning unfreezes from are the stem, each MBConv block and the last conv ({@code features.0},
+ * {@code features.1.0}, {@code features.2.0}, ..., {@code features.7.0}, {@code features.8}: 18 for B0).
  * in (N,H,W,3) -> logits (N, classes).
  */
 public final class EfficientNet extends Network {
@@ -87,7 +88,7 @@ public final class EfficientNet extends Network {
             Sequential stage = new Sequential();
             for (int i = 0; i < s.numLayers(); i++, blockId++) {
                 MBConv block = new MBConv(s.block(i), stochasticDepthProb(stochasticDepthProb, blockId, totalBlocks), NORM_LAYER);
-                block.setStochasticDepthSeed(config.seed() * 1_000_003L + blockId);
+                block.setStochasticDepthSeed(config.seed() * 1_000_003L + blockId);      // its own draws, from the network's seed
                 stage.add(block);
             }
             features.add(stage);

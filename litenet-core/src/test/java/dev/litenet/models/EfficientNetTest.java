@@ -18,10 +18,12 @@ import java.util.SplittableRandom;
 import static dev.litenet.Fixtures.relMaxError;
 import static dev.litenet.models.FusedTest.randomizeBatchNorm;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
- * EfficientNet-B0 against torchvision 0.14's own numbers: 5,288,548 parameters, its state_dict names and order,
- * 385,814,752 multiply-adds at 224 (documented as 0.39 GFLOPS), the compound-scaling rules (B1's and B3's
+ * EfficientNet-B0 against torchvision 0.14's own numbers (its fixture's numerical parity is in {@link ZooParityTest}):
+ * 5,288,548 parameters, state_dict names, 385,814,752 multiply-adds at 224 (torchvision's documented 0.39 GFLOPS,
+ * {@code _ops} 0.386), the compound-scaling rules (B1's and B3's
  * parameter counts), stochastic depth growing per block, and the folded inference twin.
  */
 class EfficientNetTest {
@@ -34,7 +36,9 @@ class EfficientNetTest {
         ModelStatistics t = ModelStatistics.of(rows);
         assertThat(t.totalParams()).isEqualTo(5_288_548);
         // every Conv2d (the squeeze-and-excitation's fc1 and fc2 too) and the Linear, as torch forward hooks count them
-        assertThat(t.multAdds()).isEqualTo(385_814_752L);
+        ZooFixture fixture = ZooFixture.load("efficientnet_b0");
+        assertThat(t.multAdds()).isEqualTo(fixture.multiplyAdds224()).isEqualTo(385_814_752L);
+        assertThat(t.multAdds() / 1e9).isCloseTo(fixture.documentedGflops(), within(5e-4));   // torchvision's _ops: 0.386
         assertThat(rows.getLast().outputShape()).containsExactly(1, 1000);
         assertThat(rows.stream().filter(r -> r.path().equals("features.8")).findFirst().orElseThrow().outputShape())
                 .containsExactly(1, 1280, 7, 7);

@@ -32,7 +32,12 @@ public final class Architectures {
                     c -> new MobileNetV2(c).initialize(c.seed())),
             new Architecture("resnet18", "ResNet-18 (He et al. 2016): the heavy reference, basic blocks",
                     TORCHVISION + "resnet.py", 224, false,
-                    c -> ResNet.resnet18(c).initialize(c.seed())));
+                    c -> ResNet.resnet18(c).initialize(c.seed())),
+            new Architecture("efficientnet_b0", "EfficientNet-B0 (Tan & Le 2019): MBConv blocks with squeeze-and-excitation "
+                    + "and SiLU, stochastic depth; torchvision's ImageNet weights are evaluated after a bicubic resize to 256 "
+                    + "and a 224 crop",
+                    TORCHVISION + "efficientnet.py", 224, false,
+                    c -> EfficientNet.b0(c).initialize(c.seed())));
 
     /** Every architecture, in the zoo's order. */
     public static List<Architecture> all() { return ALL; }

@@ -5,6 +5,7 @@ import dev.litenet.data.ImageFolder;
 import dev.litenet.data.Pipeline;
 import dev.litenet.data.Preprocess;
 import dev.litenet.data.RgbImage;
+import dev.litenet.export.Exporter;
 import dev.litenet.io.Locations;
 import dev.litenet.models.Model;
 import dev.litenet.models.Network;
@@ -237,6 +238,74 @@ public final class ImageClassifier {
      * @return the model
      */
     public Model model() { return model; }
+
+    // ---- exporting --------------------------------------------------------------------------------------------
+
+    /**
+     * Writes this classifier as an ONNX or TFLite file, float32, in the format its name ends in ({@code .onnx},
+     * {@code .tflite}): see {@link #export(Path, ExportOptions)}.
+     *
+     * @param file the file to write
+     * @return what was written
+     * @throws BadInputException if the name ends in neither, or the model cannot be exported
+     */
+    public Exporter.Result export(Path file) { return export(file, ExportOptions.forFile(file)); }
+
+    /**
+     * Writes this classifier so that other runtimes run it: ONNX (ONNX Runtime in Python, C++, C#, the browser) or
+     * TFLite (LiteRT on Android, iOS, microcontrollers and the web), float32 or, for TFLite, full-integer int8. The file
+     * takes the preprocessed image (ONNX NCHW {@code [batch, 3, S, S]}, TFLite NHWC {@code [1, S, S, 3]}; an int8 file
+     * takes the uint8 pixels) and gives {@code logits} and {@code probabilities}; BatchNorm is folded into the convs;
+     * the architecture, labels, preprocessing and LiteNet's version are in the file's metadata (ONNX
+     * {@code metadata_props}; TFLite metadata with the labels file, which Android's Task Library reads). A model trained
+     * with test-time flip runs both views in the file unless {@link ExportOptions#oneView()}. The file is written beside
+     * its destination and moved into place: a failed export leaves nothing behind.
+     *
+     * @param file    the file to write (replaced if it exists)
+     * @param options format, int8 calibration, test-time flip
+     * @return what was written, with notes for the file's user
+     * @throws BadInputException if the combination is not supported (int8 ONNX, a model without a classifier) or the
+     *                           calibration folder holds no readable photo
+     */
+    public Exporter.Result export(Path file, ExportOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        List<float[]> calibration = null;
+        if (options.isInt8()) {
+            if (options.format() != Exporter.Format.TFLITE) {
+                throw new BadInputException("int8 quantization is for TFLite files; ONNX export is float32");
+            }
+            calibration = calibrationImages(options.calibration(), options.calibrationImages());
+        }
+        return Exporter.export(model, file, options.format(), calibration, options.bothViews(), LiteNet.VERSION);
+    }
+
+    /** Up to {@code count} photos of a folder (searched recursively), spread over it by a fixed seed, prepared. */
+    private List<float[]> calibrationImages(Path folder, int count) {
+        if (!java.nio.file.Files.isDirectory(folder)) throw new BadInputException(folder, "no such folder of calibration photos");
+        List<Path> files;
+        try (var walk = java.nio.file.Files.walk(folder)) {
+            files = new ArrayList<>(walk.filter(java.nio.file.Files::isRegularFile)
+                    .filter(f -> ImageFolder.isImageName(f.getFileName().toString())).sorted().toList());
+        } catch (IOException e) {
+            throw new BadInputException(folder, "cannot list calibration photos: " + e.getMessage());
+        }
+        java.util.Collections.shuffle(files, new java.util.Random(0));
+        List<float[]> out = new ArrayList<>();
+        for (int from = 0; from < files.size() && out.size() < count; from += DEFAULT_BATCH_SIZE) {
+            List<Path> batch = files.subList(from, Math.min(files.size(), from + DEFAULT_BATCH_SIZE));
+            PreparedImage[] prepared = new PreparedImage[batch.size()];
+            IntStream.range(0, batch.size()).parallel().forEach(i -> {
+                try {
+                    prepared[i] = prepare(batch.get(i));
+                } catch (BadInputException e) {
+                    prepared[i] = null;                            // an unreadable photo does not calibrate
+                }
+            });
+            for (PreparedImage p : prepared) if (p != null && out.size() < count) out.add(p.pixels());
+        }
+        if (out.isEmpty()) throw new BadInputException(folder, "no readable photo (" + String.join(", ", ImageFolder.EXTENSIONS) + ") to calibrate int8 ranges on");
+        return out;
+    }
 
     // ---- preparing images -------------------------------------------------------------------------------------
 

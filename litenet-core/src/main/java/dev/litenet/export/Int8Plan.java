@@ -122,7 +122,13 @@ final class Int8Plan {
             }
         }
         Map<Value, Params> params = new HashMap<>();
+        java.util.Set<Value> live = new java.util.HashSet<>(List.of(graph.input()));
+        for (Op op : graph.ops()) {
+            live.addAll(op.inputs());
+            live.addAll(op.outputs());
+        }
         for (Value v : graph.values()) {
+            if (!live.contains(v)) continue;                 // replaced when an activation was fused
             int r = root(group, v.id());
             if (gFixed[r] == null && !(gMin[r] <= gMax[r])) throw new IllegalStateException("no calibration range for " + v);
             params.put(v, gFixed[r] != null ? gFixed[r] : Params.of(gMin[r], gMax[r]));

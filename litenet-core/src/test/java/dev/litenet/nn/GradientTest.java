@@ -94,6 +94,9 @@ class GradientTest {
 
     @Test void globalAveragePool() {
         check(new GlobalAvgPool(), randomTensor(22, 2, 3, 4, 5), 2e-2);
+        AdaptiveAvgPool2d pool = new AdaptiveAvgPool2d();
+        assertThat(pool.forward(randomTensor(22, 2, 3, 4, 5)).shape).containsExactly(2, 1, 1, 5);
+        check(pool, randomTensor(22, 2, 3, 4, 5), 2e-2);
     }
 
     @Test void dropoutScalesKeptValuesAndRoutesGradientsThroughTheSameMask() {

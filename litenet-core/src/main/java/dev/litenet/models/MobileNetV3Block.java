@@ -53,9 +53,11 @@ public final class MobileNetV3Block extends Layer {
     }
 
     /**
-     * Its inference twin: BatchNorm folded into the convs, ReLU as their clamp, Hardswish in place after its conv,
-     * in one flat chain {@code expand [act], depthwise [act], [SE], project} that {@link FusedInvertedResidual}
-     * runs over bands of rows where it can.
+     * Its inference twin: BatchNorm folded into the convs, ReLU as their clamp, Hardswish in place right after its
+     * conv, in one flat chain {@code expand [act], depthwise [act], [SE], project} for {@link FusedInvertedResidual}.
+     * The ReLU blocks with an expansion and no SE are its three convs, which it runs over bands of rows as in
+     * MobileNetV2; the others (Hardswish or SE; from 28×28 down at 224, where the expanded tensor fits in L2
+     * anyway) it runs layer after layer: banding them as well measured no faster.
      */
     @Override public Layer fused() {
         Sequential flat = new Sequential();

@@ -1,5 +1,7 @@
 package dev.litenet.nn;
 
+import dev.litenet.tensor.Elementwise;
+
 /**
  * The logistic function {@code 1 / (1 + e^−x)}, as torch's {@code nn.Sigmoid} (torchvision's EfficientNet
  * squeeze-and-excitation scales by it). Not in place, as torch's module; backward reads the output. Any shape.
@@ -7,10 +9,8 @@ package dev.litenet.nn;
 public final class Sigmoid extends Activation {
     public Sigmoid() { super(false, false); }
 
-    /** v[from, to) = 1 / (1 + e^−v), in place. */
-    public static void apply(float[] v, int from, int to) {
-        for (int i = from; i < to; i++) v[i] = 1f / (1f + (float) Math.exp(-v[i]));
-    }
+    /** v[from, to) = 1 / (1 + e^−v), in place; within a few ulp of torch (see {@link Elementwise#exp}). */
+    public static void apply(float[] v, int from, int to) { Elementwise.sigmoid(v, from, to); }
 
     /** torch's {@code sigmoid_backward} from the output y: dy·(1 − y)·y. */
     static void gradient(float[] y, float[] dy, float[] dx, int from, int to) {

@@ -88,8 +88,9 @@ public final class SqueezeExcitation extends Layer {
     }
 
     /**
-     * The inference twin: the same block in eval mode with its own copies of fc1 and fc2 and the activations' twins.
-     * Nothing folds (the two 1×1 convs run on one pixel per image; their cost is the average and the multiply).
+     * The inference twin: the same block in eval mode with its own copies of fc1 and fc2 and the activations' twins
+     * (for torch's activations the same instances, as {@link Sequential#fused} keeps them). Nothing folds: the two 1×1
+     * convs run on one pixel per image; the block's cost is the average and the multiply.
      */
     @Override public Layer fused() {
         SqueezeExcitation twin = new SqueezeExcitation(inputChannels, squeezeChannels, activation.fused(), scaleActivation.fused());

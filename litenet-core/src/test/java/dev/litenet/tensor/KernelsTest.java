@@ -244,6 +244,37 @@ class KernelsTest {
         assertThat(out).isEqualTo(outScalar);
     }
 
+    /** The logistic function and SiLU: the facade (Vector API) and the scalar loops give the same bits, extremes included. */
+    @ParameterizedTest
+    @CsvSource({"0,1", "3,20", "0,64", "5,133"})
+    void sigmoidAndSiLUMatchScalarLoops(int from, int to) {
+        float[] x = random(to, 25);
+        for (int j = 0; j < to; j++) x[j] *= 12f;
+        float[] extremes = {0f, -0f, 100f, -100f, 88.5f, -87.5f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-30f};
+        for (int j = from; j < to && j - from < extremes.length; j++) x[j] = extremes[j - from];
+        float[] sig = x.clone(), sigScalar = x.clone(), silu = x.clone(), siluScalar = x.clone();
+        Elementwise.sigmoid(sig, from, to);
+        Elementwise.sigmoidScalar(sigScalar, from, to);
+        assertThat(sig).isEqualTo(sigScalar);
+        Elementwise.silu(silu, from, to);
+        Elementwise.siluScalar(siluScalar, from, to);
+        assertThat(silu).isEqualTo(siluScalar);
+        for (int j = 0; j < from; j++) assertThat(sig[j]).isEqualTo(x[j]);           // outside the range: untouched
+    }
+
+    /** Elementwise.exp within 2 ulp of e^x over its range, saturating outside it; NaN stays NaN. */
+    @org.junit.jupiter.api.Test
+    void expWithinTwoUlp() {
+        for (float x = -87.3f; x <= 88f; x += 0.00173f) {
+            float e = (float) Math.exp(x);
+            assertThat(Elementwise.exp(x)).as("exp(%s)", x).isCloseTo(e, within(2 * Math.ulp(e)));
+        }
+        assertThat(Elementwise.exp(0f)).isEqualTo(1f);
+        assertThat(Elementwise.exp(-1000f)).isEqualTo(Elementwise.exp(-87.3f)).isPositive();
+        assertThat(Elementwise.exp(1000f)).isEqualTo(Elementwise.exp(88f)).isFinite();
+        assertThat(Elementwise.exp(Float.NaN)).isNaN();
+    }
+
     @ParameterizedTest
     @CsvSource({"7,3,2,TORCH", "7,3,2,TF_SAME", "8,3,2,TF_SAME", "224,3,2,TF_SAME", "5,1,1,TORCH", "6,3,1,TORCH"})
     void paddingGeometry(int in, int k, int stride, Padding padding) {

@@ -88,6 +88,14 @@ class MobileNetV3Test {
         MobileNetV3Block b = (MobileNetV3Block) m.units().get(2).layer();
         assertThat(b.useResidual).isFalse();                                        // stride 2
         assertThat(((MobileNetV3Block) m.units().get(3).layer()).useResidual).isTrue();    // 24 -> 24, stride 1
+        m.replaceHead(3, 1);
+        m.train(false);
+        Tensor x = Tensor.zeros(1, 40, 40, 3);
+        assertThat(m.forward(x.copy()).shape).containsExactly(1, 3);
+        assertThat(m.fusedEmbedding().forward(x.copy()).shape).containsExactly(1, 1024);
+        Tensor prefix = x.copy();
+        for (Network.Unit u : m.units().subList(0, 5)) prefix = u.layer().forward(prefix);
+        assertThat(relMaxError(m.fusedPrefix(5).forward(x.copy()).data, prefix.data)).isLessThan(1e-5);
     }
 
     /** Convs (SE's included) and linears, each multiply-add counted once; the totals torch's forward hooks give. */

@@ -21,7 +21,10 @@ public final class Architectures {
                     c -> new MobileNetV2(c).initialize(c.seed())),
             new Architecture("resnet18", "ResNet-18 (He et al. 2016): the heavy reference, basic blocks",
                     TORCHVISION + "resnet.py", 224, false,
-                    c -> ResNet.resnet18(c).initialize(c.seed())));
+                    c -> ResNet.resnet18(c).initialize(c.seed())),
+            new Architecture("resnet50", "ResNet-50 (He et al. 2016): bottleneck blocks, the stride on the 3x3 conv (V1.5)",
+                    TORCHVISION + "resnet.py", 224, false,
+                    c -> ResNet.resnet50(c).initialize(c.seed())));
 
     /** Every architecture, in the zoo's order. */
     public static List<Architecture> all() { return ALL; }

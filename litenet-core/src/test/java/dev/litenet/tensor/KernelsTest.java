@@ -84,7 +84,8 @@ class KernelsTest {
 
     @ParameterizedTest
     @CsvSource({"1,5,7,3,3,1,TORCH", "2,9,8,17,3,2,TORCH", "3,7,7,32,3,2,TF_SAME", "1,6,5,144,3,1,TF_SAME",
-            "1,1,1,5,3,2,TORCH", "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME", "1,12,12,96,3,1,TORCH"})
+            "1,1,1,5,3,2,TORCH", "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME", "1,12,12,96,3,1,TORCH",
+            "2,12,13,40,5,1,TORCH", "1,14,14,72,5,2,TF_SAME", "1,15,16,32,5,2,TORCH", "1,11,10,16,5,1,TF_SAME", "1,3,4,24,5,1,TORCH"})
     void scalarAndVectorDepthwiseGiveTheSameBits(int N, int H, int W, int C, int k, int stride, Padding padding) {
         assumeTrue(Simd.ENABLED, "the Vector API module is not present");
         Padding.Geometry g = padding.geometry(H, W, k, stride);
@@ -158,14 +159,16 @@ class KernelsTest {
     @ParameterizedTest
     @CsvSource({"1,5,7,3,3,1,TORCH", "2,9,8,17,3,2,TORCH", "3,7,7,32,3,2,TF_SAME", "2,8,8,40,3,2,TF_SAME",
             "1,6,5,144,3,1,TF_SAME", "2,4,4,24,3,1,TORCH", "1,4,2,16,3,2,TF_SAME", "1,1,1,5,3,2,TORCH",
-            "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME"})
+            "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME",
+            "2,12,13,40,5,1,TORCH", "1,14,14,72,5,2,TF_SAME", "1,15,16,32,5,2,TORCH", "1,11,10,16,5,1,TF_SAME", "1,3,4,24,5,1,TORCH"})
     void depthwiseMatchesReference(int N, int H, int W, int C, int k, int stride, Padding padding) {
         checkDepthwise(new DepthwiseKernels(false), N, H, W, C, k, stride, padding);
     }
 
     @ParameterizedTest
     @CsvSource({"1,5,7,3,3,1,TORCH", "2,9,8,17,3,2,TORCH", "3,7,7,32,3,2,TF_SAME", "1,6,5,144,3,1,TF_SAME",
-            "1,1,1,5,3,2,TORCH", "1,2,3,1,3,1,TORCH", "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME"})
+            "1,1,1,5,3,2,TORCH", "1,2,3,1,3,1,TORCH", "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME",
+            "2,12,13,40,5,1,TORCH", "1,14,14,72,5,2,TF_SAME"})
     void scalarDepthwiseMatchesReference(int N, int H, int W, int C, int k, int stride, Padding padding) {
         checkDepthwise(new DepthwiseKernels(true), N, H, W, C, k, stride, padding);
     }

@@ -24,7 +24,13 @@ public final class Architectures {
                     c -> ResNet.resnet18(c).initialize(c.seed())),
             new Architecture("resnet50", "ResNet-50 (He et al. 2016): bottleneck blocks, the stride on the 3x3 conv (V1.5)",
                     TORCHVISION + "resnet.py", 224, false,
-                    c -> ResNet.resnet50(c).initialize(c.seed())));
+                    c -> ResNet.resnet50(c).initialize(c.seed())),
+            new Architecture("shufflenet_v2_x0_5", "ShuffleNet V2 0.5x (Ma et al. 2018): channel split, depthwise branch, channel shuffle",
+                    TORCHVISION + "shufflenetv2.py", 224, false,
+                    c -> ShuffleNetV2.x0_5(c).initialize(c.seed())),
+            new Architecture("shufflenet_v2_x1_0", "ShuffleNet V2 1.0x (Ma et al. 2018): channel split, depthwise branch, channel shuffle",
+                    TORCHVISION + "shufflenetv2.py", 224, false,
+                    c -> ShuffleNetV2.x1_0(c).initialize(c.seed())));
 
     /** Every architecture, in the zoo's order. */
     public static List<Architecture> all() { return ALL; }

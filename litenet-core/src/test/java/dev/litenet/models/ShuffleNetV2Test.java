@@ -3,6 +3,7 @@ package dev.litenet.models;
 import dev.litenet.summary.LayerInfo;
 import dev.litenet.summary.LayerTrace;
 import dev.litenet.summary.ModelStatistics;
+import dev.litenet.tensor.Channels;
 import dev.litenet.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,6 +71,21 @@ class ShuffleNetV2Test {
         assertThat(relMaxError(fused.data, expected.data)).isLessThan(1e-5);
         assertThat(relMaxError(net.fusedEmbedding().forward(x.copy()).data, net.embed(x.copy()).data)).isLessThan(1e-5);
         assertThat(ResNetAndLessonNetsTest.countBatchNorms(net.fused())).isZero();
+    }
+
+    @Test void theTwinsInterleavingIsConcatThenShuffle() {
+        Tensor a = random(61, 2, 3, 5, 7), b = random(62, 2, 3, 5, 7);
+        Tensor expected = Channels.shuffle(Channels.concat(a, b), 2);
+        assertThat(ShuffleBlock.shuffledConcat(a.data, 7, b, 7).data).containsExactly(expected.data);
+        Tensor wide = Channels.concat(a, random(63, 2, 3, 5, 7));    // a as the first half of x
+        assertThat(ShuffleBlock.shuffledConcat(wide.data, 14, b, 7).data).containsExactly(expected.data);
+    }
+
+    static Tensor random(long seed, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < t.size(); i++) t.data[i] = (float) r.nextGaussian();
+        return t;
     }
 
     @Test void aSplitUnitKeepsItsWidth() {

@@ -27,7 +27,10 @@ class ZooParityTest {
     static Stream<Arguments> architectures() {
         return Stream.of(
                 arch("mobilenet_v2", () -> new MobileNetV2(1000)),
-                arch("resnet18", () -> ResNet.resnet18(1000)));
+                arch("resnet18", () -> ResNet.resnet18(1000)),
+                arch("resnet50", () -> ResNet.resnet50(1000)),
+                arch("shufflenet_v2_x0_5", () -> Architectures.get("shufflenet_v2_x0_5").build(1000)),
+                arch("shufflenet_v2_x1_0", () -> Architectures.get("shufflenet_v2_x1_0").build(1000)));
     }
 
     static Arguments arch(String torchvisionName, Supplier<Layer> builder) { return Arguments.of(torchvisionName, builder); }

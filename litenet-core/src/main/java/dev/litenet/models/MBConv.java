@@ -74,8 +74,8 @@ public final class MBConv extends Layer {
         Conv2dNormActivation depthwise = (Conv2dNormActivation) block.get(i++);
         SqueezeExcitation se = (SqueezeExcitation) block.get(i++);
         Conv2dNormActivation project = (Conv2dNormActivation) block.get(i);
-        return new FoldedMBConv(expand == null ? null : expand.conv().foldedWith(expand.norm(), false),
-                depthwise.conv().foldedWith(depthwise.norm(), false), (SqueezeExcitation) se.fused(),
-                project.conv().foldedWith(project.norm(), false), useResidual);
+        return new FoldedMBConv(expand == null ? null : expand.conv().foldedWith(expand.bn(), false),
+                depthwise.conv().foldedWith(depthwise.bn(), false), (SqueezeExcitation) se.fused(),
+                project.conv().foldedWith(project.bn(), false), useResidual);
     }
 }

@@ -6,12 +6,15 @@ import dev.litenet.export.Graph.Origin;
 import dev.litenet.export.Graph.Unary;
 import dev.litenet.export.Graph.Value;
 import dev.litenet.models.BasicBlock;
+import dev.litenet.models.Bottleneck;
 import dev.litenet.models.Conv2dNormActivation;
 import dev.litenet.models.ConvBNReLU;
 import dev.litenet.models.InvertedResidual;
 import dev.litenet.models.MBConv;
+import dev.litenet.models.MobileNetV3Block;
 import dev.litenet.models.Model;
 import dev.litenet.models.Network;
+import dev.litenet.models.ShuffleBlock;
 import dev.litenet.nn.AdaptiveAvgPool2d;
 import dev.litenet.nn.BatchNorm2d;
 import dev.litenet.nn.ChannelShuffle;
@@ -88,7 +91,14 @@ public final class Lowering {
                 Value y = g.lower(p + ".block", b.block(), x);
                 return b.useResidual ? g.add(p, x, y) : y;
             }),
-            Map.entry(BasicBlock.class, (g, p, l, x) -> g.basicBlock(p, (BasicBlock) l, x)));
+            Map.entry(MobileNetV3Block.class, (g, p, l, x) -> {
+                MobileNetV3Block b = (MobileNetV3Block) l;
+                Value y = g.lower(p + ".block", b.block(), x);
+                return b.useResidual ? g.add(p, x, y) : y;
+            }),
+            Map.entry(BasicBlock.class, (g, p, l, x) -> g.basicBlock(p, (BasicBlock) l, x)),
+            Map.entry(Bottleneck.class, (g, p, l, x) -> g.bottleneck(p, (Bottleneck) l, x)),
+            Map.entry(ShuffleBlock.class, (g, p, l, x) -> g.shuffleBlock(p, (ShuffleBlock) l, x)));
 
     private final Graph graph = new Graph();
     private final String architecture;
@@ -287,5 +297,39 @@ public final class Lowering {
         y = conv(path + ".conv2", (Conv2d) block.child("conv2"), (BatchNorm2d) block.child("bn2"), path + ".bn2", y);
         Value shortcut = block.hasDownsample() ? lower(path + ".downsample", block.child("downsample"), x) : x;
         return unary(path + ".relu_out", Unary.RELU, add(path, y, shortcut));
+    }
+
+    private Value bottleneck(String path, Bottleneck block, Value x) {
+        Value y = conv(path + ".conv1", (Conv2d) block.child("conv1"), (BatchNorm2d) block.child("bn1"), path + ".bn1", x);
+        y = unary(path + ".relu1", Unary.RELU, y);
+        y = conv(path + ".conv2", (Conv2d) block.child("conv2"), (BatchNorm2d) block.child("bn2"), path + ".bn2", y);
+        y = unary(path + ".relu2", Unary.RELU, y);
+        y = conv(path + ".conv3", (Conv2d) block.child("conv3"), (BatchNorm2d) block.child("bn3"), path + ".bn3", y);
+        Value shortcut = block.hasDownsample() ? lower(path + ".downsample", block.child("downsample"), x) : x;
+        return unary(path + ".relu_out", Unary.RELU, add(path, y, shortcut));
+    }
+
+    /**
+     * ShuffleNetV2's unit: stride 1 keeps the first half of the channels and runs branch2 on the second; stride 2 runs
+     * branch1 and branch2 on the whole input; the two halves are joined and shuffled (2 groups).
+     */
+    private Value shuffleBlock(String path, ShuffleBlock block, Value x) {
+        Value left, right;
+        if (block.stride == 1) {
+            int half = x.channels() / 2;
+            Value a = graph.value(path + ".left", x.shape()[0], x.shape()[1], x.shape()[2], half);
+            Value b = graph.value(path + ".right_in", x.shape()[0], x.shape()[1], x.shape()[2], x.channels() - half);
+            graph.add(new Graph.Split(path + ".split", x, List.of(a, b), 3));
+            left = a;
+            right = lower(path + ".branch2", block.child("branch2"), b);
+        } else {
+            left = lower(path + ".branch1", block.child("branch1"), x);
+            right = lower(path + ".branch2", block.child("branch2"), x);
+        }
+        int[] shape = left.shape().clone();
+        shape[3] = left.channels() + right.channels();
+        Value joined = graph.value(path + ".concat", shape);
+        graph.add(new Graph.Concat(path + ".concat", List.of(left, right), joined, 3));
+        return shuffle(path + ".shuffle", 2, joined);
     }
 }

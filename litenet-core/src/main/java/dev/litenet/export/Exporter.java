@@ -204,6 +204,7 @@ public final class Exporter {
         m.put("litenet_version", version);
         m.put("architecture", model.architecture());
         m.put("width_multiplier", Float.toString(model.network().config().widthMult()));
+        m.put("padding", model.network().padding().name().toLowerCase(Locale.ROOT));
         m.put("labels", Json.write(labels(model)));
         m.put("input_size", Integer.toString(p.outputSize()));
         m.put("input_layout", "image: RGB; ONNX NCHW [batch, 3, S, S], TFLite NHWC [1, S, S, 3]");

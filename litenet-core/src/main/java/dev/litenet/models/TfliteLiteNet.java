@@ -58,6 +58,9 @@ public final class TfliteLiteNet {
             throw new BadInputException(file, "LiteNet metadata unreadable: " + e.getMessage());
         }
         Network net = arch.build(labels.size(), width, 0);
+        if (meta.get("padding") instanceof String padding) {               // TF SAME for networks of Google's weights
+            net.setPadding(dev.litenet.tensor.Padding.valueOf(padding.toUpperCase(java.util.Locale.ROOT)));
+        }
         LinkedHashMap<String, TorchTensor> state = new LinkedHashMap<>();
         for (Operator op : graph.operators()) {
             if (op.op() != Op.CONV_2D && op.op() != Op.DEPTHWISE_CONV_2D && op.op() != Op.FULLY_CONNECTED) continue;

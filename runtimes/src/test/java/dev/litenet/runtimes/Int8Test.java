@@ -67,6 +67,11 @@ class Int8Test {
                         + "val accuracy float %.2f %% int8 %.2f %% (%+.2f points), size %d vs %d bytes (%.3f), median %.1f ms vs %.1f ms in LiteRT%n",
                 s, agree, val.size(), agreement, accF, accQ, accQ - accF, Files.size(q), Files.size(fp), ratio,
                 median(rq.millis()), median(rf.millis()));
+        ImageClassifier back = ImageClassifier.pretrained(q);                 // LiteNet's import: the int8 weights, run in float
+        int sameAsLiteRt = 0;
+        for (int i = 0; i < val.size(); i++) if (back.predict(val.get(i), 1).getFirst().index() == top1(rq.outputs().get(i))) sameAsLiteRt++;
+        System.out.printf("int8 cats-dogs read back by LiteNet: top-1 as LiteRT's int8 run on %d/%d val photos%n", sameAsLiteRt, val.size());
+        assertThat(100.0 * sameAsLiteRt / val.size()).isGreaterThanOrEqualTo(97.0);
         assertThat(agreement).isGreaterThanOrEqualTo(97.0);
         assertThat(Math.abs(accQ - accF)).isLessThanOrEqualTo(0.5);
         assertThat(ratio).isBetween(0.2, 0.33);

@@ -149,6 +149,30 @@ final class LiteRt implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a page of the docs in the shared browser, served at {@code /page/} with {@code files} beside it and LiteRT.js
+     * under {@code /node_modules/}, waits until its {@code #status} says {@code done}, and returns the texts of the
+     * {@code .label} elements it drew; then the harness page is loaded again.
+     */
+    List<String> page(Path html, Map<String, byte[]> pageFiles, String query) throws IOException {
+        files.put("/page/index.html", Files.readAllBytes(html));
+        pageFiles.forEach((name, bytes) -> files.put("/page/" + name, bytes));
+        try {
+            browser.get("http://127.0.0.1:" + server.getAddress().getPort() + "/page/index.html?" + query);
+            var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(120));
+            try {
+                wait.until(d -> d.findElement(org.openqa.selenium.By.id("status")).getText().equals("done"));
+            } catch (org.openqa.selenium.TimeoutException e) {
+                throw new AssertionError("the page did not finish; it says: " + browser.findElement(org.openqa.selenium.By.id("status")).getText(), e);
+            }
+            return browser.findElements(org.openqa.selenium.By.cssSelector("#result .label")).stream().map(org.openqa.selenium.WebElement::getText).toList();
+        } finally {
+            files.keySet().removeIf(k -> k.startsWith("/page/"));
+            browser.get("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            call("while (!window.harness) await new Promise(r => setTimeout(r, 20)); return await window.harness.start();");
+        }
+    }
+
     void unload(Model m) { call("return window.harness.unload(arguments[0]);", m.id()); }
 
     /** Runs an async function body in the page and waits for what it returns (an exception there is thrown here). */
@@ -170,6 +194,9 @@ final class LiteRt implements AutoCloseable {
             try (InputStream in = LiteRt.class.getResourceAsStream("/litert/harness.html")) {
                 body = in.readAllBytes();
             }
+            type = "text/html; charset=utf-8";
+        } else if (path.endsWith(".html") && files.containsKey(path)) {
+            body = files.get(path);
             type = "text/html; charset=utf-8";
         } else if (path.startsWith("/node_modules/")) {
             Path f = modules.resolve(path.substring("/node_modules/".length())).normalize();

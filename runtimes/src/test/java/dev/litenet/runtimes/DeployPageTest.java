@@ -28,7 +28,7 @@ class DeployPageTest {
         run.export(fp, ExportOptions.tflite());
         run.export(q, ExportOptions.tflite().int8(Shared.path("data/cats-dogs/train")).calibrationImages(32));
         Path page = Runtimes.repo().resolve("docs/deploy/classify.html");
-        for (Path photo : List.of(Shared.path("data/cats-dogs/val/cat/cat.100.jpg"), Shared.path("data/cats-dogs/val/dog/dog.100.jpg"))) {
+        for (Path photo : List.of(Shared.path("data/cats-dogs/val/cat/cat.100.jpg"), Shared.path("data/cats-dogs/val/dog/dog.1000.jpg"))) {
             Prediction ours = run.predict(photo, 1).getFirst();
             for (Path model : List.of(fp, q)) {
                 List<String> labels = LiteRt.get().page(page, Map.of("model.tflite", Files.readAllBytes(model), "photo.jpg", Files.readAllBytes(photo)),

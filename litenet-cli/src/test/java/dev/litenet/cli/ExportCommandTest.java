@@ -52,6 +52,27 @@ class ExportCommandTest {
         assertThat(back[1].replace(tmp.resolve("m.tflite").getFileName().toString(), "")).isEqualTo(ours[1].replace("run", ""));
     }
 
+    /** {@code forward} takes the run and the exported file alike: any model LiteNet loads, checked from the command line. */
+    @Test void forwardRunsTheRunAndItsExportAlike() throws IOException {
+        String[] fp = TrainCommandTest.run("export", "--model", run.toString(), "--out", tmp.resolve("f.tflite").toString());
+        assertThat(fp[0]).as(fp[2]).isEqualTo("0");
+        Path input = tmp.resolve("x.f32");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * 3 * 96 * 96).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int i = 0; i < 3 * 96 * 96; i++) b.putFloat((float) (r.nextDouble() * 2 - 1));
+        Files.write(input, b.array());
+        String[] a = TrainCommandTest.run("forward", "--model", run.toString(), "--input", input.toString(), "--shape", "1,3,96,96",
+                "--output", tmp.resolve("a.f32").toString());
+        String[] c = TrainCommandTest.run("forward", "--weights", tmp.resolve("f.tflite").toString(), "--input", input.toString(),
+                "--shape", "1,3,96,96", "--output", tmp.resolve("c.f32").toString());
+        assertThat(a[0]).as(a[2]).isEqualTo("0");
+        assertThat(c[0]).as(c[2]).isEqualTo("0");
+        java.nio.FloatBuffer x = java.nio.ByteBuffer.wrap(Files.readAllBytes(tmp.resolve("a.f32"))).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        java.nio.FloatBuffer y = java.nio.ByteBuffer.wrap(Files.readAllBytes(tmp.resolve("c.f32"))).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        assertThat(y.remaining()).isEqualTo(x.remaining()).isEqualTo(2);
+        for (int i = 0; i < 2; i++) assertThat(y.get(i)).isCloseTo(x.get(i), org.assertj.core.data.Offset.offset(1e-4f * Math.max(1f, Math.abs(x.get(i)))));
+    }
+
     @Test void unsupportedCombinationsGetOneLine() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("bad"));
         String[][] cases = {

@@ -92,6 +92,16 @@ class ExportRoundTripTest {
         }
     }
 
+    @Test void aTestTimeFlipModelWithOneViewSaysSo() {
+        Model model = Exportable.model(Architectures.get("mobilenet_v2"), 2, 32, true);
+        Exporter.Result both = Exporter.export(model, tmp.resolve("both.onnx"), Exporter.Format.ONNX, null, true, LiteNet.VERSION);
+        Exporter.Result one = Exporter.export(model, tmp.resolve("one.onnx"), Exporter.Format.ONNX, null, false, LiteNet.VERSION);
+        assertThat(both.graph().opCounts()).containsEntry("Reverse", 1);
+        assertThat(one.graph().opCounts()).doesNotContainKey("Reverse");
+        assertThat(both.notes()).anyMatch(n -> n.contains("both views in the graph"));
+        assertThat(one.notes()).anyMatch(n -> n.contains("exported with one view"));
+    }
+
     @Test void unsupportedCombinationsSayWhatIsNotSupported() {
         ImageClassifier net = ImageClassifier.pretrained(Shared.quantWeights());
         assertThatThrownBy(() -> net.export(tmp.resolve("x.onnx"), ExportOptions.onnx().int8(tmp)))

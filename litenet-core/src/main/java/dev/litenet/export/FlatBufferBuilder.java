@@ -163,6 +163,7 @@ final class FlatBufferBuilder {
         int object = offset();
         int last = vtable.length;
         while (last > 0 && vtable[last - 1] == 0) last--;
+        ensure(2 * (last + 2));                                // room for the vtable (offsets from the end stay put)
         for (int i = last - 1; i >= 0; i--) putShort(vtable[i] == 0 ? 0 : object - vtable[i]);
         putShort(object - objectStart);
         putShort((last + 2) * 2);

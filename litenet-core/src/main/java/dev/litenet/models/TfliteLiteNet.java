@@ -54,6 +54,7 @@ public final class TfliteLiteNet {
             arch = Architectures.get((String) meta.get("architecture"));
             width = Float.parseFloat((String) meta.get("width_multiplier"));
             folded = (Map<?, ?>) meta.get("folded_batch_norm");
+            if (folded == null || labels.isEmpty()) throw new IllegalArgumentException("no labels or no folded_batch_norm");
         } catch (RuntimeException e) {
             throw new BadInputException(file, "LiteNet metadata unreadable: " + e.getMessage());
         }
@@ -64,6 +65,7 @@ public final class TfliteLiteNet {
         LinkedHashMap<String, TorchTensor> state = new LinkedHashMap<>();
         for (Operator op : graph.operators()) {
             if (op.op() != Op.CONV_2D && op.op() != Op.DEPTHWISE_CONV_2D && op.op() != Op.FULLY_CONNECTED) continue;
+            if (op.inputs().length < 3 || op.inputs()[1] < 0 || op.inputs()[2] < 0) throw new BadInputException(file, op + ": needs input, weight and bias");
             Tensor weight = graph.tensor(op.inputs()[1]);
             float[] bias = graph.tensor(op.inputs()[2]).values();
             if (!weight.name().endsWith(".weight")) throw new BadInputException(file, op + ": weight tensor '" + weight.name() + "' is not named by its module");

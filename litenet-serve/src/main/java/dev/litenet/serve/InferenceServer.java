@@ -1,6 +1,7 @@
 package dev.litenet.serve;
 
 import dev.litenet.BadInputException;
+import dev.litenet.ExportOptions;
 import dev.litenet.ImageClassifier;
 import dev.litenet.Prediction;
 import dev.litenet.PreparedImage;
@@ -13,6 +14,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,13 +52,15 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  */
 public final class InferenceServer implements AutoCloseable {
-    private static final Set<String> ROUTES = Set.of("/", "/app.js", "/style.css", "/healthz", "/metrics", "/v1/predict", "/v1/embed");
+    private static final Set<String> ROUTES = Set.of("/", "/app.js", "/style.css", "/classify.html", "/healthz", "/metrics", "/v1/predict",
+            "/v1/embed", "/v1/model.tflite", "/v1/model.onnx");
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
     private static final long DRAIN_MILLIS = 30_000;
 
     private record Ask(PreparedImage image, int k) {}
 
     private final ImageClassifier net;
+    private final Map<String, byte[]> exports = new java.util.HashMap<>();
     private final long maxBodyBytes;
     private final Semaphore decoders = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
     private final Batcher<Ask, List<Prediction>> predictions;
@@ -101,6 +106,9 @@ public final class InferenceServer implements AutoCloseable {
             config.routes.get("/", ctx -> page(ctx, "index.html", "text/html; charset=utf-8"));
             config.routes.get("/app.js", ctx -> page(ctx, "app.js", "text/javascript; charset=utf-8"));
             config.routes.get("/style.css", ctx -> page(ctx, "style.css", "text/css; charset=utf-8"));
+            config.routes.get("/classify.html", ctx -> page(ctx, "classify.html", "text/html; charset=utf-8"));
+            config.routes.get("/v1/model.tflite", ctx -> exported(ctx, ExportOptions.tflite(), ".tflite"));
+            config.routes.get("/v1/model.onnx", ctx -> exported(ctx, ExportOptions.onnx(), ".onnx"));
             config.routes.get("/healthz", this::health);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.text()));
             config.routes.exception(HttpError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
@@ -177,6 +185,26 @@ public final class InferenceServer implements AutoCloseable {
         out.put("model", net.origin());
         out.put("classes", net.labels().size());
         json(ctx, closing ? 503 : 200, out);
+    }
+
+    /** The model as a file for other runtimes (docs/DEPLOY.md), exported on first request and kept. */
+    private void exported(Context ctx, ExportOptions options, String extension) throws IOException {
+        byte[] bytes;
+        synchronized (exports) {
+            bytes = exports.get(extension);
+            if (bytes == null) {
+                Path tmp = Files.createTempFile("litenet-serve-", extension);
+                try {
+                    net.export(tmp, options);
+                    bytes = Files.readAllBytes(tmp);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+                exports.put(extension, bytes);
+            }
+        }
+        ctx.header("Content-Disposition", "attachment; filename=\"" + net.architecture() + extension + "\"");
+        ctx.contentType("application/octet-stream").result(bytes);
     }
 
     private static void page(Context ctx, String file, String type) throws IOException {

@@ -74,6 +74,28 @@ class InferenceServerTest {
         assertThat(a.json()).containsEntry("model", net.origin()).containsKey("ms");
     }
 
+    /** The served model as files for other runtimes: the .tflite reads back to the same answers; the page links them. */
+    @Test void theModelIsOfferedAsTfliteAndOnnx() throws Exception {
+        java.net.http.HttpResponse<byte[]> r = http.client().send(java.net.http.HttpRequest.newBuilder(http.base().resolve("v1/model.tflite")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Disposition").orElse("")).contains("mobilenet_v2.tflite");
+        java.nio.file.Path file = Files.createTempFile("served-", ".tflite");
+        try {
+            Files.write(file, r.body());
+            ImageClassifier back = ImageClassifier.pretrained(file);
+            assertThat(back.labels()).isEqualTo(net.labels());
+            java.nio.file.Path photo = Shared.path("data/cats-dogs/val/cat/cat.100.jpg");
+            assertThat(back.predict(photo, 1).getFirst().index()).isEqualTo(net.predict(photo, 1).getFirst().index());
+        } finally {
+            Files.delete(file);
+        }
+        Http.Answer onnx = http.get("v1/model.onnx");
+        assertThat(onnx.status()).isEqualTo(200);
+        assertThat(http.get("").body()).contains("v1/model.tflite").contains("classify.html?model=v1/model.tflite");
+        assertThat(http.get("classify.html").body()).contains("loadAndCompile");
+    }
+
     @Test void multipartFileField() throws Exception {
         Http.Answer a = http.postForm("v1/predict", "file", "cat.100.jpg", cat);
         assertThat(a.status()).as(a.body()).isEqualTo(200);

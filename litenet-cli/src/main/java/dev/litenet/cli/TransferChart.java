@@ -1,6 +1,7 @@
 package dev.litenet.cli;
 
 import dev.litenet.eval.Comparison;
+import dev.litenet.models.KnownWeights;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
@@ -60,7 +61,7 @@ final class TransferChart {
         renderer.setDrawYError(true);
         renderer.setDefaultLinesVisible(false);
         renderer.setDefaultShapesVisible(true);
-        renderer.setDefaultItemLabelGenerator((data, series, item) -> t.backbones().get(series).weights());
+        renderer.setDefaultItemLabelGenerator((data, series, item) -> label(t.backbones().get(series).weights()));
         renderer.setDefaultItemLabelsVisible(true);
         for (int i = 0; i < t.backbones().size(); i++) renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
         renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
@@ -74,6 +75,11 @@ final class TransferChart {
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
+    }
+
+    /** A point's label: the weights' short alias where they have one (the legend gives the full name). */
+    static String label(String weights) {
+        return KnownWeights.find(weights).map(KnownWeights::aliasOf).orElse(weights);
     }
 
     private static int batch(Comparison.Transfer t) { return t.backbones().isEmpty() ? 1 : t.backbones().getFirst().latency().batch(); }

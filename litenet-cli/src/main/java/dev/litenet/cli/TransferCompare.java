@@ -108,7 +108,7 @@ final class TransferCompare {
             err.printf(Locale.ROOT, "backbone %d/%d: %s at %dx%d%s%n", i + 1, backbones.size(), l.backbone().weights().name(),
                     l.inputSize(), l.inputSize(), eta(rows, backbones, i, (System.nanoTime() - start) / 1e9));
             err.flush();
-            rows.add(one(l, s, printer(err)));                      // a bar of its own: each backbone's pass starts from 0
+            rows.add(one(l, s, RecipeOptions.printer(err, TransferLearning.DEFAULT_EPOCHS)));   // a bar of its own for each backbone
         }
         return new Comparison.Transfer(s.data().toString(), s.folds(), s.foldSeed(), recipe(), s.inputSize(), rows);
     }
@@ -142,19 +142,5 @@ final class TransferCompare {
         Double top1 = w.metrics().get("acc@1");
         return new Comparison.Backbone(w.name(), w.architecture(), w.widthMult(), l.inputSize(), net.embeddingSize(), l.params(),
                 l.multAdds(), latency, cv, top1 == null ? Double.NaN : top1);
-    }
-
-    /** What cross-validation tells on stderr: its notes (one line per fold), a progress bar with an ETA, skipped photos. */
-    static Consumer<TrainEvent> printer(PrintWriter err) {
-        ProgressBar bar = new ProgressBar(err, ProgressBar.isTerminal());
-        return e -> {
-            switch (e) {
-                case TrainEvent.Note n -> err.println(n.text());
-                case TrainEvent.Progress p -> bar.update(p.what(), p.done(), p.total(), p.imagesPerSecond(), ProgressBar.eta(p));
-                case TrainEvent.Skipped k -> err.println("skipped " + Main.shown(k.image().path() + ": " + k.image().reason()));
-                case TrainEvent.EpochEnd ignored -> { }
-            }
-            err.flush();
-        };
     }
 }

@@ -7,6 +7,7 @@ import dev.litenet.eval.ComparisonJson;
 import dev.litenet.eval.ComparisonTable;
 import dev.litenet.eval.Latency;
 import dev.litenet.BadInputException;
+import dev.litenet.CrossValidation;
 import dev.litenet.io.Locations;
 import dev.litenet.models.Models;
 import dev.litenet.models.WeightsCache;
@@ -124,7 +125,7 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Input side of every backbone, 32 to 1024, or 0 for each one's own (default: ${DEFAULT-VALUE}).")
     private int transferInputSize;
 
-    @Option(names = "--folds", defaultValue = "5", paramLabel = "<K>", description = "Folds of the cross-validation, 2 to 100 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--folds", defaultValue = "" + CrossValidation.DEFAULT_FOLDS, paramLabel = "<K>", description = "Folds of the cross-validation, 2 to 100 (default: ${DEFAULT-VALUE}).")
     private int folds;
 
     @Option(names = "--fold-seed", defaultValue = "0", paramLabel = "<N>", description = "Seed of the fold assignment (default: ${DEFAULT-VALUE}).")

@@ -1,6 +1,7 @@
 package dev.litenet.cli;
 
 import dev.litenet.BadInputException;
+import dev.litenet.eval.ComparisonTable;
 import dev.litenet.models.KnownWeights;
 import dev.litenet.models.WeightsCache;
 import dev.litenet.models.WeightsInfo;
@@ -30,14 +31,7 @@ final class KnownList {
                     Integer.toString(w.preprocessing().outputSize()), top1 == null ? "-" : java.math.BigDecimal.valueOf(top1).stripTrailingZeros().toPlainString() + " %",
                     here(w, cache)});
         }
-        int[] width = new int[table.getFirst().length];
-        for (String[] r : table) for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
-        for (String[] r : table) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < r.length; i++) line.append(i == 0 ? "" : "  ").append(String.format("%-" + width[i] + "s", r[i]));
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
-        return out.toString();
+        return out.append(ComparisonTable.align(table, table.getFirst().length, 0)).toString();
     }
 
     /** "yes", "no (downloaded on first use)", or why a file there is not usable. */

@@ -98,8 +98,13 @@ public final class ComparisonTable {
     /** Columns padded to their widest cell, two spaces apart; the first {@code textColumns} left-aligned, the rest right. */
     static String align(List<String[]> rows, int textColumns) { return align(rows, textColumns, 0); }
 
-    /** As {@link #align(List, int)}, with the last {@code trailingText} columns left-aligned too. */
-    static String align(List<String[]> rows, int textColumns, int trailingText) {
+    /**
+     * Text columns padded to their widest cell, two spaces apart, lines without trailing spaces: the first
+     * {@code textColumns} and the last {@code trailingText} columns left-aligned, the others (numbers) right-aligned.
+     *
+     * @param rows one array of cells per line, all of the same length, the header first
+     */
+    public static String align(List<String[]> rows, int textColumns, int trailingText) {
         int[] width = new int[rows.getFirst().length];
         for (String[] r : rows) for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
         StringBuilder out = new StringBuilder();

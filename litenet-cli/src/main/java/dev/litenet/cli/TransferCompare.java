@@ -56,9 +56,9 @@ final class TransferCompare {
      * before any work; an unknown or repeated name is bad input.
      */
     static List<Backbone> resolve(List<String> names, PrintWriter err) {
-        WeightsCache cache = WeightsCache.standard(Locations.localWeights());
-        List<Backbone> out = new ArrayList<>();
         if (names == null) {
+            WeightsCache cache = WeightsCache.standard(Locations.localWeights());
+            List<Backbone> out = new ArrayList<>();
             for (WeightsInfo w : KnownWeights.all()) cache.present(w).ifPresent(f -> out.add(new Backbone(w, f)));
             if (out.isEmpty()) {
                 throw new BadInputException("--transfer: no known pretrained weights on this machine (looked in " + cache.dir()
@@ -67,15 +67,14 @@ final class TransferCompare {
             return out;
         }
         if (names.isEmpty()) throw new BadInputException("--backbones needs at least one name");
+        List<WeightsInfo> named = new ArrayList<>();
         for (String n : names) {
             WeightsInfo w = KnownWeights.find(n).orElseThrow(() -> new BadInputException(
                     "--backbones: unknown weights '" + n + "'; known: " + KnownWeights.describeNames()));
-            if (out.stream().anyMatch(b -> b.weights().equals(w))) throw new BadInputException("--backbones names " + w.name() + " twice");
-            out.add(new Backbone(w, null));
+            if (named.contains(w)) throw new BadInputException("--backbones names " + w.name() + " twice");
+            named.add(w);
         }
-        List<Backbone> fetched = new ArrayList<>();
-        for (Backbone b : out) fetched.add(new Backbone(b.weights(), WeightsOption.resolve(b.weights().name(), err)));
-        return fetched;
+        return named.stream().map(w -> new Backbone(w, WeightsOption.resolve(w.name(), err))).toList();
     }
 
     /** One backbone's network and cost at the input size it will run at, before its cross-validation. */
@@ -106,7 +105,7 @@ final class TransferCompare {
         for (int i = 0; i < backbones.size(); i++) {
             Loaded l = backbones.get(i);
             err.printf(Locale.ROOT, "backbone %d/%d: %s at %dx%d%s%n", i + 1, backbones.size(), l.backbone().weights().name(),
-                    l.inputSize(), l.inputSize(), eta(rows, backbones, i, (System.nanoTime() - start) / 1e9));
+                    l.inputSize(), l.inputSize(), eta(backbones, i, (System.nanoTime() - start) / 1e9));
             err.flush();
             rows.add(one(l, s, RecipeOptions.printer(err, TransferLearning.DEFAULT_EPOCHS)));   // a bar of its own for each backbone
         }
@@ -117,8 +116,8 @@ final class TransferCompare {
      * ", ETA 3 min 05 s" once a backbone is done: the time so far spread over the backbones by their multiply-adds
      * per image (the backbone passes dominate; decoding the photos is the same for all and is part of the estimate).
      */
-    static String eta(List<Comparison.Backbone> done, List<Loaded> all, int next, double seconds) {
-        if (done.isEmpty()) return "";
+    static String eta(List<Loaded> all, int next, double seconds) {
+        if (next == 0) return "";
         double doneWeight = 0, leftWeight = 0;
         for (int i = 0; i < all.size(); i++) {
             double w = 1 + all.get(i).multAdds() / 1e8;     // decoding a photo costs about as much as 100 M multiply-adds

@@ -303,6 +303,11 @@ public final class ZooFixture {
     // ---- assertions ----------------------------------------------------------------------------------------------
 
     /** Fails unless max |actual − expected| ≤ relTolOfMax · max |expected|; the message lists the worst entries. */
+    public static void assertClose(float[] actual, float[] expected, double relTolOfMax) {
+        assertClose(actual, expected, relTolOfMax, "values");
+    }
+
+    /** {@link #assertClose(float[], float[], double)}, naming what is compared in the message. */
     public static void assertClose(float[] actual, float[] expected, double relTolOfMax, String what) {
         double worst = relMaxError(actual, expected, what);
         if (worst <= relTolOfMax) return;

@@ -319,8 +319,9 @@ def make_fixture(arch):
         "made_with": {"torch": torch.__version__, "torchvision": torchvision.__version__, "script": "tools/make_zoo_fixtures.py",
                       "builder": f"torchvision.models.{arch}(num_classes=1000)"},
         "about": "Weights and input from the formula in init (see the script's docstring); expected values from the "
-                 "model in float64. torch_float32: how far torch's own float32 runs (1 or 2 threads, oneDNN on or off) "
-                 "come from them at worst, relative to the largest |value| (the loss: relative to itself).",
+                 "model in float64. torch_float32: how far torch's own float32 runs (1 or 2 threads, oneDNN on or off; for "
+                 "gradients also 12 runs on the input moved by one ulp here and there) come from them at worst, relative "
+                 "to the largest |value| (the loss: relative to itself).",
         "init": {"generator": "u(j,i) = (splitmix64((j << 32) + i) >>> 40) * 2^-24; j = entry index in state_dict order, i = flat row-major index",
                  "fan_in": "(2u-1) * sqrt(weight_gain / fan_in), fan_in = numel / shape[0]", "gamma": "a + b*u",
                  "bias": "c * (2u-1)", "mean": "d * (2u-1)", "var": "e + f*u", "zero": "0",

@@ -4,6 +4,7 @@ import dev.litenet.data.BatchLoader;
 import dev.litenet.data.ImageFolder;
 import dev.litenet.data.Preprocess;
 import dev.litenet.data.Sample;
+import dev.litenet.models.Model;
 import dev.litenet.models.Pretrained;
 import dev.litenet.train.Features;
 import dev.litenet.train.Folds;
@@ -41,7 +42,10 @@ import java.util.stream.IntStream;
  */
 public final class CrossValidation {
     private final TransferLearning recipe;
-    private int folds = 5;
+    /** Folds unless told otherwise. */
+    public static final int DEFAULT_FOLDS = 5;
+
+    private int folds = DEFAULT_FOLDS;
     private long seed;
 
     private CrossValidation(TransferLearning recipe) { this.recipe = recipe; }
@@ -185,10 +189,10 @@ public final class CrossValidation {
             if (e instanceof TrainEvent.Skipped s) skipped.add(s.image());
             if (!(e instanceof TrainEvent.EpochEnd)) listener.accept(e);
         };
-        Pretrained pre = Pretrained.load(o.weights());
+        Model pre = Pretrained.load(o.weights(), o.architecture());
         Preprocess preprocess = o.preprocess(pre.preprocess());
         var loading = new BatchLoader.Options(32, false, 0, 2, 2, o.badImages(), b -> {});
-        Trainer.View view = Trainer.View.of("features", all.samples(), preprocess, pre.model().fusedEmbedding(),
+        Trainer.View view = Trainer.View.of("features", all.samples(), preprocess, pre.network().fusedEmbedding(),
                 loading, Trainer.View.caches(o.cacheDir(), pre, preprocess, o.mirrored()), events);
         Folded f = folds(view.plain(), view.mirror(), all.classes(), folds, seed, o.head(), events);
         return new Result(all.classes(), view.plain().size(), seed, f.folds(), f.accuracy(), f.logLoss(), f.pooledAccuracy(),

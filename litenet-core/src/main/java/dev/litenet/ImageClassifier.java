@@ -6,14 +6,15 @@ import dev.litenet.data.Pipeline;
 import dev.litenet.data.Preprocess;
 import dev.litenet.data.RgbImage;
 import dev.litenet.io.Locations;
-import dev.litenet.models.MobileNetV2;
+import dev.litenet.models.Model;
+import dev.litenet.models.Network;
 import dev.litenet.models.Pretrained;
+import dev.litenet.models.RunFolder;
 import dev.litenet.models.WeightsCache;
 import dev.litenet.nn.CrossEntropy;
 import dev.litenet.nn.Inference;
 import dev.litenet.nn.Layer;
 import dev.litenet.tensor.Tensor;
-import dev.litenet.train.RunDir;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -28,7 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 
 /**
- * An image classifier: a MobileNetV2 with its preprocessing and class labels, ready to predict.
+ * An image classifier: a network of the zoo (MobileNetV2 by default; see {@code litenet compare} and
+ * docs/ZOO.md for the others) with its preprocessing and class labels, ready to predict.
  *
  * <pre>{@code
  * ImageClassifier net = ImageClassifier.pretrained("mobilenet_v2_1.0_224_quant");
@@ -57,43 +59,56 @@ public final class ImageClassifier {
     /** Images per forward pass in the methods that take many files. */
     public static final int DEFAULT_BATCH_SIZE = 32;
 
-    private final MobileNetV2 model;
+    private final Model model;
     private final List<String> labels;
     private final int dropped;               // 1 when output 0 is TFLite's "background"
     private final Preprocess preprocess;
     private final Pipeline pipeline;
-    private final String origin, sha256;
-    private final List<TrainEvent.EpochStats> history;
     private final Layer backbone, head;
     private final ReentrantLock network = new ReentrantLock();
 
-    ImageClassifier(MobileNetV2 model, List<String> outputLabels, Preprocess preprocess, String origin, String sha256,
-                    List<TrainEvent.EpochStats> history) {
+    ImageClassifier(Model model) {
         this.model = model;
+        List<String> outputLabels = model.labels();
         this.dropped = !outputLabels.isEmpty() && outputLabels.get(0).equals("background") ? 1 : 0;
-        this.labels = List.copyOf(outputLabels.subList(dropped, outputLabels.size()));
-        this.preprocess = preprocess;
+        this.labels = outputLabels.isEmpty() ? numbered(model.network().numClasses())
+                : List.copyOf(outputLabels.subList(dropped, outputLabels.size()));
+        this.preprocess = model.preprocess();
         this.pipeline = preprocess.pipeline();
-        this.origin = origin;
-        this.sha256 = sha256;
-        this.history = List.copyOf(history);
-        model.train(false);
-        this.backbone = model.fusedEmbedding();
-        this.head = model.classifier().fused();
+        model.network().train(false);
+        this.backbone = model.network().fusedEmbedding();
+        this.head = model.network().head().fused();
+    }
+
+    private static List<String> numbered(int classes) {
+        return IntStream.range(0, classes).mapToObj(i -> "class " + i).toList();
     }
 
     /**
      * Pretrained ImageNet weights: a known name ({@code mobilenet_v2_1.0_224_quant}, {@code tf2_mobilenet_v2_1.0_224_ptq},
-     * {@code IMAGENET1K_V1}, {@code IMAGENET1K_V2}) or a {@code .tflite}, {@code .pth} or {@code .safetensors} file.
-     * A name is looked up in the cache ({@code $LITENET_CACHE}, default {@code ~/.cache/litenet}), then in
+     * {@code IMAGENET1K_V1}, {@code IMAGENET1K_V2}, ...; {@code litenet predict --help} lists them all) or a
+     * {@code .tflite}, {@code .pth} or {@code .safetensors} file, whose architecture is recognized from its keys and
+     * shapes. A name is looked up in the cache ({@code $LITENET_CACHE}, default {@code ~/.cache/litenet}), then in
      * {@code $LITENET_SHARED/weights}, else downloaded from its published address and checked against its sha256.
      *
      * @param nameOrFile a known weights name or a path to a weights file
      * @return the classifier, with ImageNet labels
-     * @throws BadInputException if the name is unknown or the file is unreadable or not MobileNetV2 weights
+     * @throws BadInputException if the name is unknown, or the file is unreadable or not weights of an architecture
+     *                           LiteNet knows (or fits several: then name one with {@link #pretrained(String, String)})
      */
-    public static ImageClassifier pretrained(String nameOrFile) {
-        return pretrained(weightsFile(nameOrFile));
+    public static ImageClassifier pretrained(String nameOrFile) { return pretrained(nameOrFile, null); }
+
+    /**
+     * Pretrained weights of a named architecture: for a {@code .pth} or safetensors file whose keys and shapes do
+     * not say which.
+     *
+     * @param nameOrFile   a known weights name or a path to a weights file
+     * @param architecture an architecture's name ({@code mobilenet_v3_large}, ...), or null for the weights' own
+     * @return the classifier, with ImageNet labels
+     * @throws BadInputException if the name is unknown or the file is not weights of that architecture
+     */
+    public static ImageClassifier pretrained(String nameOrFile, String architecture) {
+        return new ImageClassifier(Pretrained.load(weightsFile(nameOrFile), architecture));
     }
 
     /**
@@ -101,12 +116,9 @@ public final class ImageClassifier {
      *
      * @param weightsFile the file
      * @return the classifier, with ImageNet labels
-     * @throws BadInputException if the file is unreadable or not MobileNetV2 weights
+     * @throws BadInputException if the file is unreadable or not weights of an architecture LiteNet knows
      */
-    public static ImageClassifier pretrained(Path weightsFile) {
-        Pretrained p = Pretrained.load(weightsFile);
-        return new ImageClassifier(p.model(), p.labels(), p.preprocess(), p.origin(), p.sha256(), List.of());
-    }
+    public static ImageClassifier pretrained(Path weightsFile) { return new ImageClassifier(Pretrained.load(weightsFile)); }
 
     /**
      * The checked local file for a weights name or path: the cache, then {@code $LITENET_SHARED/weights}, else a
@@ -127,10 +139,7 @@ public final class ImageClassifier {
      * @return the classifier with its class names and training history
      * @throws BadInputException if the folder is not a readable run folder
      */
-    public static ImageClassifier load(Path runFolder) {
-        RunDir.Trained run = RunDir.load(runFolder);
-        return new ImageClassifier(run.model(), run.classes(), run.preprocess(), run.origin(), run.sha256(), run.history());
-    }
+    public static ImageClassifier load(Path runFolder) { return new ImageClassifier(RunFolder.load(runFolder)); }
 
     /**
      * Writes this classifier as a run folder: {@code model.safetensors}, {@code model.json} (classes,
@@ -141,7 +150,7 @@ public final class ImageClassifier {
      */
     public void save(Path runFolder) {
         try {
-            RunDir.save(runFolder, model, labels, preprocess, origin, sha256, history);
+            RunFolder.save(runFolder, model);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + runFolder + ": " + e.getMessage(), e);
         }
@@ -166,28 +175,35 @@ public final class ImageClassifier {
      *
      * @return the length of the vectors {@link #embed} returns (1280 for MobileNetV2 1.0)
      */
-    public int embeddingSize() { return model.lastChannel; }
+    public int embeddingSize() { return model.network().embeddingSize(); }
+
+    /**
+     * The architecture's name, as {@code --arch} takes it ({@code mobilenet_v2}, {@code mobilenet_v3_large}, ...).
+     *
+     * @return the architecture's name
+     */
+    public String architecture() { return model.architecture(); }
 
     /**
      * Where the weights came from (a file name).
      *
      * @return where the weights came from (a file name)
      */
-    public String origin() { return origin; }
+    public String origin() { return model.origin(); }
 
     /**
      * The sha256 of the pretrained weights file the backbone came from.
      *
      * @return the sha256 of the pretrained weights file the backbone came from
      */
-    public String sha256() { return sha256; }
+    public String sha256() { return model.sha256(); }
 
     /**
      * The epochs of training, empty for pretrained weights.
      *
      * @return the epochs of training, empty for pretrained weights
      */
-    public List<TrainEvent.EpochStats> history() { return history; }
+    public List<TrainEvent.EpochStats> history() { return model.history(); }
 
     /**
      * The preprocessing images go through before the network.
@@ -197,11 +213,30 @@ public final class ImageClassifier {
     public Preprocess preprocess() { return preprocess; }
 
     /**
-     * The network itself, for summaries and inspection.
+     * This classifier with other preprocessing: the same network, labels and history. For example the whole photo
+     * instead of its central crop, as Google's Coral checks its classifiers:
+     * {@code net.withPreprocess(net.preprocess().withCentralFraction(1))}.
      *
-     * @return the network itself, for summaries and inspection
+     * @param preprocess how images are to be prepared
+     * @return a new classifier sharing this one's weights
      */
-    public MobileNetV2 model() { return model; }
+    public ImageClassifier withPreprocess(Preprocess preprocess) {
+        return new ImageClassifier(model.withPreprocess(java.util.Objects.requireNonNull(preprocess, "preprocess")));
+    }
+
+    /**
+     * The network itself, for summaries, export and inspection.
+     *
+     * @return the network (eval mode; do not change its weights while this classifier is in use)
+     */
+    public Network network() { return model.network(); }
+
+    /**
+     * The model as one value: network, labels, preprocessing, origin and history.
+     *
+     * @return the model
+     */
+    public Model model() { return model; }
 
     // ---- preparing images -------------------------------------------------------------------------------------
 
@@ -528,6 +563,10 @@ public final class ImageClassifier {
 
     /** (N, S, S, 3) through the backbone (and the head), one batch at a time across callers. */
     private Tensor run(List<PreparedImage> images, boolean withHead) {
+        if (withHead && model.headless()) {
+            throw new BadInputException(origin() + " is an embedding extractor, without a classifier: train a head on it "
+                    + "(litenet train --weights ..., TransferLearning.from) or use its embeddings");
+        }
         if (images.isEmpty()) throw new IllegalArgumentException("no images");
         int s = inputSize(), per = s * s * 3;
         Tensor x = Tensor.zeros(images.size(), s, s, 3);
@@ -561,6 +600,6 @@ public final class ImageClassifier {
     }
 
     @Override public String toString() {
-        return "ImageClassifier[" + origin + ", " + labels.size() + " classes, input " + inputSize() + "]";
+        return "ImageClassifier[" + architecture() + ", " + origin() + ", " + labels.size() + " classes, input " + inputSize() + "]";
     }
 }

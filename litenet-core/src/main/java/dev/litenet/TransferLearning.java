@@ -3,7 +3,8 @@ package dev.litenet;
 import dev.litenet.data.BadImage;
 import dev.litenet.data.BadImagePolicy;
 import dev.litenet.io.Locations;
-import dev.litenet.train.RunDir;
+import dev.litenet.models.Architectures;
+import dev.litenet.models.RunFolder;
 import dev.litenet.train.TrainOptions;
 import dev.litenet.train.Trainer;
 
@@ -17,8 +18,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Transfer learning as the lesson does it: pretrained MobileNetV2 weights, the backbone frozen, a new
- * {@code Linear(1280, classes)} head trained on a folder of labelled photos.
+ * Transfer learning as the lesson does it: pretrained weights of any architecture of the zoo, the backbone frozen,
+ * a new {@code Linear(embedding, classes)} head in place of the last layer (MobileNetV2's {@code Linear(1280,
+ * classes)}), trained on a folder of labelled photos.
  *
  * <pre>{@code
  * ImageClassifier mine = TransferLearning.from("mobilenet_v2_1.0_224_quant")
@@ -42,16 +44,38 @@ public final class TransferLearning {
         SGD
     }
 
+    /** Default passes over the training photos. */
+    public static final int DEFAULT_EPOCHS = 10;
+    /** Default photos per step. */
+    public static final int DEFAULT_BATCH_SIZE = 32;
+    /** Default square input of the backbone, chosen by cross-validation (docs/ACCURACY.md). */
+    public static final int DEFAULT_INPUT_SIZE = 288;
+    /** Default epochs without improvement before early stopping. */
+    public static final int DEFAULT_PATIENCE = 3;
+    /** Default step size. */
+    public static final double DEFAULT_LEARNING_RATE = 1e-3;
+    /** Default L2 weight decay. */
+    public static final double DEFAULT_WEIGHT_DECAY = 0.05;
+    /** Default share of the photos held out for validation when the data has no {@code val/}. */
+    public static final double DEFAULT_VALIDATION_SPLIT = 0.2;
+    /** Default optimizer. */
+    public static final Optimizer DEFAULT_OPTIMIZER = Optimizer.ADAM;
+    /** Default schedule. */
+    public static final LrSchedule DEFAULT_SCHEDULE = LrSchedule.COSINE;
+    /** Mirrored views with test-time flip by default (chosen by cross-validation). */
+    public static final boolean DEFAULT_MIRRORED = true;
+
     private final String weights;
+    private String architecture;
     private Path data, runFolder, featureCache = Locations.cache().resolve("features");
-    private int epochs = 10, batchSize = 32, unfreezeFrom = -1, inputSize = 288;
+    private int epochs = DEFAULT_EPOCHS, batchSize = DEFAULT_BATCH_SIZE, unfreezeFrom = -1, inputSize = DEFAULT_INPUT_SIZE;
     private double cropFraction = 0;
-    private double learningRate = 1e-3, weightDecay = 0.05, validationSplit = 0.2;
-    private Optimizer optimizer = Optimizer.ADAM;
-    private LrSchedule schedule = LrSchedule.COSINE;
+    private double learningRate = DEFAULT_LEARNING_RATE, weightDecay = DEFAULT_WEIGHT_DECAY, validationSplit = DEFAULT_VALIDATION_SPLIT;
+    private Optimizer optimizer = DEFAULT_OPTIMIZER;
+    private LrSchedule schedule = DEFAULT_SCHEDULE;
     private double labelSmoothing, holdout;
-    private int patience = 3;
-    private boolean augment, resume, mirrored = true;
+    private int patience = DEFAULT_PATIENCE;
+    private boolean augment, resume, mirrored = DEFAULT_MIRRORED;
     private long seed;
     private BadImagePolicy badImages = BadImagePolicy.SKIP;
     private Consumer<TrainEvent> listener = e -> {};
@@ -76,6 +100,18 @@ public final class TransferLearning {
      * @return a builder with the defaults
      */
     public static TransferLearning from(Path weightsFile) { return from(weightsFile.toString()); }
+
+    /**
+     * The architecture the weights are for, when the file does not say (a {@code .pth} or safetensors file whose
+     * keys fit several): a name of {@link Architectures}. Known weights and TFLite files know their own.
+     *
+     * @param name an architecture's name, e.g. {@code mobilenet_v3_large}, or null for the weights' own
+     * @return this builder
+     */
+    public TransferLearning architecture(String name) {
+        this.architecture = name == null ? null : Architectures.get(name).name();
+        return this;
+    }
 
     /**
      * The labelled photos: {@code train/} and {@code val/} with class subfolders, or class subfolders alone.
@@ -201,14 +237,16 @@ public final class TransferLearning {
     }
 
     /**
-     * Fine-tunes {@code features.N} onward by backprop (0–18 for MobileNetV2) instead of training the head alone.
-     * BatchNorm stays in eval mode: its running statistics are not updated.
+     * Fine-tunes the network's units from the N-th on by backprop instead of training the head alone: MobileNetV2's
+     * {@code features.N} onward (0–18), ResNet's {@code conv1, bn1, relu, maxpool, layer1.0, ...} by position
+     * ({@code litenet summary --arch NAME --units} lists them). BatchNorm stays in eval mode: its running statistics
+     * are not updated.
      *
-     * @param block the first trained block, or -1 for a frozen backbone (default)
+     * @param unit the first trained unit, or -1 for a frozen backbone (default)
      * @return this builder
      */
-    public TransferLearning unfreezeFrom(int block) {
-        this.unfreezeFrom = atLeast(block, -1, 18, "unfreeze-from block");
+    public TransferLearning unfreezeFrom(int unit) {
+        this.unfreezeFrom = atLeast(unit, -1, 10_000, "unfreeze-from unit");
         return this;
     }
 
@@ -367,12 +405,12 @@ public final class TransferLearning {
         } catch (IOException e) {
             throw new UncheckedIOException("training failed to write: " + e.getMessage(), e);
         }
-        ImageClassifier classifier = new ImageClassifier(r.model(), r.classes(), r.preprocess(), r.origin(), r.sha256(), r.history());
+        ImageClassifier classifier = new ImageClassifier(r.model());
         if (runFolder != null && !skipped.isEmpty()) {
             try {
-                RunDir.saveSkipped(runFolder, skipped.stream().map(b -> b.path() + ": " + b.reason()).toList());
+                RunFolder.saveSkipped(runFolder, skipped.stream().map(b -> b.path() + ": " + b.reason()).toList());
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + runFolder.resolve(RunDir.SKIPPED) + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot write " + runFolder.resolve(RunFolder.SKIPPED) + ": " + e.getMessage(), e);
             }
         }
         return new Training(classifier, r.validation(), List.copyOf(skipped));
@@ -391,7 +429,7 @@ public final class TransferLearning {
     TrainOptions options(Path weightsFile, Path runFolder, boolean resume) {
         return new TrainOptions(data, weightsFile, runFolder, epochs, batchSize, learningRate, weightDecay,
                 optimizer.name().toLowerCase(java.util.Locale.ROOT), unfreezeFrom, augment, seed, validationSplit, badImages,
-                featureCache, inputSize, resume, schedule, labelSmoothing, mirrored, holdout, patience, cropFraction);
+                featureCache, inputSize, resume, schedule, labelSmoothing, mirrored, holdout, patience, cropFraction, architecture);
     }
 
     String weights() { return weights; }

@@ -128,8 +128,7 @@ class CrossValidationTest {
         assertThat(e.loss()).isCloseTo(t.validation().loss(), within(1e-4));
         assertThat(e.accuracy()).isEqualTo(t.validation().accuracy());
         // without the flip, the same head scores differently: the stored flip is what made them agree
-        ImageClassifier plain = new ImageClassifier(loaded.model(), loaded.labels(), loaded.preprocess().withFlipAverage(false),
-                loaded.origin(), loaded.sha256(), List.of());
+        ImageClassifier plain = new ImageClassifier(loaded.model().withPreprocess(loaded.preprocess().withFlipAverage(false)));
         assertThat(plain.evaluate(data.resolve("val")).loss()).isNotCloseTo(t.validation().loss(), within(1e-4));
     }
 }

@@ -5,9 +5,9 @@ import dev.litenet.io.Locations;
 import dev.litenet.models.KnownWeights;
 import dev.litenet.models.MobileNetV2;
 import dev.litenet.models.WeightsCache;
-import dev.litenet.nn.Linear;
 import dev.litenet.tensor.Padding;
-import dev.litenet.train.RunDir;
+import dev.litenet.models.Model;
+import dev.litenet.models.RunFolder;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -52,10 +52,9 @@ final class AotTraining {
         Path photo = dir.resolve("photo.jpg");
         ImageIO.write(photo(), "jpg", photo.toFile());
         Path model = dir.resolve("run");
-        MobileNetV2 random = new MobileNetV2(2).initialize(0);
-        random.setClassifier(new Linear(random.lastChannel, 2));   // a run's head, as TransferLearning makes it
+        MobileNetV2 random = new MobileNetV2(2).initialize(0);     // a run's network, as TransferLearning makes it
         random.setPadding(Padding.TF_SAME);                         // as the TFLite weights
-        RunDir.save(model, random, List.of("a", "b"), Preprocess.TFLITE_MOBILENET, "random initialization", "", List.of());
+        RunFolder.save(model, new Model(random, List.of("a", "b"), Preprocess.TFLITE_MOBILENET, "random initialization", "", List.of()));
         PrintWriter none = new PrintWriter(Writer.nullWriter());
         List<Integer> codes = new ArrayList<>();
         if (KnownWeights.find(WEIGHTS).flatMap(WeightsCache.standard(Locations.localWeights())::present).isPresent()) {

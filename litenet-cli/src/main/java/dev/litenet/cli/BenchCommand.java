@@ -1,9 +1,8 @@
 package dev.litenet.cli;
 
 import dev.litenet.io.Json;
-import dev.litenet.models.Pretrained;
-import dev.litenet.models.MobileNetV2;
-import dev.litenet.models.Models;
+import dev.litenet.models.Model;
+import dev.litenet.models.Network;
 import dev.litenet.nn.CrossEntropy;
 import dev.litenet.nn.Inference;
 import dev.litenet.nn.Layer;
@@ -31,7 +30,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * {@code litenet bench}: times MobileNetV2 on random input. {@code infer} runs the fused eval model (BatchNorm
+ * {@code litenet bench}: times a network of the zoo on random input. {@code infer} runs the fused eval model (BatchNorm
  * and ReLU6 folded into the convs); {@code train} runs one full fine-tuning step per iteration: forward in train
  * mode (BatchNorm batch statistics, dropout), cross-entropy, backward through every layer, Adam over all
  * parameters. Reports median/min/max milliseconds, images/s, GFLOP/s against the model's true multiply-adds
@@ -40,16 +39,14 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Time inference or a training step: ms, images/s, GFLOP/s, peak memory.",
         description = "Times inference (the fused eval model) or a full training step (train-mode forward, cross-entropy, "
-                + "backward, Adam over all parameters) of MobileNetV2 on random input. Without --weights a randomly "
-                + "initialized MobileNetV2 (1000 classes) is used.")
+                + "backward, Adam over all parameters) of a network on random input. Without --weights or --model a "
+                + "randomly initialized network of --arch (default mobilenet_v2, 1000 classes) is used.")
 public final class BenchCommand implements Callable<Integer> {
     static final int MAX_BATCH = 1024, MAX_SIZE = 1024, MAX_ITERATIONS = 100_000;
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--weights", paramLabel = "<NAME|FILE>",
-            description = "Pretrained weights: a known name or a .tflite/.pth/.safetensors file (default: random init).")
-    String weights;
+    @Mixin ModelOptions model;
 
     @Option(names = "--mode", paramLabel = "<MODE>", defaultValue = "infer", description = "infer or train (default: ${DEFAULT-VALUE}).")
     Mode mode;
@@ -95,21 +92,13 @@ public final class BenchCommand implements Callable<Integer> {
         Args.range("--iterations", iterations, 1, MAX_ITERATIONS);
         Args.range("--warmup", warmup, 0, MAX_ITERATIONS);
         threads.apply();
-        MobileNetV2 model;
-        String origin;
-        if (weights == null) {
-            model = (MobileNetV2) Models.create("mobilenet_v2", new Models.Config(1000, 1f));
-            origin = "mobilenet_v2 (random init)";
-        } else {
-            Pretrained p = Pretrained.load(WeightsOption.resolve(weights, err));
-            model = p.model();
-            origin = p.origin();
-        }
-        long macsPerImage = Summary.of(model, List.of(1, 3, inputSize, inputSize), SummaryOptions.of(Style.DEFAULT))
+        Model m = model.model(err, 1000, 1f, 0);
+        Network net = m.network();
+        String origin = m.origin();
+        long macsPerImage = Summary.of(net, List.of(1, 3, inputSize, inputSize), SummaryOptions.of(Style.DEFAULT))
                 .statistics().multAdds();
-        int classes = model.classifier().parameters().getLast().numel();       // the last Linear's bias: one per class
         Tensor x = randomInput(batch, inputSize, new SplittableRandom(42));
-        Step step = mode == Mode.infer ? inference(model, x) : trainingStep(model, x, randomLabels(batch, classes, new SplittableRandom(7)));
+        Step step = mode == Mode.infer ? inference(net, x) : trainingStep(net, x, randomLabels(batch, net.numClasses(), new SplittableRandom(7)));
 
         for (int i = 0; i < warmup; i++) step.run();
         double[] ms = new double[iterations];
@@ -126,27 +115,28 @@ public final class BenchCommand implements Callable<Integer> {
         long peakRssKb = peakRssKb();
 
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("engine", "litenet");
-            m.put("mode", mode.name());
-            m.put("model", origin);
-            m.put("batch", batch);
-            m.put("input_size", inputSize);
-            m.put("threads", Parallel.threads());
-            m.put("warmup", warmup);
-            m.put("iterations", iterations);
-            m.put("median_ms", t.medianMs());
-            m.put("min_ms", t.minMs());
-            m.put("max_ms", t.maxMs());
-            m.put("mean_ms", t.meanMs());
-            m.put("images_per_s", imagesPerS);
-            m.put("mult_adds_per_image", macsPerImage);
-            m.put("gflop_per_iteration", flopsPerIteration / 1e9);
-            m.put("gflops", gflops);
-            m.put("peak_rss_mb", peakRssKb < 0 ? null : peakRssKb / 1024.0);
-            if (mode == Mode.train) m.put("loss", loss);
-            m.put("samples_ms", Arrays.stream(t.samplesMs()).boxed().toList());
-            out.println(Json.write(m));
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("engine", "litenet");
+            j.put("mode", mode.name());
+            j.put("arch", net.config().architecture());
+            j.put("model", origin);
+            j.put("batch", batch);
+            j.put("input_size", inputSize);
+            j.put("threads", Parallel.threads());
+            j.put("warmup", warmup);
+            j.put("iterations", iterations);
+            j.put("median_ms", t.medianMs());
+            j.put("min_ms", t.minMs());
+            j.put("max_ms", t.maxMs());
+            j.put("mean_ms", t.meanMs());
+            j.put("images_per_s", imagesPerS);
+            j.put("mult_adds_per_image", macsPerImage);
+            j.put("gflop_per_iteration", flopsPerIteration / 1e9);
+            j.put("gflops", gflops);
+            j.put("peak_rss_mb", peakRssKb < 0 ? null : peakRssKb / 1024.0);
+            if (mode == Mode.train) j.put("loss", loss);
+            j.put("samples_ms", Arrays.stream(t.samplesMs()).boxed().toList());
+            out.println(Json.write(j));
         } else {
             out.printf("%s %s: batch %d, %dx%d, %d threads, %d iterations after %d warm-up%n", origin, mode, batch,
                     inputSize, inputSize, Parallel.threads(), iterations, warmup);
@@ -160,7 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** The fused eval model on x (B,S,S,3). */
-    private static Step inference(MobileNetV2 model, Tensor x) {
+    private static Step inference(Network model, Tensor x) {
         Layer fused = model.fused();
         return () -> {
             Inference.forward(fused, x);
@@ -169,7 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** zero_grad, train-mode forward, cross-entropy, backward, Adam step over every parameter. */
-    private static Step trainingStep(MobileNetV2 model, Tensor x, int[] labels) {
+    private static Step trainingStep(Network model, Tensor x, int[] labels) {
         model.unfreeze("");
         model.train(true);
         model.setRecording(true);

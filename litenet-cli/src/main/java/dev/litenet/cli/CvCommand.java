@@ -2,7 +2,7 @@ package dev.litenet.cli;
 
 import dev.litenet.CrossValidation;
 import dev.litenet.io.Json;
-import dev.litenet.train.RunDir;
+import dev.litenet.models.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +29,7 @@ public final class CvCommand implements Callable<Integer> {
 
     @Mixin RecipeOptions recipe;
 
-    @Option(names = "--folds", defaultValue = "5", paramLabel = "<K>", description = "Number of folds, 2 to 100 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--folds", defaultValue = "" + CrossValidation.DEFAULT_FOLDS, paramLabel = "<K>", description = "Number of folds, 2 to 100 (default: ${DEFAULT-VALUE}).")
     int folds;
 
     @Option(names = "--fold-seed", defaultValue = "0", paramLabel = "<N>", description = "Seed of the fold assignment (default: ${DEFAULT-VALUE}).")
@@ -52,7 +52,7 @@ public final class CvCommand implements Callable<Integer> {
         m.put("recipe", recipe.describe());
         m.put("args", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         m.putAll(r.toJson());
-        if (outFile != null) RunDir.writeJson(outFile, m);
+        if (outFile != null) RunFolder.writeJson(outFile, m);
         if (json) {
             out.println(Json.write(m));
         } else {

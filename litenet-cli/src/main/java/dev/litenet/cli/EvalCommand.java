@@ -20,17 +20,19 @@ import java.util.concurrent.Callable;
 /** {@code litenet eval}: a trained run on a labelled folder it did not train on. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         header = "Evaluate a trained run on labelled images it did not train on.",
-        description = "Accuracy, loss, confusion matrix, per-class precision and recall, and the misclassified files of a trained run on a folder of class subfolders.")
+        description = "Accuracy, loss, confusion matrix, per-class precision and recall, and the misclassified files of a trained run "
+                + "(or of pretrained weights, on folders named as their classes) on a folder of class subfolders.")
 public final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "<RUN_DIR>", required = true, description = "Run folder written by 'litenet train'.")
-    Path model;
+    @Mixin ModelOptions model;
+
+    @Mixin CropOption crop;
 
     @Option(names = "--data", paramLabel = "<DIR>", required = true, description = "Folder with one subfolder per class (the run's class names).")
     Path data;
 
-    @Option(names = "--batch-size", paramLabel = "<N>", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "<N>", defaultValue = "" + ImageClassifier.DEFAULT_BATCH_SIZE, description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Mixin ThreadsOption threads;
@@ -49,7 +51,7 @@ public final class EvalCommand implements Callable<Integer> {
         threads.apply();
         Args.range("--batch-size", batchSize, 1, 4096);
         Args.inputFolder("--data", data);
-        ImageClassifier net = ImageClassifier.load(Args.inputFolder("--model", model));
+        ImageClassifier net = crop.apply(model.classifier(err));
         Evaluation e = net.evaluate(data, batchSize);
         if (onBadImage == BadImagePolicy.FAIL && !e.skipped().isEmpty()) {
             BadImage first = e.skipped().getFirst();
@@ -59,7 +61,7 @@ public final class EvalCommand implements Callable<Integer> {
         int k = classes.size();
         if (confusionPng != null) {
             try {
-                dev.litenet.train.RunDir.writeAtomically(confusionPng, dev.litenet.eval.ConfusionChart.png(classes, e.confusion(),
+                dev.litenet.models.RunFolder.writeAtomically(confusionPng, dev.litenet.eval.ConfusionChart.png(classes, e.confusion(),
                         String.format("%s: accuracy %.2f %% (%d/%d)", data.getFileName(), 100 * e.accuracy(), e.correct(), e.n())));
             } catch (java.io.IOException io) {
                 throw new java.io.UncheckedIOException("cannot write " + confusionPng + ": " + io.getMessage(), io);

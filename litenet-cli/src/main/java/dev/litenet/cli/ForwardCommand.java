@@ -1,12 +1,13 @@
 package dev.litenet.cli;
 
 import dev.litenet.BadInputException;
-import dev.litenet.models.Pretrained;
 import dev.litenet.nn.Inference;
 import dev.litenet.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,10 +19,13 @@ import java.util.concurrent.Callable;
 /** {@code litenet forward}: raw float32 in, raw float32 logits out — for checking LiteNet against other frameworks. */
 @Command(name = "forward", mixinStandardHelpOptions = true,
         header = "Raw float32 tensor in, logits out (for checking against other frameworks).",
-        description = "Runs MobileNetV2 in eval mode on a raw little-endian float32 tensor and writes the logits (N, classes) the same way.")
+        description = "Runs a model's network in eval mode on a raw little-endian float32 tensor, already preprocessed, and "
+                + "writes the logits (N, classes) the same way: any model LiteNet loads, checked against any runtime. "
+                + "The network alone: no preprocessing, no test-time flip, and TFLite's 'background' output kept.")
 public final class ForwardCommand implements Callable<Integer> {
-    @Option(names = "--weights", paramLabel = "<FILE>", required = true, description = "A torchvision .pth, a safetensors file, or a .tflite file.")
-    Path weights;
+    @Spec CommandSpec spec;
+
+    @Mixin ModelOptions model;
 
     @Option(names = "--input", paramLabel = "<FILE>", required = true, description = "Little-endian float32 input tensor.")
     Path input;
@@ -60,7 +64,7 @@ public final class ForwardCommand implements Callable<Integer> {
             for (int b = 0; b < n; b++) for (int ch = 0; ch < c; ch++) for (int y = 0; y < h; y++) for (int xx = 0; xx < w; xx++)
                 x.data[((b * h + y) * w + xx) * c + ch] = raw[((b * c + ch) * h + y) * w + xx];
         }
-        Tensor logits = Inference.forward(Pretrained.load(weights).model().fused(), x);
+        Tensor logits = Inference.forward(model.classifier(spec.commandLine().getErr()).network().fused(), x);
         ByteBuffer out = ByteBuffer.allocate(logits.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
         out.asFloatBuffer().put(logits.data);
         Files.write(output, out.array());

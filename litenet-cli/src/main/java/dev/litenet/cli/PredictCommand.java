@@ -5,7 +5,6 @@ import dev.litenet.ImageClassifier;
 import dev.litenet.Prediction;
 import dev.litenet.data.ImageFolder;
 import dev.litenet.io.Json;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,13 +32,14 @@ import java.util.stream.Stream;
 public final class PredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    ModelSource source;
+    @Mixin ModelOptions model;
+
+    @Mixin CropOption crop;
 
     @Option(names = "--top", defaultValue = "5", paramLabel = "<K>", description = "How many classes to show (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "<N>", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "" + ImageClassifier.DEFAULT_BATCH_SIZE, paramLabel = "<N>", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Mixin ThreadsOption threads;
@@ -62,7 +62,7 @@ public final class PredictCommand implements Callable<Integer> {
         Args.range("--top", top, 1, Integer.MAX_VALUE);
         Args.range("--batch-size", batchSize, 1, 4096);
         List<Path> files = imageFiles(inputs);
-        ImageClassifier net = source.open(err);
+        ImageClassifier net = crop.apply(model.classifier(err));
         if (json) format = Format.JSON;
         if (format == Format.CSV) out.println("file,rank,index,label,probability,error");
         int bad = 0;

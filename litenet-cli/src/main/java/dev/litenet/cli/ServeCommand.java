@@ -4,7 +4,6 @@ import dev.litenet.BadInputException;
 import dev.litenet.ImageClassifier;
 import dev.litenet.serve.InferenceServer;
 import dev.litenet.serve.InferenceServer.Builder;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,8 +27,7 @@ import java.util.concurrent.CountDownLatch;
 public final class ServeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    ModelSource source;
+    @Mixin ModelOptions model;
 
     @Option(names = "--port", defaultValue = "" + Builder.DEFAULT_PORT, description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -62,7 +60,7 @@ public final class ServeCommand implements Callable<Integer> {
                 // the JVM keeps this signal (-Xrs): it then ends the process without the graceful stop
             }
         }
-        ImageClassifier net = source.open(err);
+        ImageClassifier net = model.classifier(err);
         try (InferenceServer server = start(configure(InferenceServer.builder(net)))) {
             out.printf("litenet: serving %s on http://%s:%d/ (POST /v1/predict, POST /v1/embed, GET /healthz, GET /metrics); SIGTERM or Ctrl-C stops%n",
                     net.origin(), host, server.port());

@@ -2,7 +2,7 @@ package dev.litenet.cli;
 
 import dev.litenet.BadInputException;
 import dev.litenet.models.MobileNetV2;
-import dev.litenet.models.Pretrained;
+import dev.litenet.models.Network;
 import dev.litenet.models.Models;
 import dev.litenet.nn.Layer;
 import dev.litenet.nn.Linear;
@@ -11,6 +11,7 @@ import dev.litenet.summary.Style;
 import dev.litenet.summary.Summary;
 import dev.litenet.summary.SummaryOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,7 +30,10 @@ import java.util.stream.Collectors;
 @Command(name = "summary", mixinStandardHelpOptions = true, sortOptions = false,
         header = "torchinfo-style table of a model: shapes, parameters, multiply-adds.",
         description = "Prints a torchinfo-style summary of a model: every layer down to --depth with its output shape "
-                + "and parameters, then totals of parameters, multiply-adds and memory.%n%n"
+                + "and parameters, then totals of parameters, multiply-adds and memory. The model is an architecture "
+                + "(--arch, default mobilenet_v2, randomly initialized; besides the zoo, --arch takes mobilenet_v2_0.5, "
+                + "mobilenet_v2_0.35 and the lesson's MNIST nets dense, mlp, cnn1, cnn2), pretrained --weights, or a "
+                + "trained --model.%n%n"
                 + "Styles: 'default' is modern torchinfo's table with honest numbers: every conv and linear layer "
                 + "counted once (conv: outputs x in/groups x k x k, linear: N x in x out); activations are the "
                 + "distinct layer outputs once each (in-place ReLU6 adds none), float32, no gradients. "
@@ -46,9 +50,7 @@ public final class SummaryCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "mobilenet_v2", paramLabel = "<NAME>",
-            description = "Model to summarize (default: ${DEFAULT-VALUE}).")
-    private String model;
+    @Mixin ModelOptions model;
 
     @Option(names = "--width-mult", defaultValue = "1.0", paramLabel = "<W>",
             description = "Width multiplier: channels are scaled by W (default: ${DEFAULT-VALUE}).")
@@ -87,9 +89,8 @@ public final class SummaryCommand implements Callable<Integer> {
             description = "default or torchinfo-0.0.8 (default: ${DEFAULT-VALUE}).")
     private String style;
 
-    @Option(names = "--weights", paramLabel = "<NAME|FILE>",
-            description = "Summarize the MobileNetV2 of pretrained weights (a known name or a .tflite/.pth/.safetensors file).")
-    private String weights;
+    @Option(names = "--units", description = "List the network's units (the blocks --unfreeze-from counts) instead of the table.")
+    private boolean units;
 
     @Option(names = "--json", description = "Print every layer call and the totals as JSON instead of the table.")
     private boolean json;
@@ -101,12 +102,20 @@ public final class SummaryCommand implements Callable<Integer> {
         SummaryOptions options = new SummaryOptions(chosenStyle, checkedDepth(), columns(chosenStyle));
         List<Integer> input = parseInputSize(inputSize);
         Layer net = buildModel(chosenStyle);
+        if (units) {
+            if (!(net instanceof Network n)) throw bad("--units: " + archName() + " is not an image network of the zoo");
+            PrintWriter out = spec.commandLine().getOut();
+            List<Network.Unit> list = n.units();
+            for (int i = 0; i < list.size(); i++) out.printf("%3d  %-16s %s%n", i, list.get(i).name(), list.get(i).layer().typeName());
+            out.flush();
+            return Main.OK;
+        }
 
         Summary summary;
         try {
             summary = Summary.of(net, input, options);
         } catch (IllegalArgumentException e) {
-            throw bad("--input-size " + inputSize + " does not fit " + model + ": " + e.getMessage());
+            throw bad("--input-size " + inputSize + " does not fit " + archName() + ": " + e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? summary.json() : summary.table());
@@ -127,27 +136,32 @@ public final class SummaryCommand implements Callable<Integer> {
             throw bad("--width-mult must be above 0 and at most " + MAX_WIDTH_MULT + ", got " + widthMult);
         }
         Layer net;
-        if (weights != null) {
-            if (numClasses != null) throw bad("--num-classes does not go with --weights (the weights fix the classes); use --head N");
-            net = Pretrained.load(WeightsOption.resolve(weights, spec.commandLine().getErr())).model();
+        String name = archName();
+        if (model.given()) {
+            if (numClasses != null) throw bad("--num-classes does not go with --weights or --model (they fix the classes); use --head N");
+            net = model.classifier(spec.commandLine().getErr()).network();
+            name = ((Network) net).config().architecture();
         } else {
-            net = Models.create(model, new Models.Config(classes, widthMult));
+            net = Models.create(name, new Models.Config(classes, widthMult));
         }
         if (lessonHead != null) {
-            if (!(net instanceof MobileNetV2 m)) throw bad("--head is not supported for " + model);
-            m.setClassifier(new Linear(m.lastChannel, lessonHead));
+            if (net instanceof MobileNetV2 m) m.setClassifier(new Linear(m.lastChannel, lessonHead));   // the lesson's bare head
+            else if (net instanceof Network n) n.replaceHead(lessonHead, 0);
+            else throw bad("--head is not supported for " + name);
         }
         for (String prefix : freeze) {
             boolean matches = net.namedParameters().keySet().stream()
                     .anyMatch(n -> prefix.isEmpty() || n.equals(prefix) || n.startsWith(prefix + "."));
             if (!matches) {
-                throw bad("--freeze '" + prefix + "' matches no parameter of " + model + " (top level: "
+                throw bad("--freeze '" + prefix + "' matches no parameter of " + name + " (top level: "
                         + String.join(", ", net.children().keySet()) + ")");
             }
             net.freeze(prefix);
         }
         return net;
     }
+
+    private String archName() { return model.arch == null ? "mobilenet_v2" : model.arch; }
 
     private static void checkClasses(int n) {
         if (n < 1 || n > MAX_CLASSES) throw bad("the number of classes must be 1 to " + MAX_CLASSES + ", got " + n);

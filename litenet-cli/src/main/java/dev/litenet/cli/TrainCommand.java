@@ -4,7 +4,7 @@ package dev.litenet.cli;
 import dev.litenet.BadInputException;
 import dev.litenet.TransferLearning;
 import dev.litenet.io.Json;
-import dev.litenet.train.RunDir;
+import dev.litenet.models.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,8 +19,9 @@ import java.util.concurrent.Callable;
 
 /** {@code litenet train}: transfer learning from pretrained weights on an image folder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        header = "Transfer learning: pretrained MobileNetV2, new head, trained on an image folder.",
-        description = "Transfer learning: a pretrained MobileNetV2, frozen, with a new Linear(1280, classes) head, "
+        header = "Transfer learning: a pretrained network, new head, trained on an image folder.",
+        description = "Transfer learning: a pretrained network of the zoo (MobileNetV2 for the default weights), frozen, "
+                + "its last layer replaced by a new Linear(embedding, classes) head (MobileNetV2: Linear(1280, classes)), "
                 + "trained on a folder of class subfolders. Writes model.safetensors, model.json, history.json and "
                 + "history.png into the run folder.")
 public final class TrainCommand implements Callable<Integer> {
@@ -34,8 +35,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace the run folder if it already holds a run.")
     boolean overwrite;
 
-    @Option(names = "--val-split", defaultValue = "0.2", paramLabel = "<FRACTION>", description = "Validation fraction when DATA has no train/ and val/ (default: ${DEFAULT-VALUE}).")
-    double valSplit;
+    @Option(names = "--val-split", paramLabel = "<FRACTION>", description = "Validation fraction when DATA has no train/ and val/ (default: ${DEFAULT-VALUE}).")
+    double valSplit = TransferLearning.DEFAULT_VALIDATION_SPLIT;
 
     @Mixin ThreadsOption threads;
 
@@ -50,7 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
         threads.apply();
         Args.outputFolder("--out", out);
         TransferLearning recipe = this.recipe.recipe().validationSplit(valSplit).runFolder(out).resume(resume);
-        if (!resume && !overwrite && (Files.exists(out.resolve(RunDir.MANIFEST)) || Files.exists(out.resolve(RunDir.META)))) {
+        if (!resume && !overwrite && (Files.exists(out.resolve(RunFolder.MANIFEST)) || Files.exists(out.resolve(RunFolder.META)))) {
             throw new BadInputException(out, "already holds a run or a checkpoint; pass --overwrite to replace it or --resume to continue it");
         }
         WeightsOption.resolve(this.recipe.weights, err);                   // a download shows its progress here
@@ -64,7 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
             m.put("val_accuracy", v.accuracy());
             m.put("val_loss", v.loss());
             m.put("val_n", v.n());
-            m.put("epochs", RunDir.historyJson(result.classifier().history()).get("epochs"));
+            m.put("epochs", RunFolder.historyJson(result.classifier().history()).get("epochs"));
             m.put("skipped", result.skipped().stream().map(b -> b.path() + ": " + b.reason()).toList());
             m.put("seconds", seconds);
             out().println(Json.write(m));

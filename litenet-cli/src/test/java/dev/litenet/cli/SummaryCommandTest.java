@@ -110,7 +110,7 @@ class SummaryCommandTest {
             "--input-size 1,3,a,224            | must be N,C,H,W",
             "--input-size 1,4,224,224          | does not fit mobilenet_v2",
             "--input-size 64,3,1024,1024       | too large",
-            "--model resnet9000                | unknown model 'resnet9000'",
+            "--arch resnet9000                 | unknown model 'resnet9000'",
             "--columns output_size,flops       | unknown column 'flops'",
             "--columns trainable --style torchinfo-0.0.8 | column trainable does not exist in style torchinfo-0.0.8",
             "--columns num_params,num_params   | listed twice",

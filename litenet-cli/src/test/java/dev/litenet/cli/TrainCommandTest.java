@@ -1,7 +1,7 @@
 package dev.litenet.cli;
 
 import dev.litenet.Shared;
-import dev.litenet.train.RunDir;
+import dev.litenet.models.RunFolder;
 import dev.litenet.io.Json;
 import dev.litenet.io.Safetensors;
 import dev.litenet.tensor.TorchTensor;
@@ -60,7 +60,7 @@ class TrainCommandTest {
         assertThat(out.resolve("model.json")).exists();
         assertThat(out.resolve("history.json")).exists();
         assertThat(out.resolve("history.png")).exists();
-        assertThat(out.resolve(RunDir.CHECKPOINT)).doesNotExist();
+        assertThat(out.resolve(RunFolder.CHECKPOINT)).doesNotExist();
 
         // a second run into the same folder must say so
         String[] again = run("train", "--data", data.toString(), "--weights", weights.toString(), "--out", out.toString(),

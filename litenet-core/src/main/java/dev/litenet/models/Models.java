@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Model names to builders, like torchvision's {@code get_model(name, **config)}. Every model comes initialized
- * as torch would, from the config's seed (0 unless given). Only {@code mobilenet_v2} takes a width multiplier;
- * {@code mobilenet_v2_0.5} and {@code mobilenet_v2_0.35} name two of its widths. The lesson's MNIST nets
- * ({@code dense, mlp, cnn1, cnn2}) take (N,1,28,28) inputs; the others take RGB images.
+ * Every model {@code summary} and {@code compare} can build, like torchvision's {@code get_model(name, **config)}:
+ * the zoo's image networks ({@link Architectures}), two named widths of MobileNetV2 ({@code mobilenet_v2_0.5},
+ * {@code mobilenet_v2_0.35}) and the lesson's MNIST nets ({@code dense, mlp, cnn1, cnn2}, (N,1,28,28) inputs).
+ * Every model comes initialized as its reference would, from the config's seed (0 unless given).
  */
 public final class Models {
     /** What a builder is given: number of classes, width multiplier, and the seed of the initial weights. */
@@ -27,10 +27,11 @@ public final class Models {
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
 
     static {
-        ENTRIES.put("mobilenet_v2", new Entry(c -> new MobileNetV2(c.numClasses(), c.widthMult()).initialize(c.seed()), true));
+        for (Architecture a : Architectures.all()) {
+            ENTRIES.put(a.name(), new Entry(c -> a.build(c.numClasses(), c.widthMult(), c.seed()), a.takesWidth()));
+        }
         ENTRIES.put("mobilenet_v2_0.5", fixed(c -> new MobileNetV2(c.numClasses(), 0.5f).initialize(c.seed())));
         ENTRIES.put("mobilenet_v2_0.35", fixed(c -> new MobileNetV2(c.numClasses(), 0.35f).initialize(c.seed())));
-        ENTRIES.put("resnet18", fixed(c -> ResNet.resnet18(c.numClasses()).initialize(c.seed())));
         ENTRIES.put("dense", fixed(c -> LessonNets.dense(c.numClasses(), c.seed())));
         ENTRIES.put("mlp", fixed(c -> LessonNets.mlp(c.numClasses(), c.seed())));
         ENTRIES.put("cnn1", fixed(c -> LessonNets.oneConv(c.numClasses(), c.seed())));
@@ -50,7 +51,7 @@ public final class Models {
         if (config.numClasses() < 1) throw new BadInputException("--num-classes must be at least 1, got " + config.numClasses());
         if (!(config.widthMult() > 0)) throw new BadInputException("--width-mult must be positive, got " + config.widthMult());
         if (!e.takesWidth() && config.widthMult() != 1f) {
-            throw new BadInputException("model '" + name + "' has no width multiplier (only mobilenet_v2 takes --width-mult)");
+            throw new BadInputException("model '" + name + "' has no width multiplier");
         }
         return e.builder().build(config);
     }

@@ -1,48 +1,63 @@
 package dev.litenet.models;
 
 import dev.litenet.BadInputException;
-import dev.litenet.io.Budget;
-import dev.litenet.tensor.TorchTensor;
-import dev.litenet.io.TfliteFile;
-import dev.litenet.io.StateDicts;
-
 import dev.litenet.data.Preprocess;
+import dev.litenet.io.Budget;
+import dev.litenet.io.StateDicts;
+import dev.litenet.io.TfliteFile;
+import dev.litenet.io.TfliteModel;
+import dev.litenet.tensor.TorchTensor;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A pretrained MobileNetV2 with what travels with its weights: the preprocessing its input expects, its class
- * labels, and where it came from. TFLite files give 1001 classes (index 0 = "background") and TF SAME padding;
- * torchvision {@code .pth} and safetensors files give 1000 classes and torchvision's preprocessing.
+ * Pretrained weights read into a {@link Model}: the network of the architecture the weights are for, the
+ * preprocessing their input expects, their class labels and where they came from. TFLite files give Google's
+ * 1001 classes (index 0 = "background") and TF SAME padding; torchvision {@code .pth} and safetensors files give
+ * torchvision's 1000 classes and preprocessing. The architecture is the known checkpoint's, the one asked for, or
+ * recognized from the file's keys and shapes.
  */
-public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> labels, String origin, String sha256) {
-    /** The most classes a classifier head may have. */
-    public static final int MAX_CLASSES = 100_000;
+public final class Pretrained {
+    private Pretrained() {}
 
-    /** Reads a {@code .tflite}, {@code .pth} or {@code .safetensors} file into a MobileNetV2 in eval mode. */
-    public static Pretrained load(Path file) {
+    /** Reads a {@code .tflite}, {@code .pth} or {@code .safetensors} file, recognizing its architecture. */
+    public static Model load(Path file) { return load(file, null); }
+
+    /**
+     * Reads a weights file into a model in eval mode.
+     *
+     * @param architecture the {@link Architectures} name the weights are for, or null to take the known
+     *                     checkpoint's or recognize it from the file
+     * @throws BadInputException if the file is unreadable, or not weights of that (or any known) architecture
+     */
+    public static Model load(Path file, String architecture) {
         try {
-            return read(file);
+            return read(file, architecture);
         } catch (OutOfMemoryError e) {
             throw Budget.whileReading(file, e);
         }
     }
 
-    private static Pretrained read(Path file) {
+    private static Model read(Path file, String architecture) {
         if (!Files.exists(file)) throw new BadInputException(file, "no such weights file");
         Budget.regularFile(file);
+        if (architecture != null) Architectures.get(architecture);          // an unknown name fails before any work
         String sha = sha256(file);
         boolean tflite = file.getFileName().toString().endsWith(".tflite");
         PreparedWeights.Prepared prepared = PreparedWeights.read(PreparedWeights.defaultDir(), sha);
+        if (prepared != null && architecture != null && !prepared.network().config().architecture().equals(architecture)) prepared = null;
         if (prepared == null) {
-            prepared = tflite ? importTflite(file) : importTorch(file, sha);
+            prepared = tflite ? importTflite(file, architecture) : importTorch(file, sha, architecture);
             if (FileHashes.known(sha)) PreparedWeights.write(PreparedWeights.defaultDir(), sha, prepared);   // a bounded few
         }
-        int classes = prepared.model().numClasses();
+        int classes = prepared.headless() ? 0 : prepared.network().numClasses();
         List<String> labels;
         if (tflite) {
             List<String> own = TfliteMobileNetV2.labels(file);
@@ -50,42 +65,40 @@ public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> 
         } else {
             labels = classes == 1000 ? imagenetLabels() : List.of();
         }
-        return new Pretrained(prepared.model(), prepared.preprocess(), labels, file.getFileName().toString(), sha);
+        return new Model(prepared.network(), labels, prepared.preprocess(), file.getFileName().toString(), sha, List.of(),
+                prepared.headless());
     }
 
-    private static PreparedWeights.Prepared importTflite(Path file) {
-        TfliteImport imported = TfliteMobileNetV2.toStateDict(TfliteFile.read(file));
-        MobileNetV2 model = new MobileNetV2(imported.numClasses());
-        model.setPadding(imported.padding());
-        StateDict.load(model, imported.stateDict(), file.toString());
-        model.train(false);
-        return new PreparedWeights.Prepared(model, imported.preprocessing());
-    }
-
-    private static PreparedWeights.Prepared importTorch(Path file, String sha) {
-        Map<String, TorchTensor> state = StateDicts.read(file);
-        TorchTensor bias = state.get("classifier.1.bias");
-        if (bias == null) throw new BadInputException(file, "not a MobileNetV2 state_dict (no classifier.1.bias)");
-        if (bias.shape().length != 1 || bias.shape()[0] < 1 || bias.shape()[0] > MAX_CLASSES) {
-            throw new BadInputException(file, "classifier.1.bias has shape " + java.util.Arrays.toString(bias.shape())
-                    + ", expected [classes] with 1 to " + MAX_CLASSES + " classes");
+    /** Google's MobileNet files: V1 is a plain stack of convs, V2 has residual additions. */
+    private static PreparedWeights.Prepared importTflite(Path file, String architecture) {
+        TfliteModel graph = TfliteFile.read(file);
+        TfliteImport imported = TfliteMobileNetV1.recognizes(graph) ? TfliteMobileNetV1.toStateDict(graph) : TfliteMobileNetV2.toStateDict(graph);
+        if (architecture != null && !architecture.equals(imported.architecture())) {
+            throw new BadInputException(file, "is a TFLite " + imported.architecture() + ", not " + architecture);
         }
-        MobileNetV2 model = new MobileNetV2(bias.shape()[0]);
-        StateDict.load(model, state, file.toString());
-        model.train(false);
-        // a known checkpoint brings its own preprocessing (IMAGENET1K_V2 is evaluated after a resize to 232)
-        Preprocess preprocess = KnownWeights.bySha256(sha).map(WeightsInfo::preprocessing).orElse(Preprocess.TORCHVISION_IMAGENET);
-        return new PreparedWeights.Prepared(model, preprocess);
+        return new PreparedWeights.Prepared(imported.network(), imported.preprocessing(), !imported.hasClassifier());
     }
 
-    /** The label of class i, or "class i" when the weights came without labels. */
-    public String label(int i) { return i < labels.size() ? labels.get(i) : "class " + i; }
+    private static PreparedWeights.Prepared importTorch(Path file, String sha, String architecture) {
+        Map<String, TorchTensor> state = StateDicts.read(file);
+        WeightsInfo known = KnownWeights.bySha256(sha).orElse(null);
+        Network net;
+        if (known != null && architecture == null) {
+            net = Architectures.get(known.architecture()).build(known.numClasses(), known.widthMult(), 0);
+        } else {
+            net = Architecture.build(Architectures.recognize(state, architecture, file.toString()));
+        }
+        StateDict.load(net, state, file.toString());
+        net.train(false);
+        // a known checkpoint brings its own preprocessing (IMAGENET1K_V2 is evaluated after a resize to 232)
+        return new PreparedWeights.Prepared(net, known != null ? known.preprocessing() : Preprocess.TORCHVISION_IMAGENET, false);
+    }
 
     /** torchvision's names of the 1000 ImageNet classes, in index order. */
     public static List<String> imagenetLabels() { return ImageNetLabels.ALL; }
 
     private static List<String> withBackground(List<String> labels) {
-        List<String> out = new java.util.ArrayList<>(labels.size() + 1);
+        List<String> out = new ArrayList<>(labels.size() + 1);
         out.add("background");
         out.addAll(labels);
         return List.copyOf(out);
@@ -98,11 +111,11 @@ public record Pretrained(MobileNetV2 model, Preprocess preprocess, List<String> 
         private static List<String> read() {
             try (var in = Pretrained.class.getResourceAsStream("imagenet_classes.txt")) {
                 if (in == null) throw new IllegalStateException("imagenet_classes.txt missing from the library");
-                List<String> lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+                List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
                 if (lines.size() != 1000) throw new IllegalStateException("imagenet_classes.txt has " + lines.size() + " lines, not 1000");
                 return lines;
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
     }

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * One published set of weights as a value, like torchvision's {@code Weights}: where to get the file, how to
  * check it, how to prepare images for it and what it scored. Unknown numbers are -1.
  *
+ * @param architecture the {@link Architectures} name of the network the weights are for
+ * @param widthMult    its width multiplier (1 for an architecture without one)
  * @param sha256       the full hex sha256 of the file, or null when only a prefix is published
  * @param sha256Prefix the first 8 or more hex digits of the sha256 (the whole of it when {@code sha256} is known)
  * @param sizeBytes    the file size in bytes, -1 when not published
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
  * @param labels       where the class names come from
  * @param metrics      published scores, e.g. {@code "acc@1" -> 71.878} (ImageNet-1K validation, percent)
  */
-public record WeightsInfo(String name, URI url, String sha256, String sha256Prefix, String fileName, WeightsFormat format,
+public record WeightsInfo(String name, String architecture, float widthMult, URI url, String sha256, String sha256Prefix, String fileName, WeightsFormat format,
                           long sizeBytes, int numClasses, long numParams, Preprocess preprocessing, String labels,
                           Map<String, Double> metrics) {
 
@@ -30,6 +32,7 @@ public record WeightsInfo(String name, URI url, String sha256, String sha256Pref
 
     public WeightsInfo {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(preprocessing, "preprocessing");

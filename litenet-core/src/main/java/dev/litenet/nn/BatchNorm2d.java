@@ -6,20 +6,29 @@ import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
 /**
- * Batch normalization over (N,H,W) per channel, as torch's {@code BatchNorm2d(C, eps=1e-5, momentum=0.1)}.
+ * Batch normalization over (N,H,W) per channel, as torch's {@code BatchNorm2d(C, eps=1e-5, momentum=0.1)} (other
+ * eps and momentum as the architecture asks: MobileNetV3 and TF-slim's MobileNet V1 use eps 1e-3).
  * Training: normalize with the batch's mean and biased variance; update the running stats with the unbiased
  * variance. Eval: normalize with the running stats. in (N,H,W,C) -> out (N,H,W,C).
  */
 public final class BatchNorm2d extends Layer {
+    /** torch's defaults. */
     public static final float EPS = 1e-5f, MOMENTUM = 0.1f;
     public final int channels;
+    /** Added to the variance before its square root; the weight of a batch in the running statistics. */
+    public final float eps, momentum;
     public final Parameter weight, bias, runningMean, runningVar, numBatchesTracked;
     private static final int ROWS = 512;    // rows per task
     private Tensor savedX;
     private float[] savedMean, savedInvStd;
 
-    public BatchNorm2d(int channels) {
+    public BatchNorm2d(int channels) { this(channels, EPS, MOMENTUM); }
+
+    public BatchNorm2d(int channels, float eps, float momentum) {
+        if (!(eps > 0) || !(momentum >= 0 && momentum <= 1)) throw new IllegalArgumentException("eps " + eps + ", momentum " + momentum);
         this.channels = channels;
+        this.eps = eps;
+        this.momentum = momentum;
         weight = addParameter("weight", Parameter.of(true, channels));
         bias = addParameter("bias", Parameter.of(true, channels));
         runningMean = addBuffer("running_mean", Parameter.of(false, channels));
@@ -39,15 +48,15 @@ public final class BatchNorm2d extends Layer {
             double[] ss = channelSums(x.data, mean, C, M);
             for (int c = 0; c < C; c++) {
                 double var = ss[c] / M;
-                invStd[c] = (float) (1.0 / Math.sqrt(var + EPS));
-                runningMean.data[c] = (1 - MOMENTUM) * runningMean.data[c] + MOMENTUM * mean[c];
-                runningVar.data[c] = (float) ((1 - MOMENTUM) * runningVar.data[c] + MOMENTUM * var * M / Math.max(1, M - 1));
+                invStd[c] = (float) (1.0 / Math.sqrt(var + eps));
+                runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * mean[c];
+                runningVar.data[c] = (float) ((1 - momentum) * runningVar.data[c] + momentum * var * M / Math.max(1, M - 1));
             }
             numBatchesTracked.data[0] += 1;
         } else {
             for (int c = 0; c < C; c++) {
                 mean[c] = runningMean.data[c];
-                invStd[c] = (float) (1.0 / Math.sqrt(runningVar.data[c] + EPS));
+                invStd[c] = (float) (1.0 / Math.sqrt(runningVar.data[c] + eps));
             }
         }
         float[][] ab = affine(mean, invStd);
@@ -167,11 +176,23 @@ public final class BatchNorm2d extends Layer {
     public float[][] evalScaleShift() {
         float[] scale = new float[channels], shift = new float[channels];
         for (int c = 0; c < channels; c++) {
-            scale[c] = (float) (weight.data[c] / Math.sqrt(runningVar.data[c] + EPS));
+            scale[c] = (float) (weight.data[c] / Math.sqrt(runningVar.data[c] + eps));
             shift[c] = bias.data[c] - runningMean.data[c] * scale[c];
         }
         return new float[][]{scale, shift};
     }
 
-    @Override public String toString() { return "BatchNorm2d(" + channels + ", eps=1e-05, momentum=0.1)"; }
+    /** A float as Python's {@code repr} prints it: 0.1, 0.0003, 1e-05 (exponents from -5 down). */
+    static String torchFloat(float v) {
+        java.math.BigDecimal d = new java.math.BigDecimal(Float.toString(v)).stripTrailingZeros();
+        if (v == 0 || Math.abs(v) >= 1e-4) {
+            String plain = d.toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
+        }
+        int exponent = d.precision() - d.scale() - 1;
+        String mantissa = d.movePointRight(-exponent).toPlainString();
+        return mantissa + "e-" + String.format("%02d", -exponent);
+    }
+
+    @Override public String toString() { return "BatchNorm2d(" + channels + ", eps=" + torchFloat(eps) + ", momentum=" + torchFloat(momentum) + ")"; }
 }

@@ -33,6 +33,9 @@ public class Sequential extends Layer {
 
     public final int size() { return children().size(); }
 
+    /** Replaces the i-th child, keeping its name, as torch's {@code seq[i] = layer}. */
+    public final void set(int i, Layer layer) { replaceChild(new ArrayList<>(children().keySet()).get(i), layer); }
+
     /** Folds each Conv2d → BatchNorm2d [→ ReLU6 or ReLU] run into one conv; drops dropout; fuses the rest. */
     @Override public Layer fused() {
         List<Layer> layers = new ArrayList<>(children().values());

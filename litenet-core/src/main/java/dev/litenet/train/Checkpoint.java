@@ -5,7 +5,9 @@ import dev.litenet.TrainEvent;
 import dev.litenet.io.Budget;
 import dev.litenet.io.Json;
 import dev.litenet.io.Safetensors;
-import dev.litenet.models.MobileNetV2;
+import dev.litenet.models.Network;
+import dev.litenet.models.RunFolder;
+import dev.litenet.models.RunManifest;
 import dev.litenet.models.WeightsCache;
 import dev.litenet.models.StateDict;
 import dev.litenet.tensor.TorchTensor;
@@ -45,7 +47,7 @@ public final class Checkpoint {
      */
     public static Checkpoint open(TrainOptions o) throws IOException {
         Map<String, String> recipe = recipe(o);
-        Path file = o.resume() ? RunManifest.verified(o.out()).get(RunDir.CHECKPOINT) : null;
+        Path file = o.resume() ? RunManifest.verified(o.out()).get(RunFolder.CHECKPOINT) : null;
         if (file == null) return new Checkpoint(o.out(), recipe, null, List.of());
         Map<String, String> saved = Safetensors.readMetadata(file);
         for (Map.Entry<String, String> e : recipe.entrySet()) {
@@ -55,14 +57,14 @@ public final class Checkpoint {
                         + "; resume with the options of the interrupted run");
             }
         }
-        List<TrainEvent.EpochStats> history = RunDir.parseHistory(file, String.valueOf(saved.get(HISTORY)));
+        List<TrainEvent.EpochStats> history = RunFolder.parseHistory(file, String.valueOf(saved.get(HISTORY)));
         int epochs = RunManifest.read(o.out()).epochs();
         if (history.size() != epochs) throw new BadInputException(file, history.size() + " epochs, but " + RunManifest.FILE + " says " + epochs);
         return new Checkpoint(o.out(), recipe, file, history);
     }
 
     /** Loads the checkpoint into the model and optimizer; returns the history so far (empty: start afresh). */
-    public List<TrainEvent.EpochStats> restore(MobileNetV2 model, Optimizer optimizer) {
+    public List<TrainEvent.EpochStats> restore(Network model, Optimizer optimizer) {
         if (file == null) return List.of();
         Map<String, float[]> opt = new LinkedHashMap<>();
         LinkedHashMap<String, TorchTensor> weights = new LinkedHashMap<>();
@@ -76,13 +78,13 @@ public final class Checkpoint {
     }
 
     /** Commits the state after a completed epoch; the run folder's other files stay as they are. */
-    public void save(MobileNetV2 model, Optimizer optimizer, List<TrainEvent.EpochStats> history) throws IOException {
+    public void save(Network model, Optimizer optimizer, List<TrainEvent.EpochStats> history) throws IOException {
         LinkedHashMap<String, TorchTensor> state = StateDict.of(model);
         optimizer.state().forEach((k, v) -> state.put(OPTIMIZER + k, new TorchTensor(new int[]{v.length}, v)));
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put(HISTORY, Json.write(RunDir.historyJson(history)));
+        metadata.put(HISTORY, Json.write(RunFolder.historyJson(history)));
         recipe.forEach((k, v) -> metadata.put(OPTION + k, v));
-        RunManifest.commit(dir, Map.of(RunDir.CHECKPOINT, f -> Safetensors.write(f, state, metadata)), false, history.size());
+        RunManifest.commit(dir, Map.of(RunFolder.CHECKPOINT, f -> Safetensors.write(f, state, metadata)), false, history.size());
     }
 
     /** The options that shape the weights, by their command-line names: a resumed run must have the same. */
@@ -90,6 +92,7 @@ public final class Checkpoint {
         Map<String, String> m = new LinkedHashMap<>();
         Budget.regularFile(o.weights());
         m.put("--weights (sha256)", WeightsCache.sha256Hex(o.weights()));
+        if (o.architecture() != null) m.put("--arch", o.architecture());
         m.put("--input-size", Integer.toString(o.inputSize()));
         m.put("--crop-fraction", Double.toString(o.cropFraction()));
         m.put("--unfreeze-from", Integer.toString(o.unfreezeFrom()));

@@ -68,29 +68,16 @@ public final class HeadFit {
         float[] bestW = null, bestB = null;
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {
             long start = System.nanoTime();
-            int[] order = Orders.shuffled(fit.size(), new SplittableRandom(o.seed() * 7919 + epoch));
-            head.setRecording(true);
-            double lossSum = 0;
-            int correct = 0;
-            for (int from = 0; from < fit.size(); from += o.batchSize(), step++) {
-                int to = Math.min(fit.size(), from + o.batchSize());
-                optimizer.setLearningRate(o.lr() * o.schedule().factor(step, total));
-                Tensor x = fit.rows(order, from, to);
-                int[] labels = fit.labels(order, from, to);
-                Tensor logits = head.forward(x);
-                lossSum += CrossEntropy.loss(logits, labels) * labels.length;
-                correct += Accuracy.correct(logits, labels);
-                optimizer.zeroGrad();
-                head.backward(smoothedGradient(logits, labels, o.labelSmoothing()));
-                optimizer.step();
-            }
-            head.setRecording(false);
-            if (!Double.isFinite(lossSum)) {
-                throw new BadInputException("training diverged: the loss of epoch " + epoch + " is " + lossSum / fit.size()
+            long first = step;
+            double[] lossAcc = epoch(head, optimizer, fit, epoch, o.batchSize(), o.seed(), o.labelSmoothing(),
+                    s -> o.lr() * o.schedule().factor(first + s, total));
+            step += stepsPerEpoch;
+            if (!Double.isFinite(lossAcc[0])) {
+                throw new BadInputException("training diverged: the loss of epoch " + epoch + " is " + lossAcc[0]
                         + "; try a smaller learning rate (now " + o.lr() + ")");
             }
             double[] val = validation == null ? new double[]{Double.NaN, Double.NaN} : validation.apply(folded(head, moments));
-            history.add(new TrainEvent.EpochStats(epoch, (double) correct / fit.size(), lossSum / fit.size(), val[0], val[1],
+            history.add(new TrainEvent.EpochStats(epoch, lossAcc[1], lossAcc[0], val[0], val[1],
                     (System.nanoTime() - start) / 1e9));
             events.accept(new TrainEvent.EpochEnd(history.getLast()));
             if (heldOut != null) {
@@ -113,6 +100,35 @@ public final class HeadFit {
         }
         Trainer.foldStandardization(head, moments);
         return new Fitted(head, List.copyOf(history), heldOut == null ? history.size() : bestEpoch);
+    }
+
+    /**
+     * One pass of a head over rows of features, in an order fixed by (seed, epoch): the one head-training loop.
+     *
+     * @param rate the learning rate of each step of the pass (0, 1, ...)
+     * @return {mean loss, accuracy} over the pass
+     */
+    static double[] epoch(Linear head, Optimizer optimizer, Features rows, int epoch, int batchSize, long seed,
+                          double labelSmoothing, java.util.function.IntToDoubleFunction rate) {
+        int n = rows.size();
+        int[] order = Orders.shuffled(n, new SplittableRandom(seed * 7919 + epoch));
+        head.setRecording(true);
+        double lossSum = 0;
+        int correct = 0;
+        for (int from = 0, step = 0; from < n; from += batchSize, step++) {
+            int to = Math.min(n, from + batchSize);
+            optimizer.setLearningRate(rate.applyAsDouble(step));
+            Tensor x = rows.rows(order, from, to);
+            int[] labels = rows.labels(order, from, to);
+            Tensor logits = head.forward(x);
+            lossSum += CrossEntropy.loss(logits, labels) * labels.length;
+            correct += Accuracy.correct(logits, labels);
+            optimizer.zeroGrad();
+            head.backward(smoothedGradient(logits, labels, labelSmoothing));
+            optimizer.step();
+        }
+        head.setRecording(false);
+        return new double[]{lossSum / n, (double) correct / n};
     }
 
     /** Logits of a head that reads raw features: one row per photo, the mean of both views when {@code mirror} is given. */

@@ -7,12 +7,13 @@ import dev.litenet.eval.Accuracy;
 import dev.litenet.data.Batch;
 import dev.litenet.data.DatasetSplit;
 import dev.litenet.data.ImageFolder;
-import dev.litenet.data.Orders;
 import dev.litenet.data.Preprocess;
 import dev.litenet.Evaluation;
 import dev.litenet.BadInputException;
+import dev.litenet.models.Model;
+import dev.litenet.models.Network;
 import dev.litenet.models.Pretrained;
-import dev.litenet.models.MobileNetV2;
+import dev.litenet.models.RunFolder;
 import dev.litenet.nn.CrossEntropy;
 import dev.litenet.nn.Inference;
 import dev.litenet.nn.Layer;
@@ -28,16 +29,16 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Transfer learning as the lesson does it: a pretrained MobileNetV2, its classifier replaced by
- * {@code Linear(1280, classes)}, trained with cross-entropy. With the backbone frozen (the default) the 1280-d
- * features are computed once and cached, so an epoch is a few milliseconds of head training. With
- * {@code unfreezeFrom = N}, {@code features.N} onward are fine-tuned by backprop; BatchNorm stays in eval mode
- * (running statistics are not updated), unlike the lesson's loop, which lets them drift on small batches.
+ * Transfer learning as the lesson does it: a pretrained network, its head replaced by
+ * {@code Linear(embedding, classes)} (MobileNetV2's {@code Linear(1280, classes)}), trained with cross-entropy.
+ * With the backbone frozen (the default) the embeddings are computed once and cached, so an epoch is a few
+ * milliseconds of head training. With {@code unfreezeFrom = N}, the network's units from the N-th on (and the
+ * layers after them) are fine-tuned by backprop; BatchNorm stays in eval mode (running statistics are not
+ * updated), unlike the lesson's loop, which lets them drift on small batches.
  */
 public final class Trainer {
-    /** What a run produced. */
-    public record Result(MobileNetV2 model, List<String> classes, Preprocess preprocess, String origin, String sha256,
-                         List<TrainEvent.EpochStats> history, Evaluation validation) {}
+    /** What a run produced: the trained model, and how it did on the validation photos. */
+    public record Result(Model model, Evaluation validation) {}
 
     private final TrainOptions o;
     private final Consumer<TrainEvent> events;
@@ -58,27 +59,29 @@ public final class Trainer {
                     + split.train().size() + " and " + split.val().size());
         }
         Checkpoint checkpoint = o.out() == null ? null : Checkpoint.open(o);   // a resumed run's options checked before any work
-        Pretrained pre = Pretrained.load(o.weights());
+        Model pre = Pretrained.load(o.weights(), o.architecture());
         Preprocess preprocess = o.preprocess(pre.preprocess());
-        MobileNetV2 model = pre.model();
+        Network net = pre.network();
         int classes = split.classes().size();
-        Linear head = new Linear(model.lastChannel, classes);
-        initLinear(head, o.seed());
-        model.setClassifier(head);
-        model.freeze("");
-
+        Linear head = net.replaceHead(classes, o.seed());
+        List<Network.Unit> units = net.units();
+        net.freeze("");
         if (o.unfreezeFrom() >= 0) {
-            if (o.unfreezeFrom() >= model.features().size()) throw new BadInputException("--unfreeze-from must be below " + model.features().size());
-            for (int i = o.unfreezeFrom(); i < model.features().size(); i++) model.unfreeze("features." + i);
+            if (o.unfreezeFrom() >= units.size()) {
+                throw new BadInputException("--unfreeze-from must be below " + units.size() + ", the units of " + net.config().architecture()
+                        + " (" + units.getFirst().name() + " ... " + units.getLast().name() + ")");
+            }
+            for (Network.Unit u : units.subList(o.unfreezeFrom(), units.size())) net.unfreeze(u.name());
+            net.unfreeze(net.classifierName());
         }
-        model.unfreeze("classifier");
-        Optimizer optimizer = Optimizer.create(o.optimizer(), model.trainableParameters(), o.lr(), o.weightDecay());
+        net.unfreeze(net.headName());
+        Optimizer optimizer = Optimizer.create(o.optimizer(), net.trainableParameters(), o.lr(), o.weightDecay());
 
-        List<TrainEvent.EpochStats> history = new ArrayList<>(checkpoint == null ? List.of() : checkpoint.restore(model, optimizer));
+        List<TrainEvent.EpochStats> history = new ArrayList<>(checkpoint == null ? List.of() : checkpoint.restore(net, optimizer));
         if (!history.isEmpty()) events.accept(new TrainEvent.Note("resuming after epoch " + history.size()));
 
         BatchLoader.Options loading = new BatchLoader.Options(o.batchSize(), false, o.seed(), 2, 2, o.badImages(), b -> {});
-        Layer backbone = model.fusedEmbedding();                  // the frozen backbone's folded twin, made once
+        Layer backbone = net.fusedEmbedding();                    // the frozen backbone's folded twin, made once
         if (o.unfreezeFrom() < 0 && !o.augment()) {
             // Cached features: the head trains in seconds and writes no checkpoint; an interrupted run trains it again.
             List<FeatureCache> caches = View.caches(o.cacheDir(), pre, preprocess, o.mirrored());
@@ -93,10 +96,10 @@ public final class Trainer {
             }, events);
             System.arraycopy(fitted.head().weight.data, 0, head.weight.data, 0, head.weight.data.length);
             System.arraycopy(fitted.head().bias.data, 0, head.bias.data, 0, head.bias.data.length);
-            Preprocess stored = preprocess.withFlipAverage(o.mirrored());
+            Model trained = new Model(net, split.classes(), preprocess.withFlipAverage(o.mirrored()), pre.origin(), pre.sha256(), fitted.history());
             Evaluation finalVal = Evaluation.of(split.classes(), head.forward(valInput), val.plain().labels(), val.plain().files(), List.of());
-            if (o.out() != null) RunDir.save(o.out(), model, split.classes(), stored, pre.origin(), pre.sha256(), fitted.history());
-            return new Result(model, split.classes(), stored, pre.origin(), pre.sha256(), fitted.history(), finalVal);
+            if (o.out() != null) RunFolder.save(o.out(), trained);
+            return new Result(trained, finalVal);
         }
         if (o.mirrored()) events.accept(new TrainEvent.Note("mirrored views apply to a frozen backbone with cached features; ignored here"));
         if (o.labelSmoothing() > 0 || o.holdout() > 0) {
@@ -112,14 +115,15 @@ public final class Trainer {
         Features standardizedVal = moments == null ? null : val.standardized(moments);   // augmenting: val is fixed
         for (int epoch = history.size() + 1; epoch <= o.epochs(); epoch++) {
             long start = System.nanoTime();
-            optimizer.setLearningRate(o.lr() * o.schedule().factor(epoch - 1, o.epochs()));
+            double rate = o.lr() * o.schedule().factor(epoch - 1, o.epochs());
             double[] lossAcc;
             if (o.unfreezeFrom() >= 0) {
-                lossAcc = fineTuneEpoch(model, optimizer, split, preprocess, epoch);
-                val = Features.extract("features val", split.val(), model.fusedEmbedding(), preprocess.pipeline(), loading, null, events);
+                optimizer.setLearningRate(rate);
+                lossAcc = fineTuneEpoch(net, optimizer, split, preprocess, epoch);
+                val = Features.extract("features val", split.val(), net.fusedEmbedding(), preprocess.pipeline(), loading, null, events);
             } else {
                 Features epochTrain = epoch == 1 ? firstAugmented : augmentedFeatures(split, backbone, preprocess, loading, epoch);
-                lossAcc = headEpoch(head, optimizer, epochTrain.standardized(moments), epoch);
+                lossAcc = HeadFit.epoch(head, optimizer, epochTrain.standardized(moments), epoch, o.batchSize(), o.seed(), 0, step -> rate);
             }
             Evaluation v = evaluateHead(head, moments == null ? val : standardizedVal, split.classes());
             if (!Double.isFinite(lossAcc[0])) {
@@ -129,12 +133,13 @@ public final class Trainer {
             var stats = new TrainEvent.EpochStats(epoch, lossAcc[1], lossAcc[0], v.accuracy(), v.loss(), (System.nanoTime() - start) / 1e9);
             history.add(stats);
             events.accept(new TrainEvent.EpochEnd(stats));
-            if (checkpoint != null) checkpoint.save(model, optimizer, history);
+            if (checkpoint != null) checkpoint.save(net, optimizer, history);
         }
         if (moments != null) foldStandardization(head, moments);
         Evaluation finalVal = evaluateHead(head, val, split.classes());
-        if (o.out() != null) RunDir.save(o.out(), model, split.classes(), preprocess, pre.origin(), pre.sha256(), history);
-        return new Result(model, split.classes(), preprocess, pre.origin(), pre.sha256(), history, finalVal);
+        Model trained = new Model(net, split.classes(), preprocess, pre.origin(), pre.sha256(), history);
+        if (o.out() != null) RunFolder.save(o.out(), trained);
+        return new Result(trained, finalVal);
     }
 
     /**
@@ -151,8 +156,8 @@ public final class Trainer {
         }
 
         /** The feature caches of the plain view and, when mirrored, of the mirrors (nulls without a folder): open them once a run. */
-        public static List<FeatureCache> caches(java.nio.file.Path cacheDir, Pretrained pre, Preprocess preprocess, boolean mirrored) {
-            int dim = pre.model().lastChannel;
+        public static List<FeatureCache> caches(java.nio.file.Path cacheDir, Model pre, Preprocess preprocess, boolean mirrored) {
+            int dim = pre.network().embeddingSize();
             FeatureCache cache = cacheDir == null ? null : FeatureCache.open(cacheDir, pre.sha256(), preprocess.featureKey(), dim);
             if (!mirrored) return java.util.Collections.singletonList(cache);
             FeatureCache mirrorCache = cacheDir == null ? null : FeatureCache.open(cacheDir, pre.sha256(), preprocess.featureKey() + " hflip", dim);
@@ -171,36 +176,14 @@ public final class Trainer {
         return f;
     }
 
-    /** One epoch of the head on cached features, in an order fixed by (seed, epoch). Returns {loss, acc}. */
-    private double[] headEpoch(Linear head, Optimizer optimizer, Features train, int epoch) {
-        int n = train.size();
-        int[] order = Orders.shuffled(n, new SplittableRandom(o.seed() * 7919 + epoch));
-        head.setRecording(true);
-        double lossSum = 0;
-        int correct = 0;
-        for (int from = 0; from < n; from += o.batchSize()) {
-            int to = Math.min(n, from + o.batchSize());
-            Tensor x = train.rows(order, from, to);
-            int[] labels = train.labels(order, from, to);
-            Tensor logits = head.forward(x);
-            lossSum += CrossEntropy.loss(logits, labels) * labels.length;
-            correct += Accuracy.correct(logits, labels);
-            optimizer.zeroGrad();
-            head.backward(CrossEntropy.gradient(logits, labels));
-            optimizer.step();
-        }
-        head.setRecording(false);
-        return new double[]{lossSum / n, (double) correct / n};
-    }
-
-    /** One epoch of backprop through features.N onward; the frozen part before N runs as a folded twin. */
-    private double[] fineTuneEpoch(MobileNetV2 model, Optimizer optimizer, DatasetSplit split, Preprocess preprocess, int epoch) {
+    /** One epoch of backprop through the units from N on and the classifier; the frozen units before N run as a folded twin. */
+    private double[] fineTuneEpoch(Network net, Optimizer optimizer, DatasetSplit split, Preprocess preprocess, int epoch) {
         int n0 = o.unfreezeFrom();
-        Sequential frozen = new Sequential(), tuned = new Sequential();
-        for (int i = 0; i < model.features().size(); i++) (i < n0 ? frozen : tuned).add(model.features().get(i));
-        Layer frozenFast = frozen.size() == 0 ? null : frozen.fused();
-        Layer head = model.classifier();
-        model.train(false);                                   // BatchNorm frozen: running statistics stay as loaded
+        Sequential tuned = new Sequential();
+        net.units().subList(n0, net.units().size()).forEach(u -> tuned.add(u.layer()));
+        Layer frozenFast = net.fusedPrefix(n0);
+        Layer head = net.classifier();
+        net.train(false);                                     // BatchNorm frozen: running statistics stay as loaded
         tuned.setRecording(true);
         head.setRecording(true);
         double lossSum = 0;
@@ -246,12 +229,9 @@ public final class Trainer {
         return Evaluation.of(classes, logits, val.labels(), val.files(), List.of());
     }
 
-    /** torch's default Linear init: weight and bias uniform in ±1/√in. */
+    /** torch's default Linear init (weight and bias uniform in ±1/√in), from the run's seed. */
     static void initLinear(Linear l, long seed) {
-        SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        double bound = 1 / Math.sqrt(l.in);
-        for (int i = 0; i < l.weight.data.length; i++) l.weight.data[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
-        for (int i = 0; i < l.bias.data.length; i++) l.bias.data[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
+        dev.litenet.nn.Init.linear(l, new SplittableRandom(seed ^ 0x5DEECE66DL));
     }
 
 }

@@ -5,6 +5,8 @@ import dev.litenet.models.TfliteMobileNetV2;
 import dev.litenet.BadInputException;
 import dev.litenet.HostileFiles;
 import dev.litenet.models.Pretrained;
+import dev.litenet.models.MobileNetV2;
+import dev.litenet.models.StateDict;
 import dev.litenet.tensor.TorchTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,13 +100,20 @@ class HostileWeightsTest {
     }
 
     @Test void aScalarOrEmptyClassifierBiasIsRefusedNotAnIndexError() throws IOException {
+        Map<String, TorchTensor> state = new java.util.LinkedHashMap<>(StateDict.of(new MobileNetV2(10, 0.35f)));
+        state.put("classifier.1.bias", new TorchTensor(new int[0], new float[] {1f}));
         Path scalar = dir.resolve("scalar.safetensors");
-        Safetensors.write(scalar, Map.of("classifier.1.bias", new TorchTensor(new int[0], new float[] {1f})), Map.of());
+        Safetensors.write(scalar, state, Map.of());
         assertThatThrownBy(() -> Pretrained.load(scalar)).isInstanceOf(BadInputException.class)
-                .hasMessage(scalar + ": classifier.1.bias has shape [], expected [classes] with 1 to 100000 classes");
+                .hasMessageStartingWith(scalar + ": not the state_dict of an architecture LiteNet knows")
+                .hasMessageContaining("it has the keys of mobilenet_v2 but not its shapes");
+        assertThatThrownBy(() -> Pretrained.load(scalar, "mobilenet_v2")).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("classifier.1.bias: shape [] in file, model has [10]");
+        state.put("classifier.1.bias", new TorchTensor(new int[] {0}, new float[0]));
+        state.put("classifier.1.weight", new TorchTensor(new int[] {0, 1280}, new float[0]));
         Path none = dir.resolve("zero-classes.safetensors");
-        Safetensors.write(none, Map.of("classifier.1.bias", new TorchTensor(new int[] {0}, new float[0])), Map.of());
-        assertThatThrownBy(() -> Pretrained.load(none)).isInstanceOf(BadInputException.class).hasMessageContaining("shape [0]");
+        Safetensors.write(none, state, Map.of());
+        assertThatThrownBy(() -> Pretrained.load(none)).isInstanceOf(BadInputException.class).hasMessageContaining("not its shapes");
     }
 
     @Test void safetensorsDeclaringMoreFloatsThanTheBudgetIsRefused() throws IOException {

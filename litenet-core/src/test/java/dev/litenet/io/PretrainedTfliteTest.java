@@ -2,6 +2,7 @@ package dev.litenet.io;
 
 import dev.litenet.models.TfliteMobileNetV2;
 
+import dev.litenet.models.Model;
 import dev.litenet.models.Pretrained;
 
 import dev.litenet.Fixtures;
@@ -31,15 +32,15 @@ class PretrainedTfliteTest {
     void engineMatchesTheReferenceInterpreter(String which) throws IOException {
         Path file = which.equals("uint8") ? TfliteFiles.uint8() : TfliteFiles.int8();
         TfliteModel tflite = TfliteFile.read(file);
-        Pretrained p = Pretrained.load(file);
-        assertThat(p.model().numParameters()).isEqualTo(3_506_153);
+        Model p = Pretrained.load(file);
+        assertThat(p.network().numParameters()).isEqualTo(3_506_153);
         for (String image : new String[]{"data/cats-dogs/val/cat/cat.100.jpg", "data/cats-dogs/val/dog/dog.1000.jpg"}) {
             float[] x = ImageNetInput.load(Shared.path(image), TfliteMobileNetV2.toStateDict(tflite).preprocessing());
             TfliteReference.Result expected = TfliteReference.run(tflite, x);
             Tensor input = new Tensor(x, 1, 224, 224, 3);
-            assertThat(Fixtures.relMaxError(p.model().embed(input.copy()).data, expected.features())).isLessThan(1e-4);
-            assertThat(Fixtures.relMaxError(p.model().forward(input.copy()).data, expected.logits())).isLessThan(1e-4);
-            assertThat(Fixtures.relMaxError(p.model().fused().forward(input.copy()).data, expected.logits())).isLessThan(1e-4);
+            assertThat(Fixtures.relMaxError(p.network().embed(input.copy()).data, expected.features())).isLessThan(1e-4);
+            assertThat(Fixtures.relMaxError(p.network().forward(input.copy()).data, expected.logits())).isLessThan(1e-4);
+            assertThat(Fixtures.relMaxError(p.network().fused().forward(input.copy()).data, expected.logits())).isLessThan(1e-4);
         }
     }
 
@@ -51,8 +52,8 @@ class PretrainedTfliteTest {
      */
     @Test
     void zeroShotCatsVersusDogs() {
-        Pretrained p = Pretrained.load(TfliteFiles.uint8());
-        Layer net = p.model().fused();
+        Model p = Pretrained.load(TfliteFiles.uint8());
+        Layer net = p.network().fused();
         ImageFolder val = ImageFolder.open(Shared.path("data/cats-dogs/val"));
         int groupRight = 0, top1Right = 0, n = 0;
         try (BatchLoader loader = new BatchLoader(val.samples(), p.preprocess().pipeline(), BatchLoader.Options.of(32))) {

@@ -132,7 +132,7 @@ class WeightsCacheTest {
     }
 
     private static WeightsInfo served(String path, String fileName, String sha256, String prefix) {
-        return new WeightsInfo("test_" + fileName, URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path),
+        return new WeightsInfo("test_" + fileName, "mobilenet_v2", 1f, URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path),
                 sha256, prefix, fileName, WeightsFormat.PTH, -1, 10, -1, Preprocess.torchvision(256, 224), "none", Map.of());
     }
 
@@ -173,7 +173,7 @@ class WeightsCacheTest {
     @Test
     void truncatedBodyLeavesNothingBehind() {
         URI url = URI.create("http://127.0.0.1:" + truncating.getLocalPort() + "/truncated.bin");
-        WeightsInfo w = new WeightsInfo("test_truncated", url, sha256(GOOD), null, "truncated.bin", WeightsFormat.PTH, -1, 10, -1,
+        WeightsInfo w = new WeightsInfo("test_truncated", "mobilenet_v2", 1f, url, sha256(GOOD), null, "truncated.bin", WeightsFormat.PTH, -1, 10, -1,
                 Preprocess.torchvision(256, 224), "none", Map.of());
         assertThatThrownBy(() -> cache().fetch(w, WeightsCache.Progress.NONE))
                 .isInstanceOf(BadInputException.class)
@@ -217,7 +217,7 @@ class WeightsCacheTest {
     @Test
     void connectionRefusedLeavesNothingBehind() throws IOException {
         int closedPort = closedPort();
-        WeightsInfo w = new WeightsInfo("test_refused", URI.create("http://127.0.0.1:" + closedPort + "/x.bin"), sha256(GOOD), null,
+        WeightsInfo w = new WeightsInfo("test_refused", "mobilenet_v2", 1f, URI.create("http://127.0.0.1:" + closedPort + "/x.bin"), sha256(GOOD), null,
                 "x.bin", WeightsFormat.PTH, -1, 10, -1, Preprocess.torchvision(256, 224), "none", Map.of());
         assertThatThrownBy(() -> cache().fetch(w, WeightsCache.Progress.NONE))
                 .isInstanceOf(BadInputException.class)
@@ -260,9 +260,9 @@ class WeightsCacheTest {
 
     @Test
     void unknownNameListsTheKnownOnes() {
-        assertThatThrownBy(() -> cache().resolve("resnet50", WeightsCache.Progress.NONE))
+        assertThatThrownBy(() -> cache().resolve("vgg16", WeightsCache.Progress.NONE))
                 .isInstanceOf(BadInputException.class)
-                .hasMessageStartingWith("weights 'resnet50' is neither a file nor a known name; known names: ")
+                .hasMessageStartingWith("weights 'vgg16' is neither a file nor a known name; known names: ")
                 .hasMessageContaining("MOBILENET_V2_IMAGENET1K_V1 (IMAGENET1K_V1)")
                 .hasMessageContaining("mobilenet_v2_1.0_224_quant (mobilenet_v2_quant)");
     }

@@ -31,7 +31,13 @@ class ZooParityTest {
     static Stream<Arguments> architectures() {
         return Stream.of(
                 arch("mobilenet_v2", () -> new MobileNetV2(1000)),
-                arch("resnet18", () -> ResNet.resnet18(1000)));
+                arch("mobilenet_v3_large", () -> MobileNetV3.large(1000)),
+                arch("mobilenet_v3_small", () -> MobileNetV3.small(1000)),
+                arch("efficientnet_b0", () -> EfficientNet.b0(1000)),
+                arch("resnet18", () -> ResNet.resnet18(1000)),
+                arch("resnet50", () -> ResNet.resnet50(1000)),
+                arch("shufflenet_v2_x0_5", () -> Architectures.get("shufflenet_v2_x0_5").build(1000)),
+                arch("shufflenet_v2_x1_0", () -> Architectures.get("shufflenet_v2_x1_0").build(1000)));
     }
 
     static Arguments arch(String torchvisionName, Supplier<Layer> builder) { return Arguments.of(torchvisionName, builder); }

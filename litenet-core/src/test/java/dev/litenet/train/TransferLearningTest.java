@@ -56,15 +56,15 @@ class TransferLearningTest {
         assertThatThrownBy(() -> new Trainer(options(interrupted, 4, false, data, BadImagePolicy.SKIP), e -> {
             if (e instanceof TrainEvent.EpochEnd end && end.stats().epoch() == 2) throw new IllegalStateException("killed");
         }).run()).hasMessage("killed");
-        assertThat(interrupted.resolve(RunDir.MODEL)).doesNotExist();
+        assertThat(interrupted.resolve(dev.litenet.models.RunFolder.MODEL)).doesNotExist();
         // the checkpoint of epoch 1 exists; epoch 2's event came before its checkpoint, so the run resumes after epoch 1
         Trainer.Result resumed = new Trainer(options(interrupted, 4, true, data, BadImagePolicy.SKIP), e -> {}).run();
-        assertThat(resumed.history()).hasSize(4);
+        assertThat(resumed.model().history()).hasSize(4);
         assertThat(head(interrupted)).isEqualTo(head(straight));
     }
 
     static float[] head(Path run) {
-        TorchTensor w = Safetensors.read(run.resolve(RunDir.MODEL)).get("classifier.weight");
+        TorchTensor w = Safetensors.read(run.resolve(dev.litenet.models.RunFolder.MODEL)).get("classifier.1.weight");
         return w.data();
     }
 
@@ -74,8 +74,8 @@ class TransferLearningTest {
         TrainOptions o = new TrainOptions(data, weights, out, 1, 4, 1e-3, 0.0, "adam", 17, false, 0, 0.2,
                 BadImagePolicy.SKIP, cache, 96, false);
         new Trainer(o, e -> {}).run();
-        var tuned = Safetensors.read(out.resolve(RunDir.MODEL));
-        var pretrained = dev.litenet.models.Pretrained.load(weights).model().stateEntries();
+        var tuned = Safetensors.read(out.resolve(dev.litenet.models.RunFolder.MODEL));
+        var pretrained = dev.litenet.models.Pretrained.load(weights).network().stateEntries();
         assertThat(tuned.get("features.16.conv.2.weight").data()).isEqualTo(pretrained.get("features.16.conv.2.weight").toTorch().data());
         assertThat(tuned.get("features.17.conv.2.weight").data()).isNotEqualTo(pretrained.get("features.17.conv.2.weight").toTorch().data());
         // frozen BatchNorm: running statistics are not updated by fine-tuning
@@ -88,7 +88,7 @@ class TransferLearningTest {
         TrainOptions o = new TrainOptions(data, weights, tmp.resolve("augment"), 2, 4, 1e-3, 0.05, "adam", -1, true, 0, 0.2,
                 BadImagePolicy.SKIP, cache, 96, false);
         Trainer.Result r = new Trainer(o, e -> { if (e instanceof TrainEvent.Note n) notes.add(n.text()); }).run();
-        assertThat(r.history()).hasSize(2);
+        assertThat(r.model().history()).hasSize(2);
         assertThat(notes).anyMatch(n -> n.contains("--augment") && n.contains("not cached"));
     }
 }

@@ -1,11 +1,10 @@
-package dev.litenet.train;
+package dev.litenet.models;
 
 import dev.litenet.BadInputException;
 import dev.litenet.ImageClassifier;
 import dev.litenet.Shared;
 import dev.litenet.TransferLearning;
 import dev.litenet.io.Safetensors;
-import dev.litenet.models.StateDict;
 import dev.litenet.tensor.TorchTensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,8 +84,8 @@ class RunFolderKillTest {
         RunManifest.beforeWrite = step -> {};
         assertThat(steps).hasSizeGreaterThan(augment ? 10 : 5).contains("rename manifest.json", "move model.json");
         if (augment) assertThat(steps).contains("stage checkpoint.safetensors");
-        Map<String, TorchTensor> oldWeights = Safetensors.read(oldRun.resolve(RunDir.MODEL)),
-                newWeights = Safetensors.read(straight.resolve(RunDir.MODEL));
+        Map<String, TorchTensor> oldWeights = Safetensors.read(oldRun.resolve(RunFolder.MODEL)),
+                newWeights = Safetensors.read(straight.resolve(RunFolder.MODEL));
         assertThat(same(oldWeights, newWeights)).isFalse();
 
         for (int n = 1; n <= steps.size(); n++) {
@@ -99,12 +98,12 @@ class RunFolderKillTest {
             RunManifest.beforeWrite = s -> {};
 
             ImageClassifier after = ImageClassifier.load(run);
-            Map<String, TorchTensor> loaded = StateDict.of(after.model());
+            Map<String, TorchTensor> loaded = StateDict.of(after.network());
             if (after.labels().equals(OLD)) assertThat(same(loaded, oldWeights)).as(step + ": old classes, old weights").isTrue();
             else assertThat(after.labels().equals(NEW) && same(loaded, newWeights)).as(step + ": new classes, new weights").isTrue();
 
             recipe(data, run, augment).resume(true).train();
-            assertThat(same(Safetensors.read(run.resolve(RunDir.MODEL)), newWeights)).as(step + ": resumed = uninterrupted").isTrue();
+            assertThat(same(Safetensors.read(run.resolve(RunFolder.MODEL)), newWeights)).as(step + ": resumed = uninterrupted").isTrue();
             assertThat(ImageClassifier.load(run).labels()).isEqualTo(NEW);
             try (Stream<Path> left = Files.list(run)) {
                 assertThat(left.map(p -> p.getFileName().toString()))
@@ -116,12 +115,12 @@ class RunFolderKillTest {
 
     @Test void aFileChangedAfterItsRunWasWrittenIsRefusedByName() throws IOException {
         Path run = copyOfOldRun("tampered");
-        Files.writeString(run.resolve(RunDir.META), Files.readString(run.resolve(RunDir.META)).replace("kitten", "dog"));
+        Files.writeString(run.resolve(RunFolder.META), Files.readString(run.resolve(RunFolder.META)).replace("kitten", "dog"));
         assertThatThrownBy(() -> ImageClassifier.load(run)).isInstanceOf(BadInputException.class)
-                .hasMessageContaining(run.resolve(RunDir.META).toString()).hasMessageContaining("does not match its sha256");
+                .hasMessageContaining(run.resolve(RunFolder.META).toString()).hasMessageContaining("does not match its sha256");
         Path bare = Files.createDirectories(tmp.resolve("no-manifest"));
-        Files.copy(oldRun.resolve(RunDir.META), bare.resolve(RunDir.META));
-        Files.copy(oldRun.resolve(RunDir.MODEL), bare.resolve(RunDir.MODEL));
+        Files.copy(oldRun.resolve(RunFolder.META), bare.resolve(RunFolder.META));
+        Files.copy(oldRun.resolve(RunFolder.MODEL), bare.resolve(RunFolder.MODEL));
         assertThatThrownBy(() -> ImageClassifier.load(bare)).isInstanceOf(BadInputException.class).hasMessageContaining("manifest.json");
     }
 
@@ -129,8 +128,8 @@ class RunFolderKillTest {
         Path run = copyOfOldRun("leftovers");
         Files.write(run.resolve(".model.safetensors.5f3a9c.tmp"), new byte[100]);
         Files.write(run.resolve(".manifest.json.77.tmp"), "{\"form".getBytes());
-        Files.write(Files.createDirectories(run.resolve(RunManifest.STAGING)).resolve(RunDir.MODEL), new byte[10]);
-        Files.write(run.resolve(RunDir.CHECKPOINT), new byte[10]);                // not vouched for: not part of the run
+        Files.write(Files.createDirectories(run.resolve(RunManifest.STAGING)).resolve(RunFolder.MODEL), new byte[10]);
+        Files.write(run.resolve(RunFolder.CHECKPOINT), new byte[10]);                // not vouched for: not part of the run
         Files.writeString(run.resolve("notes.txt"), "mine");                     // not LiteNet's: kept
         ImageClassifier.load(run).save(run);
         try (Stream<Path> left = Files.list(run)) {
@@ -145,7 +144,7 @@ class RunFolderKillTest {
         assertThatThrownBy(() -> recipe(data, run).train()).isInstanceOf(Killed.class);
         RunManifest.beforeWrite = s -> {};
         assertThatThrownBy(() -> recipe(data, run).resume(true).learningRate(0.01).train()).isInstanceOf(BadInputException.class)
-                .hasMessageContaining(RunDir.CHECKPOINT).hasMessageContaining("--lr 0.001, this run has 0.01");
+                .hasMessageContaining(RunFolder.CHECKPOINT).hasMessageContaining("--lr 0.001, this run has 0.01");
         assertThatThrownBy(() -> ImageClassifier.load(run)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("only the checkpoint of an unfinished training");
     }

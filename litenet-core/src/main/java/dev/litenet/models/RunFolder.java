@@ -1,4 +1,4 @@
-package dev.litenet.train;
+package dev.litenet.models;
 
 import dev.litenet.TrainEvent;
 
@@ -7,12 +7,9 @@ import dev.litenet.BadInputException;
 import dev.litenet.eval.HistoryChart;
 import dev.litenet.io.Budget;
 import dev.litenet.io.Json;
-import dev.litenet.models.Pretrained;
 import dev.litenet.io.Safetensors;
-import dev.litenet.models.MobileNetV2;
-import dev.litenet.nn.Linear;
-import dev.litenet.models.StateDict;
 import dev.litenet.tensor.Padding;
+import dev.litenet.tensor.TorchTensor;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,48 +21,47 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A training run's folder: {@code model.safetensors} (every weight, torchvision names, head {@code classifier.*})
- * and {@code model.json} (architecture, class names, preprocessing, padding, where the backbone came from),
+ * A trained model's folder: {@code model.safetensors} (every weight, the reference's names) and {@code model.json}
+ * (architecture, width, class names, preprocessing, padding, where the backbone came from),
  * {@code history.json}, {@code history.png}, and while training, {@code checkpoint.safetensors} for
  * {@code --resume}. {@code manifest.json} vouches for them all with their sha256 and changes them all at once
  * ({@link RunManifest}): after a crash at any moment the folder is the old run or the new one, never a mix.
  */
-public final class RunDir {
+public final class RunFolder {
     public static final String MODEL = "model.safetensors", META = "model.json", HISTORY = "history.json",
             CHECKPOINT = "checkpoint.safetensors", MANIFEST = RunManifest.FILE;
 
     public static final String HISTORY_PNG = "history.png", SKIPPED = "skipped.json";
 
-    /** A trained classifier as read back from a run folder. */
-    public record Trained(MobileNetV2 model, List<String> classes, Preprocess preprocess, String origin, String sha256,
-                          List<TrainEvent.EpochStats> history) {}
+    private RunFolder() {}
 
-    private RunDir() {}
-
-    /** The model.json content for a MobileNetV2 with a Linear head. */
-    public static Map<String, Object> meta(MobileNetV2 model, List<String> classes, Preprocess p, String origin, String sha256) {
+    /** The model.json content of a model. */
+    public static Map<String, Object> meta(Model model) {
+        Network net = model.network();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("format", "litenet-run-1");
-        m.put("architecture", "mobilenet_v2");
-        m.put("width_mult", (double) model.widthMult);
-        m.put("head", "linear");
-        m.put("num_classes", classes.size());
-        m.put("classes", classes);
-        m.put("padding", model.padding() == Padding.TF_SAME ? "tf-same" : "torch");
-        m.put("preprocess", p.toJson());
-        m.put("weights", Map.of("origin", origin, "sha256", sha256));
+        m.put("format", FORMAT);
+        m.put("architecture", net.config().architecture());
+        m.put("width_mult", (double) net.config().widthMult());
+        m.put("head", net.headName());
+        m.put("num_classes", net.numClasses());
+        m.put("classes", model.labels());
+        m.put("padding", net.padding() == Padding.TF_SAME ? "tf-same" : "torch");
+        m.put("preprocess", model.preprocess().toJson());
+        m.put("weights", Map.of("origin", model.origin(), "sha256", model.sha256()));
         return m;
     }
 
+    private static final String FORMAT = "litenet-run-2", FORMAT_1 = "litenet-run-1";
+
     /**
-     * Writes a classifier in one commit: weights, metadata, history (and its chart when there is one). Whatever the
+     * Writes a model in one commit: weights, metadata, history (and its chart when there is one). Whatever the
      * folder held before (another run, a checkpoint) is replaced.
      */
-    public static void save(Path dir, MobileNetV2 model, List<String> classes, Preprocess p, String origin, String sha256,
-                            List<TrainEvent.EpochStats> history) throws IOException {
+    public static void save(Path dir, Model model) throws IOException {
+        List<TrainEvent.EpochStats> history = model.history();
         Map<String, RunManifest.Content> files = new LinkedHashMap<>();
-        files.put(MODEL, f -> Safetensors.write(f, StateDict.of(model), Map.of("format", "litenet")));
-        files.put(META, json(meta(model, classes, p, origin, sha256)));
+        files.put(MODEL, f -> Safetensors.write(f, StateDict.of(model.network()), Map.of("format", "litenet")));
+        files.put(META, json(meta(model)));
         files.put(HISTORY, json(historyJson(history)));
         if (!history.isEmpty()) files.put(HISTORY_PNG, f -> RunManifest.writeForced(f, HistoryChart.png(history)));
         RunManifest.commit(dir, files, true, history.size());
@@ -88,19 +84,16 @@ public final class RunDir {
         writeAtomically(file, Json.pretty(value).getBytes(StandardCharsets.UTF_8));
     }
 
-    static RunManifest.Content json(Object value) {
+    public static RunManifest.Content json(Object value) {
         return f -> RunManifest.writeForced(f, Json.write(value).getBytes(StandardCharsets.UTF_8));
     }
-
-    /** The width multipliers a run folder may declare (torchvision's are 0.35 to 1.4). */
-    private static final float MIN_WIDTH = 0.1f, MAX_WIDTH = 4f;
 
     /**
      * Reads a run folder written by {@link #save}, trusting only files that match its manifest.
      *
      * @throws BadInputException if the folder holds no complete run or a file does not match the manifest
      */
-    public static Trained load(Path dir) {
+    public static Model load(Path dir) {
         if (!Files.isDirectory(dir)) throw new BadInputException(dir, "run folder not found");
         Map<String, Path> files = RunManifest.verified(dir);
         if (!files.containsKey(META) || !files.containsKey(MODEL)) {
@@ -117,7 +110,7 @@ public final class RunDir {
 
     /** Reads a run's metadata, weights and history (null: none) once they are verified. */
     @SuppressWarnings("unchecked")
-    static Trained read(Path metaFile, Path weights, Path historyFile) {
+    static Model read(Path metaFile, Path weights, Path historyFile) {
         Budget.check(metaFile, "run metadata bytes", Budget.regularFile(metaFile), Budget.TEXT_FILE_BYTES);
         Map<String, Object> meta;
         try {
@@ -126,26 +119,38 @@ public final class RunDir {
             throw new BadInputException(metaFile, "unreadable: " + e.getMessage());
         }
         try {
+            String format = String.valueOf(meta.get("format"));
+            if (!format.equals(FORMAT) && !format.equals(FORMAT_1)) throw new BadInputException(metaFile, "unknown run format '" + format + "'");
             List<String> classes = ((List<Object>) meta.get("classes")).stream().map(String::valueOf).toList();
+            Architecture architecture = Architectures.get(String.valueOf(meta.get("architecture")));
             float width = ((Number) meta.get("width_mult")).floatValue();
-            if (!(width >= MIN_WIDTH && width <= MAX_WIDTH)) {
-                throw new BadInputException(metaFile, "width_mult " + width + " is outside [" + MIN_WIDTH + ", " + MAX_WIDTH + "]");
+            if (classes.isEmpty() || classes.size() > Architecture.MAX_CLASSES) {
+                throw new BadInputException(metaFile, classes.size() + " classes; a classifier has 1 to " + Architecture.MAX_CLASSES);
             }
-            if (classes.isEmpty() || classes.size() > Pretrained.MAX_CLASSES) {
-                throw new BadInputException(metaFile, classes.size() + " classes; a classifier has 1 to " + Pretrained.MAX_CLASSES);
-            }
-            MobileNetV2 model = new MobileNetV2(classes.size(), width);
-            model.setClassifier(new Linear(model.lastChannel, classes.size()));
-            model.setPadding("tf-same".equals(meta.get("padding")) ? Padding.TF_SAME : Padding.TORCH);
-            StateDict.load(model, Safetensors.read(weights), weights.toString());
-            model.train(false);
+            Network net = architecture.build(classes.size(), width, 0);
+            net.setPadding("tf-same".equals(meta.get("padding")) ? Padding.TF_SAME : Padding.TORCH);
+            Map<String, TorchTensor> state = Safetensors.read(weights);
+            if (format.equals(FORMAT_1)) state = headAsIn(state, net);
+            StateDict.load(net, state, weights.toString());
+            net.train(false);
             Preprocess p = Preprocess.fromJson((Map<String, Object>) meta.get("preprocess"));
             Map<String, Object> weightsMeta = (Map<String, Object>) meta.getOrDefault("weights", Map.of());
-            return new Trained(model, classes, p, String.valueOf(weightsMeta.getOrDefault("origin", "")),
+            return new Model(net, classes, p, String.valueOf(weightsMeta.getOrDefault("origin", "")),
                     String.valueOf(weightsMeta.getOrDefault("sha256", "")), historyFile == null ? List.of() : readHistory(historyFile));
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
             throw new BadInputException(metaFile, "malformed run metadata: " + e.getMessage());
         }
+    }
+
+    /**
+     * The first run format kept the lesson's bare head, {@code classifier = Linear(1280, classes)}: its
+     * {@code classifier.weight} is the head that {@code classifier.1.weight} is now.
+     */
+    private static Map<String, TorchTensor> headAsIn(Map<String, TorchTensor> state, Network net) {
+        Map<String, TorchTensor> out = new LinkedHashMap<>();
+        state.forEach((k, v) -> out.put(k.startsWith("classifier.") && !k.startsWith(net.headName() + ".")
+                ? net.headName() + k.substring("classifier".length()) : k, v));
+        return out;
     }
 
     /** The epochs in a history.json; none when the file is absent. */
@@ -161,7 +166,7 @@ public final class RunDir {
 
     /** The epochs in {@link #historyJson}'s text, read from {@code where}. */
     @SuppressWarnings("unchecked")
-    static List<TrainEvent.EpochStats> parseHistory(Path where, String json) {
+    public static List<TrainEvent.EpochStats> parseHistory(Path where, String json) {
         try {
             List<Object> rows = (List<Object>) ((Map<String, Object>) Json.parse(json)).get("epochs");
             List<TrainEvent.EpochStats> history = new ArrayList<>();

@@ -1,9 +1,8 @@
-package dev.litenet.train;
+package dev.litenet.models;
 
 import dev.litenet.BadInputException;
 import dev.litenet.io.Budget;
 import dev.litenet.io.Json;
-import dev.litenet.models.WeightsCache;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,21 +33,22 @@ import java.util.regex.Pattern;
  * Killed after it, every vouched file matches either in place or in {@code .staging/}, where readers look
  * next and the next commit moves it into place: the folder is the new run. One writer at a time.
  */
-final class RunManifest {
-    static final String FILE = "manifest.json", STAGING = ".staging";
+public final class RunManifest {
+    public static final String FILE = "manifest.json";
+    static final String STAGING = ".staging";
     /** The only names a manifest may vouch for: no path leads outside the folder. */
-    static final Set<String> NAMES = Set.of(RunDir.MODEL, RunDir.META, RunDir.HISTORY, RunDir.HISTORY_PNG,
-            RunDir.CHECKPOINT, RunDir.SKIPPED);
+    static final Set<String> NAMES = Set.of(RunFolder.MODEL, RunFolder.META, RunFolder.HISTORY, RunFolder.HISTORY_PNG,
+            RunFolder.CHECKPOINT, RunFolder.SKIPPED);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     /** Temporary files of an atomic write of those names: {@code .name.random.tmp} ({@code Safetensors.write}'s too). */
     private static final Pattern TEMP = Pattern.compile("\\.(" + String.join("|", NAMES).replace(".", "\\.")
             + "|manifest\\.json)\\.[0-9a-f]+\\.tmp");
 
     /** What a manifest says: the epochs completed by its last commit and the sha256 of each vouched file. */
-    record Entries(int epochs, Map<String, String> sha256) {}
+    public record Entries(int epochs, Map<String, String> sha256) {}
 
     /** Writes one file of a commit. */
-    interface Content { void writeTo(Path file) throws IOException; }
+    public interface Content { void writeTo(Path file) throws IOException; }
 
     /** Test seam: told of every step that changes the folder, before it happens; throwing there is a crash. */
     static volatile Consumer<String> beforeWrite = step -> {};
@@ -60,7 +60,7 @@ final class RunManifest {
      *
      * @param epochs the completed epochs to record, or -1 to keep the manifest's
      */
-    static void commit(Path dir, Map<String, Content> put, boolean replaceAll, int epochs) throws IOException {
+    public static void commit(Path dir, Map<String, Content> put, boolean replaceAll, int epochs) throws IOException {
         Files.createDirectories(dir);
         Entries old = recover(dir);
         Path staging = Files.createDirectories(dir.resolve(STAGING));
@@ -96,7 +96,7 @@ final class RunManifest {
      *
      * @throws BadInputException naming a vouched file that matches nowhere, or a malformed manifest
      */
-    static Map<String, Path> verified(Path dir) {
+    public static Map<String, Path> verified(Path dir) {
         Map<String, Path> out = new LinkedHashMap<>();
         read(dir).sha256().forEach((name, sha) -> {
             Path file = dir.resolve(name), staged = dir.resolve(STAGING).resolve(name);
@@ -110,7 +110,7 @@ final class RunManifest {
 
     /** The manifest of {@code dir}: none (0 epochs, no files) when there is no manifest. */
     @SuppressWarnings("unchecked")
-    static Entries read(Path dir) {
+    public static Entries read(Path dir) {
         Path file = dir.resolve(FILE);
         if (!Files.exists(file)) return new Entries(0, Map.of());
         Budget.check(file, "manifest bytes", Budget.regularFile(file), Budget.TEXT_FILE_BYTES);
@@ -174,7 +174,7 @@ final class RunManifest {
     }
 
     /** Writes {@code bytes} to a new file and forces them to disk. */
-    static void writeForced(Path file, byte[] bytes) throws IOException {
+    public static void writeForced(Path file, byte[] bytes) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) ch.write(b);

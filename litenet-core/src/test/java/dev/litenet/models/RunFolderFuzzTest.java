@@ -1,11 +1,9 @@
-package dev.litenet.train;
+package dev.litenet.models;
 
 import dev.litenet.Mutations;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import dev.litenet.data.Preprocess;
-import dev.litenet.models.MobileNetV2;
-import dev.litenet.nn.Linear;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,15 +20,14 @@ class RunFolderFuzzTest {
 
     @BeforeAll static void seeds() throws IOException {
         dir = Files.createTempDirectory("fuzz-run");
-        MobileNetV2 model = new MobileNetV2(2, 0.35f);
-        model.setClassifier(new Linear(model.lastChannel, 2));
-        RunDir.save(dir, model, List.of("cat", "dog"), Preprocess.TORCHVISION_IMAGENET, "fuzz", "0", List.of());
-        meta = Files.readAllBytes(dir.resolve(RunDir.META));
+        Model model = new Model(new MobileNetV2(2, 0.35f), List.of("cat", "dog"), Preprocess.TORCHVISION_IMAGENET, "fuzz", "0", List.of());
+        RunFolder.save(dir, model);
+        meta = Files.readAllBytes(dir.resolve(RunFolder.META));
     }
 
 
     @Test void runFolderMetadata() throws IOException {
-        Mutations.fuzz("run-folder", List.of(meta), dir.resolve(RunDir.META), 
-                () -> RunDir.read(dir.resolve(RunDir.META), dir.resolve(RunDir.MODEL), null));
+        Mutations.fuzz("run-folder", List.of(meta), dir.resolve(RunFolder.META), 
+                () -> RunFolder.read(dir.resolve(RunFolder.META), dir.resolve(RunFolder.MODEL), null));
     }
 }

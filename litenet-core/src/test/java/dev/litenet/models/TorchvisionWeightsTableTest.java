@@ -1,6 +1,7 @@
 package dev.litenet.models;
 
 import dev.litenet.data.Preprocess;
+import dev.litenet.data.Resize;
 import dev.litenet.io.Json;
 import org.junit.jupiter.api.Test;
 
@@ -9,14 +10,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * torchvision 0.14's table of ImageNet weights for the zoo's architectures ({@code fixtures/zoo/torchvision_weights.json},
- * from {@code tools/make_zoo_fixtures.py}) against what LiteNet already knows: every torchvision entry of
- * {@link KnownWeights} agrees with it on url, hash prefix, parameter count, scores and preprocessing.
+ * from {@code tools/make_zoo_fixtures.py}) against what LiteNet knows: every entry of the table is a torchvision entry
+ * of {@link KnownWeights} and the other way round, and they agree on hash prefix, parameter count, scores and
+ * preprocessing (resize, crop, filter, mean and std).
  */
 class TorchvisionWeightsTableTest {
     @SuppressWarnings("unchecked")
@@ -41,23 +44,23 @@ class TorchvisionWeightsTableTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void knownTorchvisionWeightsAgree() throws IOException {
+    void knownTorchvisionWeightsAreTorchvisions() throws IOException {
         List<Map<String, Object>> entries = entries();
         List<WeightsInfo> known = KnownWeights.all().stream().filter(w -> w.format() == WeightsFormat.PTH).toList();
-        assertThat(known).isNotEmpty();
+        assertThat(known.stream().map(w -> w.url().toString()).sorted().toList()).as("torchvision entries of KnownWeights")
+                .isEqualTo(entries.stream().map(e -> (String) e.get("url")).sorted().toList());
         for (WeightsInfo w : known) {
-            Map<String, Object> t = entries.stream().filter(e -> e.get("url").equals(w.url().toString())).findFirst().orElseThrow(
-                    () -> new AssertionError(w.name() + ": " + w.url() + " is not in torchvision 0.14's table"));
+            Map<String, Object> t = entries.stream().filter(e -> e.get("url").equals(w.url().toString())).findFirst().orElseThrow();
             Map<String, Object> transforms = (Map<String, Object>) t.get("transforms");
             int resize = ((Number) ((List<?>) transforms.get("resize_size")).getFirst()).intValue();
             int crop = ((Number) ((List<?>) transforms.get("crop_size")).getFirst()).intValue();
+            Resize.Interpolation filter = Resize.Interpolation.valueOf(((String) transforms.get("interpolation")).toUpperCase(Locale.ROOT));
             assertThat(w.sha256Prefix()).as(w.name()).isEqualTo(t.get("hash_prefix"));
             assertThat(w.numParams()).as(w.name()).isEqualTo(((Number) t.get("num_params")).longValue());
             assertThat(w.metrics()).as(w.name()).containsEntry("acc@1", (Double) t.get("acc@1")).containsEntry("acc@5", (Double) t.get("acc@5"));
-            assertThat(transforms.get("interpolation")).as(w.name()).isEqualTo("bilinear");
             assertThat(transforms.get("mean")).as(w.name()).isEqualTo(List.of(0.485, 0.456, 0.406));    // Normalize.IMAGENET
             assertThat(transforms.get("std")).as(w.name()).isEqualTo(List.of(0.229, 0.224, 0.225));
-            assertThat(w.preprocessing()).as(w.name()).isEqualTo(Preprocess.torchvision(resize, crop));
+            assertThat(w.preprocessing()).as(w.name()).isEqualTo(Preprocess.torchvision(resize, crop, filter));
         }
     }
 }

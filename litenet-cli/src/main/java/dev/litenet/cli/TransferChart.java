@@ -29,8 +29,6 @@ import java.util.Locale;
  */
 final class TransferChart {
     static final int WIDTH = 900, HEIGHT = 560;
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-            new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
 
     private TransferChart() {}
 
@@ -63,7 +61,7 @@ final class TransferChart {
         renderer.setDefaultShapesVisible(true);
         renderer.setDefaultItemLabelGenerator((data, series, item) -> label(t.backbones().get(series).weights()));
         renderer.setDefaultItemLabelsVisible(true);
-        for (int i = 0; i < t.backbones().size(); i++) renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+        for (int i = 0; i < t.backbones().size(); i++) renderer.setSeriesPaint(i, AccuracyChart.PALETTE[i % AccuracyChart.PALETTE.length]);
         renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         renderer.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
         XYPlot plot = new XYPlot(points, x, y, renderer);

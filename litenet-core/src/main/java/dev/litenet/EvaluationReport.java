@@ -45,6 +45,7 @@ public record EvaluationReport(String title, String model, Evaluation evaluation
     public record Wrong(Path file, String actual, String predicted, double probability, double actualProbability, String layer,
                         byte[] photo, byte[] whyPredicted, byte[] whyNotActual, String error) {}
 
+    /** Keeps its own copy of the list. */
     public EvaluationReport { wrong = List.copyOf(wrong); }
 
     /**

@@ -55,7 +55,8 @@ public record Explanation(String image, Prediction explained, Prediction predict
     }
 
     private String note() {
-        return "Grad-CAM at " + layer + " (" + heatmap.height() + "×" + heatmap.width() + ")  ·  " + image;
+        String name = image.substring(Math.max(image.lastIndexOf('/'), image.lastIndexOf('\\')) + 1);
+        return "Grad-CAM at " + layer + " (" + heatmap.height() + "×" + heatmap.width() + ")  ·  " + name;
     }
 
     private static String percent(double p) { return String.format(Locale.ROOT, "%.1f %%", 100 * p); }

@@ -30,6 +30,7 @@ public record Calibration(List<Bin> bins, double ece) {
      */
     public record Bin(double from, double to, int n, double confidence, double accuracy) {}
 
+    /** Keeps its own copy of the bins. */
     public Calibration { bins = List.copyOf(bins); }
 
     /**

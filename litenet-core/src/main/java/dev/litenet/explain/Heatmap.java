@@ -15,6 +15,7 @@ import java.util.Map;
  * @param values {@code height × width} values, row-major
  */
 public record Heatmap(int height, int width, float[] values) {
+    /** Checks that the values fill the grid. */
     public Heatmap {
         if (height < 1 || width < 1 || values.length != height * width) {
             throw new IllegalArgumentException("a " + height + "×" + width + " heatmap needs " + height * width + " values, got " + values.length);

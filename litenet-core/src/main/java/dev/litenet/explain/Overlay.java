@@ -24,13 +24,13 @@ import java.io.UncheckedIOException;
 public final class Overlay {
     /** The side of the photo in a drawn overlay, in pixels, unless the photo is larger. */
     public static final int SIDE = 448;
-    private static final int LEGEND = 64, BAR_WIDTH = 150, BAR_HEIGHT = 12;
+    private static final int LEGEND = 60, BAR_WIDTH = 120, BAR_HEIGHT = 12;
     private static final double ALPHA_COLD = 0.3, ALPHA_HOT = 0.7;
 
     private Overlay() {}
 
     /**
-     * The photo with the heatmap over it and a legend below. in view (S,S), map (h,w) -> (side, side + 64) RGB.
+     * The photo with the heatmap over it and a legend below. in view (S,S), map (h,w) -> (side, side + 60) RGB.
      *
      * @param view  the photo as the network saw it
      * @param map   the heatmap over it
@@ -47,24 +47,22 @@ public final class Overlay {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, side, side + LEGEND);
             g.drawImage(blended, 0, 0, null);
-            int barX = side - BAR_WIDTH - 12, barY = side + 14;
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+            g.drawString(fit(title, g.getFontMetrics(), side - 24), 12, side + 25);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            FontMetrics small = g.getFontMetrics();
+            int barX = side - BAR_WIDTH - 12 - small.stringWidth("high") - 6, barY = side + 38;
             for (int x = 0; x < BAR_WIDTH; x++) {
                 g.setColor(new Color(Colormap.viridis(x / (BAR_WIDTH - 1.0))));
                 g.fillRect(barX + x, barY, 1, BAR_HEIGHT);
             }
             g.setColor(Color.DARK_GRAY);
             g.drawRect(barX, barY, BAR_WIDTH - 1, BAR_HEIGHT - 1);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-            FontMetrics small = g.getFontMetrics();
-            g.drawString("low", barX, barY + BAR_HEIGHT + 14);
-            g.drawString("high", barX + BAR_WIDTH - small.stringWidth("high"), barY + BAR_HEIGHT + 14);
-            int textWidth = barX - 24;
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-            g.drawString(fit(title, g.getFontMetrics(), textWidth), 12, side + 26);
-            g.setColor(Color.DARK_GRAY);
+            g.drawString("low", barX - small.stringWidth("low") - 6, barY + BAR_HEIGHT - 2);
+            g.drawString("high", barX + BAR_WIDTH + 6, barY + BAR_HEIGHT - 2);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            g.drawString(fit(note, g.getFontMetrics(), textWidth), 12, side + 48);
+            g.drawString(fit(note, g.getFontMetrics(), barX - small.stringWidth("low") - 24), 12, barY + BAR_HEIGHT - 1);
         } finally {
             g.dispose();
         }

@@ -738,6 +738,10 @@ public final class ImageClassifier {
 
     /** (N, S, S, 3) through the backbone (and the head), one batch at a time across callers. */
     private Tensor run(List<PreparedImage> images, boolean withHead) {
+        if (withHead && model.headless()) {
+            throw new BadInputException(origin() + " is an embedding extractor, without a classifier: train a head on it "
+                    + "(litenet train --weights ..., TransferLearning.from) or use its embeddings");
+        }
         if (images.isEmpty()) throw new IllegalArgumentException("no images");
         int s = inputSize(), per = s * s * 3;
         Tensor x = Tensor.zeros(images.size(), s, s, 3);

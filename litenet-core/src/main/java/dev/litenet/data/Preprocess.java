@@ -24,15 +24,21 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
 
     /** torchvision's {@code ImageClassification(crop_size, resize_size)}: shorter side to {@code resize}, centre crop, ImageNet mean and std. */
     public static Preprocess torchvision(int resize, int crop) {
-        return new Preprocess(1.0, Resize.shorterSide(resize), crop, Normalize.IMAGENET);
+        return torchvision(resize, crop, Resize.Interpolation.BILINEAR);
+    }
+
+    /** {@link #torchvision(int, int)} with another resize filter (EfficientNet's weights: bicubic). */
+    public static Preprocess torchvision(int resize, int crop, Resize.Interpolation filter) {
+        return new Preprocess(1.0, Resize.shorterSide(resize).with(filter), crop, Normalize.IMAGENET);
     }
 
     /**
-     * TF-slim's eval preprocessing: central {@code fraction} crop, resize to {@code size x size}, then
-     * {@code (p - zeroPoint) / scale} on 0..255 pixels, the input quantization of a uint8 TFLite model.
+     * TF-slim's eval preprocessing: central {@code fraction} crop, TensorFlow's bilinear resize to {@code size x size},
+     * then {@code (p - zeroPoint) / scale} on 0..255 pixels, the input quantization of a uint8 TFLite model.
      */
     public static Preprocess tfCentralCrop(double fraction, int size, double zeroPoint, double scale) {
-        return new Preprocess(fraction, Resize.to(size, size), 0, Normalize.pixel((float) zeroPoint, (float) scale));
+        return new Preprocess(fraction, Resize.to(size, size).with(Resize.Interpolation.TF_BILINEAR), 0,
+                Normalize.pixel((float) zeroPoint, (float) scale));
     }
 
     /** The steps without test-time flip. */
@@ -59,7 +65,8 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
 
     /** The same steps at another square output size (larger inputs for the frozen backbone, small ones for quick runs). */
     public Preprocess resizedTo(int size) {
-        Resize r = cropSize > 0 ? Resize.shorterSide(Math.round(size * (float) resize.shorterSide() / cropSize)) : Resize.to(size, size);
+        Resize r = (cropSize > 0 ? Resize.shorterSide(Math.round(size * (float) resize.shorterSide() / cropSize)) : Resize.to(size, size))
+                .with(resize.interpolation());
         return new Preprocess(centralFraction, r, cropSize > 0 ? size : 0, normalize, flipAverage);
     }
 
@@ -87,6 +94,7 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
         m.put("resize_height", resize.height());
         m.put("resize_width", resize.width());
         m.put("crop_size", cropSize);
+        if (resize.interpolation() != Resize.Interpolation.BILINEAR) m.put("interpolation", resize.interpolation().name().toLowerCase(java.util.Locale.ROOT));
         m.put("offset", floats(normalize.offset()));
         m.put("scale", floats(normalize.scale()));
         if (flipAverage) m.put("test_time_flip", true);
@@ -97,6 +105,8 @@ public record Preprocess(double centralFraction, Resize resize, int cropSize, No
     public static Preprocess fromJson(Map<String, Object> m) {
         int shorter = num(m, "resize_shorter_side");
         Resize resize = shorter > 0 ? Resize.shorterSide(shorter) : Resize.to(num(m, "resize_height"), num(m, "resize_width"));
+        Object filter = m.getOrDefault("interpolation", "bilinear");
+        resize = resize.with(Resize.Interpolation.valueOf(String.valueOf(filter).toUpperCase(java.util.Locale.ROOT)));
         return new Preprocess(((Number) m.get("central_fraction")).doubleValue(), resize, num(m, "crop_size"),
                 new Normalize(floatArray(m.get("offset")), floatArray(m.get("scale"))),
                 Boolean.TRUE.equals(m.get("test_time_flip")));

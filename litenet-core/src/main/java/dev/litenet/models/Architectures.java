@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * The zoo: every architecture LiteNet builds, one row each, as torchvision's {@code get_model(name)} knows them.
- * A new architecture is a row here and a builder.
+ * The zoo: every architecture LiteNet builds, one row each, as torchvision's {@code get_model(name)} knows them
+ * (MobileNet V1, which torchvision lacks, as TF-slim builds it). A new architecture is a row here and a builder.
  */
 public final class Architectures {
     private Architectures() {}
@@ -24,6 +24,9 @@ public final class Architectures {
     private static final String TORCHVISION = "torchvision 0.14 torchvision/models/";
 
     private static final List<Architecture> ALL = List.of(
+            new Architecture("mobilenet_v1", "MobileNet V1 (Howard et al. 2017): depthwise-separable convolutions, as TF-slim builds it",
+                    "TF-slim tensorflow/models research/slim/nets/mobilenet_v1.py", 224, true,
+                    c -> new MobileNetV1(c).initialize(c.seed())),
             new Architecture("mobilenet_v2", "MobileNetV2 (Sandler et al. 2018): inverted residuals, linear bottlenecks",
                     TORCHVISION + "mobilenetv2.py", 224, true,
                     c -> new MobileNetV2(c).initialize(c.seed())),

@@ -19,9 +19,17 @@ import java.util.Objects;
  * @param origin     the file its (backbone) weights came from
  * @param sha256     that file's sha256, hex
  * @param history    the epochs of training; empty for pretrained weights
+ * @param headless   the weights came without a classifier (an embedding extractor): the head is a placeholder for
+ *                   training to replace, and only embeddings are meaningful
  */
 public record Model(Network network, List<String> labels, Preprocess preprocess, String origin, String sha256,
-                    List<TrainEvent.EpochStats> history) {
+                    List<TrainEvent.EpochStats> history, boolean headless) {
+    /** A model with a classifier. */
+    public Model(Network network, List<String> labels, Preprocess preprocess, String origin, String sha256,
+                 List<TrainEvent.EpochStats> history) {
+        this(network, labels, preprocess, origin, sha256, history, false);
+    }
+
     public Model {
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(preprocess, "preprocess");
@@ -35,5 +43,5 @@ public record Model(Network network, List<String> labels, Preprocess preprocess,
     public String architecture() { return network.config().architecture(); }
 
     /** The same model with other preprocessing. */
-    public Model withPreprocess(Preprocess p) { return new Model(network, labels, p, origin, sha256, history); }
+    public Model withPreprocess(Preprocess p) { return new Model(network, labels, p, origin, sha256, history, headless); }
 }

@@ -32,8 +32,8 @@ final class PreparedWeights {
 
     private PreparedWeights() {}
 
-    /** A network in eval mode with its preprocessing. */
-    record Prepared(Network network, Preprocess preprocess) {}
+    /** A network in eval mode with its preprocessing; {@code headless}: its head is a placeholder (stored as 0 classes). */
+    record Prepared(Network network, Preprocess preprocess, boolean headless) {}
 
     /** {@code <cache>/prepared}. */
     static Path defaultDir() { return Locations.cache().resolve("prepared"); }
@@ -54,11 +54,11 @@ final class PreparedWeights {
             Architecture architecture = Architectures.find(string(b, end)).orElse(null);
             float width = b.getFloat();
             int classes = b.getInt(), padding = b.getInt();
-            if (architecture == null || classes < 1 || classes > Architecture.MAX_CLASSES || padding < 0 || padding >= Padding.values().length) return null;
+            if (architecture == null || classes < 0 || classes > Architecture.MAX_CLASSES || padding < 0 || padding >= Padding.values().length) return null;
             if (4L * MIN_HEAD_INPUTS * classes > end) return null;      // the classifier alone would not fit the file
             @SuppressWarnings("unchecked")
             Preprocess preprocess = Preprocess.fromJson((Map<String, Object>) Json.parse(string(b, end)));
-            Network model = architecture.build(classes, width, 0);
+            Network model = architecture.build(Math.max(1, classes), width, 0);
             Map<String, Parameter> entries = model.stateEntries();
             if (b.getInt() != entries.size()) return null;
             for (var e : entries.entrySet()) {
@@ -70,7 +70,7 @@ final class PreparedWeights {
             if (b.position() != end) return null;
             model.setPadding(Padding.values()[padding]);
             model.train(false);
-            return new Prepared(model, preprocess);
+            return new Prepared(model, preprocess, classes == 0);
         } catch (IOException | RuntimeException | InternalError damaged) {        // InternalError: truncated while mapped
             return null;
         }
@@ -89,7 +89,7 @@ final class PreparedWeights {
             if (size > MAX_BYTES) return;
             ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
             b.putInt(MAGIC).putInt(VERSION).putInt(arch.length).put(arch).putFloat(net.config().widthMult())
-                    .putInt(net.numClasses()).putInt(net.padding().ordinal());
+                    .putInt(p.headless() ? 0 : net.numClasses()).putInt(net.padding().ordinal());
             b.putInt(preprocess.length).put(preprocess).putInt(entries.size());
             for (var e : entries.entrySet()) {
                 byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);

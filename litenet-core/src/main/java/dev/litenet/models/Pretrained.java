@@ -5,6 +5,7 @@ import dev.litenet.data.Preprocess;
 import dev.litenet.io.Budget;
 import dev.litenet.io.StateDicts;
 import dev.litenet.io.TfliteFile;
+import dev.litenet.io.TfliteModel;
 import dev.litenet.tensor.TorchTensor;
 
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class Pretrained {
             prepared = tflite ? importTflite(file, architecture) : importTorch(file, sha, architecture);
             if (FileHashes.known(sha)) PreparedWeights.write(PreparedWeights.defaultDir(), sha, prepared);   // a bounded few
         }
-        int classes = prepared.network().numClasses();
+        int classes = prepared.headless() ? 0 : prepared.network().numClasses();
         List<String> labels;
         if (tflite) {
             List<String> own = TfliteMobileNetV2.labels(file);
@@ -64,19 +65,18 @@ public final class Pretrained {
         } else {
             labels = classes == 1000 ? imagenetLabels() : List.of();
         }
-        return new Model(prepared.network(), labels, prepared.preprocess(), file.getFileName().toString(), sha, List.of());
+        return new Model(prepared.network(), labels, prepared.preprocess(), file.getFileName().toString(), sha, List.of(),
+                prepared.headless());
     }
 
+    /** Google's MobileNet files: V1 is a plain stack of convs, V2 has residual additions. */
     private static PreparedWeights.Prepared importTflite(Path file, String architecture) {
-        if (architecture != null && !architecture.equals("mobilenet_v2")) {
-            throw new BadInputException(file, "LiteNet reads TFLite files of mobilenet_v2, not " + architecture);
+        TfliteModel graph = TfliteFile.read(file);
+        TfliteImport imported = TfliteMobileNetV1.recognizes(graph) ? TfliteMobileNetV1.toStateDict(graph) : TfliteMobileNetV2.toStateDict(graph);
+        if (architecture != null && !architecture.equals(imported.architecture())) {
+            throw new BadInputException(file, "is a TFLite " + imported.architecture() + ", not " + architecture);
         }
-        TfliteImport imported = TfliteMobileNetV2.toStateDict(TfliteFile.read(file));
-        Network net = Architectures.get("mobilenet_v2").build(imported.numClasses());
-        net.setPadding(imported.padding());
-        StateDict.load(net, imported.stateDict(), file.toString());
-        net.train(false);
-        return new PreparedWeights.Prepared(net, imported.preprocessing());
+        return new PreparedWeights.Prepared(imported.network(), imported.preprocessing(), !imported.hasClassifier());
     }
 
     private static PreparedWeights.Prepared importTorch(Path file, String sha, String architecture) {
@@ -91,7 +91,7 @@ public final class Pretrained {
         StateDict.load(net, state, file.toString());
         net.train(false);
         // a known checkpoint brings its own preprocessing (IMAGENET1K_V2 is evaluated after a resize to 232)
-        return new PreparedWeights.Prepared(net, known != null ? known.preprocessing() : Preprocess.TORCHVISION_IMAGENET);
+        return new PreparedWeights.Prepared(net, known != null ? known.preprocessing() : Preprocess.TORCHVISION_IMAGENET, false);
     }
 
     /** torchvision's names of the 1000 ImageNet classes, in index order. */

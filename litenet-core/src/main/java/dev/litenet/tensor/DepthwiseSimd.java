@@ -16,10 +16,11 @@ final class DepthwiseSimd {
 
     /**
      * Vector API forward, x (N,H,W,C), w (k,k,C) -> y (N,outH,outW,C) = clamp(bias + Σ x·w), one output row per
-     * task. A 3×3 filter slides over four output pixels at a time wherever its columns are inside the
-     * image, over the filter rows that are (all three but in the first and last rows); the few pixels at the left and
-     * right borders, and other filter sizes, take the per-pixel path. Every output is the bias, then an fma a tap in
-     * the order (kh, kw), the taps outside the image skipped, as in {@link Depthwise#forwardScalar}.
+     * task. The filter (3×3 and 5×5 alike) slides over four output pixels at a time wherever its columns are inside
+     * the image, over the filter rows that are (all k but near the first and last rows), so each weight vector is
+     * loaded once for four pixels; the few pixels at the left and right borders take the per-pixel path. Every output
+     * is the bias, then an fma a tap in the order (kh, kw), the taps outside the image skipped, as in
+     * {@link Depthwise#forwardScalar}.
      */
     static void forward(float[] x, int N, int C, Padding.Geometry g, float[] w, float[] bias,
                         float lo, float hi, float[] y) {
@@ -30,13 +31,9 @@ final class DepthwiseSimd {
         Parallel.range(N * g.outH(), 4, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int n = r / g.outH(), oh = r % g.outH();
-                if (k == 3) {
-                    pixels(x, n, C, g, w, bias, lo, hi, y, oh, 0, owLo);
-                    interiorRow3x3(x, n, C, g, w, bias, lo, hi, y, oh, owLo, owHi);
-                    pixels(x, n, C, g, w, bias, lo, hi, y, oh, owHi, g.outW());
-                } else {
-                    pixels(x, n, C, g, w, bias, lo, hi, y, oh, 0, g.outW());
-                }
+                pixels(x, n, C, g, w, bias, lo, hi, y, oh, 0, owLo);
+                interiorRow(x, n, C, g, w, bias, lo, hi, y, oh, owLo, owHi);
+                pixels(x, n, C, g, w, bias, lo, hi, y, oh, owHi, g.outW());
             }
         });
     }
@@ -102,26 +99,56 @@ final class DepthwiseSimd {
         acc.max(lo).min(hi).intoArray(y, out + c, m);
     }
 
-    // 3×3, columns inside the image, filter rows [khLo, khHi) inside it: four output pixels per step share each
-    // weight vector
-    private static void interiorRow3x3(float[] x, int n, int C, Padding.Geometry g, float[] w, float[] bias, float lo,
-                                       float hi, float[] y, int oh, int owFrom, int owTo) {
-        int s = g.stride(), ih0 = oh * s - g.padTop();
-        int khLo = Math.max(0, -ih0), khHi = Math.min(3, g.inH() - ih0);
+    // columns inside the image, filter rows [khLo, khHi) inside it: four output pixels per step share each weight
+    // vector
+    private static void interiorRow(float[] x, int n, int C, Padding.Geometry g, float[] w, float[] bias, float lo,
+                                    float hi, float[] y, int oh, int owFrom, int owTo) {
+        int k = g.k(), s = g.stride(), ih0 = oh * s - g.padTop();
+        int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
         int row0 = (n * g.inH() + ih0 + khLo) * g.inW(), rowStep = g.inW() * C;
         int outRow = (n * g.outH() + oh) * g.outW();
         for (int c = 0; c < C; c += V) {
-            int ow = c + V <= C ? blocks(x, row0 - g.padLeft(), s, rowStep, C, c, w, khLo, khHi, bias, lo, hi, y, outRow, owFrom, owTo) : owFrom;
+            int ow = c + V > C ? owFrom
+                    : k == 3 ? blocks3x3(x, row0 - g.padLeft(), s, rowStep, C, c, w, khLo, khHi, bias, lo, hi, y, outRow, owFrom, owTo)
+                    : blocks(x, row0 - g.padLeft(), s, rowStep, C, c, w, k, khLo, khHi, bias, lo, hi, y, outRow, owFrom, owTo);
             for (; ow < owTo; ow++) {                                   // the rest, and a partial vector of channels
-                block1(x, (row0 + ow * s - g.padLeft()) * C + c, rowStep, C, c, w, khLo, khHi, bias, lo, hi, y, (outRow + ow) * C + c);
+                block1(x, (row0 + ow * s - g.padLeft()) * C + c, rowStep, C, c, w, k, khLo, khHi, bias, lo, hi, y, (outRow + ow) * C + c);
             }
         }
     }
 
     // output pixels [owFrom, owTo) of a row four at a time, channels [c, c+V) all inside C:
-    // y = clamp(b + Σ x·w) over filter rows [khLo, khHi), each weight vector shared by the pixels; returns where it
-    // stopped (fewer than four pixels left)
-    private static int blocks(float[] x, int xPixel0, int s, int rowStep, int C, int c, float[] w, int khLo, int khHi,
+    // y = clamp(b + Σ x·w) over filter rows [khLo, khHi) of a k×k filter, each weight vector shared by the pixels;
+    // returns where it stopped (fewer than four pixels left)
+    private static int blocks(float[] x, int xPixel0, int s, int rowStep, int C, int c, float[] w, int k, int khLo, int khHi,
+                              float[] bias, float lo, float hi, float[] y, int outRow, int owFrom, int owTo) {
+        FloatVector b = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
+        int p = s * C, ow = owFrom;
+        for (; ow + 4 <= owTo; ow += 4) {
+            FloatVector a0 = b, a1 = b, a2 = b, a3 = b;
+            int xi = (xPixel0 + ow * s) * C + c;
+            for (int kh = khLo, wi = khLo * k * C + c; kh < khHi; kh++, xi += rowStep, wi += k * C) {
+                for (int kw = 0; kw < k; kw++) {
+                    FloatVector wv = FloatVector.fromArray(S, w, wi + kw * C);
+                    int xk = xi + kw * C;
+                    a0 = FloatVector.fromArray(S, x, xk).fma(wv, a0);
+                    a1 = FloatVector.fromArray(S, x, xk + p).fma(wv, a1);
+                    a2 = FloatVector.fromArray(S, x, xk + 2 * p).fma(wv, a2);
+                    a3 = FloatVector.fromArray(S, x, xk + 3 * p).fma(wv, a3);
+                }
+            }
+            int out = (outRow + ow) * C + c;
+            a0.max(lo).min(hi).intoArray(y, out);
+            a1.max(lo).min(hi).intoArray(y, out + C);
+            a2.max(lo).min(hi).intoArray(y, out + 2 * C);
+            a3.max(lo).min(hi).intoArray(y, out + 3 * C);
+        }
+        return ow;
+    }
+
+    // as blocks, for a 3×3 filter: with the tap loop's length fixed the compiler unrolls it (in a rough
+    // measurement 10-20 % faster than blocks with k = 3)
+    private static int blocks3x3(float[] x, int xPixel0, int s, int rowStep, int C, int c, float[] w, int khLo, int khHi,
                               float[] bias, float lo, float hi, float[] y, int outRow, int owFrom, int owTo) {
         FloatVector b = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
         int p = s * C, ow = owFrom;
@@ -147,12 +174,12 @@ final class DepthwiseSimd {
         return ow;
     }
 
-    private static void block1(float[] x, int xi, int rowStep, int C, int c, float[] w, int khLo, int khHi, float[] bias,
+    private static void block1(float[] x, int xi, int rowStep, int C, int c, float[] w, int k, int khLo, int khHi, float[] bias,
                                float lo, float hi, float[] y, int out) {
         VectorMask<Float> m = S.indexInRange(c, C);
         FloatVector a = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
-        for (int kh = khLo, wi = khLo * 3 * C + c; kh < khHi; kh++, xi += rowStep, wi += 3 * C) {
-            for (int kw = 0; kw < 3; kw++) a = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), a);
+        for (int kh = khLo, wi = khLo * k * C + c; kh < khHi; kh++, xi += rowStep, wi += k * C) {
+            for (int kw = 0; kw < k; kw++) a = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), a);
         }
         a.max(lo).min(hi).intoArray(y, out, m);
     }
@@ -212,8 +239,8 @@ final class DepthwiseSimd {
 
     /**
      * Vector API weight gradient, x (N,H,W,C), dy (N,outH,outW,C) -> dw (k,k,C) +=: each task sums its rows into a
-     * private buffer, then adds it to dw. A 3×3 filter away from the borders keeps its nine sums in registers along
-     * the row; borders and other sizes go per pixel.
+     * private buffer, then adds it to dw. Away from the borders a 3×3 filter keeps its nine sums in registers along
+     * the row, a 5×5 filter the five sums of one filter row at a time; borders and other sizes go per pixel.
      */
     static void backwardWeight(float[] x, float[] dy, int N, int C, Padding.Geometry g, float[] dw) {
         int k = g.k(), s = g.stride();
@@ -224,8 +251,11 @@ final class DepthwiseSimd {
             float[] part = new float[k * k * C];
             for (int r = from; r < to; r++) {
                 int n = r / g.outH(), oh = r % g.outH(), ih0 = oh * s - g.padTop();
-                if (k == 3 && ih0 >= 0 && ih0 + 3 <= g.inH()) {
-                    for (int c = 0; c < whole; c += V) interiorWeight3x3(x, dy, n, oh, C, c, g, owLo, owHi, part);
+                if ((k == 3 || k == 5) && ih0 >= 0 && ih0 + k <= g.inH()) {
+                    for (int c = 0; c < whole; c += V) {
+                        if (k == 3) interiorWeight3x3(x, dy, n, oh, C, c, g, owLo, owHi, part);
+                        else interiorWeight5x5(x, dy, n, oh, C, c, g, owLo, owHi, part);
+                    }
                     weightPixels(x, dy, n, oh, C, 0, g, 0, owLo, part);
                     weightPixels(x, dy, n, oh, C, whole, g, owLo, owHi, part);
                     weightPixels(x, dy, n, oh, C, 0, g, owHi, g.outW(), part);
@@ -270,6 +300,33 @@ final class DepthwiseSimd {
         a20.add(FloatVector.fromArray(S, part, 6 * C + c)).intoArray(part, 6 * C + c);
         a21.add(FloatVector.fromArray(S, part, 7 * C + c)).intoArray(part, 7 * C + c);
         a22.add(FloatVector.fromArray(S, part, 8 * C + c)).intoArray(part, 8 * C + c);
+    }
+
+    // part (5,5,C) += Σ x·dy over output pixels [owLo, owHi) of one row, channels [c, c+V): one filter row at a time,
+    // its five sums in registers
+    private static void interiorWeight5x5(float[] x, float[] dy, int n, int oh, int C, int c, Padding.Geometry g,
+                                          int owLo, int owHi, float[] part) {
+        int s = g.stride(), rowStep = g.inW() * C;
+        int xRow = ((n * g.inH() + oh * s - g.padTop()) * g.inW() - g.padLeft()) * C + c;
+        int yRow = (n * g.outH() + oh) * g.outW() * C + c;
+        for (int kh = 0; kh < 5; kh++, xRow += rowStep) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+            for (int ow = owLo; ow < owHi; ow++) {
+                FloatVector d = FloatVector.fromArray(S, dy, yRow + ow * C);
+                int xi = xRow + ow * s * C;
+                a0 = FloatVector.fromArray(S, x, xi).fma(d, a0);
+                a1 = FloatVector.fromArray(S, x, xi + C).fma(d, a1);
+                a2 = FloatVector.fromArray(S, x, xi + 2 * C).fma(d, a2);
+                a3 = FloatVector.fromArray(S, x, xi + 3 * C).fma(d, a3);
+                a4 = FloatVector.fromArray(S, x, xi + 4 * C).fma(d, a4);
+            }
+            int wi = kh * 5 * C + c;
+            a0.add(FloatVector.fromArray(S, part, wi)).intoArray(part, wi);
+            a1.add(FloatVector.fromArray(S, part, wi + C)).intoArray(part, wi + C);
+            a2.add(FloatVector.fromArray(S, part, wi + 2 * C)).intoArray(part, wi + 2 * C);
+            a3.add(FloatVector.fromArray(S, part, wi + 3 * C)).intoArray(part, wi + 3 * C);
+            a4.add(FloatVector.fromArray(S, part, wi + 4 * C)).intoArray(part, wi + 4 * C);
+        }
     }
 
     // part (k,k,C) += Σ x·dy over output pixels [owFrom, owTo) of one row, channels [cFrom, C), taps checked per pixel

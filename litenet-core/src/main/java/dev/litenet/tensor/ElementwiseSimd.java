@@ -5,6 +5,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import static dev.litenet.tensor.Elementwise.*;
+
 /** The Vector API loops behind {@link Elementwise}. Loaded only when {@link Simd#ENABLED}. */
 final class ElementwiseSimd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -21,5 +23,37 @@ final class ElementwiseSimd {
             FloatVector.zero(S).blend(FloatVector.fromArray(S, d, i), pass).intoArray(out, i);
         }
         Elementwise.relu6GradientScalar(y, d, out, i, to);
+    }
+
+    // Elementwise.exp a vector at a time: the same operations in the same order, so the same bits
+    private static FloatVector exp(FloatVector x) {
+        x = x.max(EXP_LO).min(EXP_HI);
+        FloatVector t = x.mul(LOG2E).add(ROUND), m = t.sub(ROUND).neg();
+        FloatVector r = m.fma(FloatVector.broadcast(S, LN2_LO), m.fma(FloatVector.broadcast(S, LN2_HI), x));
+        FloatVector p = FloatVector.broadcast(S, P0).fma(r, FloatVector.broadcast(S, P1));
+        p = p.fma(r, FloatVector.broadcast(S, P2)).fma(r, FloatVector.broadcast(S, P3));
+        p = p.fma(r, FloatVector.broadcast(S, P4)).fma(r, FloatVector.broadcast(S, P5));
+        FloatVector e = p.fma(r.mul(r), r).add(1f);
+        return e.mul(t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+    }
+
+    // v = 1 / (1 + e^−v) over [from, to)
+    static void sigmoid(float[] v, int from, int to) {
+        int i = from;
+        for (; i <= to - V; i += V) {
+            FloatVector x = FloatVector.fromArray(S, v, i);
+            FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f)).intoArray(v, i);
+        }
+        Elementwise.sigmoidScalar(v, i, to);
+    }
+
+    // v = v / (1 + e^−v) over [from, to)
+    static void silu(float[] v, int from, int to) {
+        int i = from;
+        for (; i <= to - V; i += V) {
+            FloatVector x = FloatVector.fromArray(S, v, i);
+            x.div(exp(x.neg()).add(1f)).intoArray(v, i);
+        }
+        Elementwise.siluScalar(v, i, to);
     }
 }

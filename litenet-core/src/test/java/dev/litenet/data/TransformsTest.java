@@ -109,7 +109,8 @@ class TransformsTest {
 
     @Test void presetsAreTheStepsTheirModelsExpect() {
         assertThat(Preprocess.TORCHVISION_IMAGENET.pipeline().steps()).containsExactly(Resize.shorterSide(256), new CenterCrop(224), Normalize.IMAGENET);
-        assertThat(Preprocess.TFLITE_MOBILENET.pipeline().steps()).containsExactly(new CenterCropFraction(0.875), Resize.to(224, 224), Normalize.pixel(128, 128));
+        assertThat(Preprocess.TFLITE_MOBILENET.pipeline().steps()).containsExactly(new CenterCropFraction(0.875),
+                Resize.to(224, 224).with(Resize.Interpolation.TF_BILINEAR), Normalize.pixel(128, 128));
         assertThat(Normalize.IMAGENET.offset()[0]).isCloseTo(123.675f, within(1e-4f));
         assertThat(Normalize.IMAGENET.scale()[2]).isCloseTo(57.375f, within(1e-4f));
         assertThat(Preprocess.TFLITE_MOBILENET.augmented().steps()).containsExactly(RandomResizedCrop.of(224), new HorizontalFlip(0.5), Normalize.pixel(128, 128));
@@ -166,4 +167,15 @@ class TransformsTest {
     }
 
     static int[] size(FloatImage image) { return new int[] {image.height(), image.width()}; }
+
+    /** TensorFlow's legacy bilinear: output i samples source i * in / out between its floor and the next pixel, the last one repeated. */
+    @Test void tfBilinearSamplesWithoutHalfPixelCentresOrAntialiasing() {
+        FloatImage in = ramp(1, 5);                                        // columns 1, 11, 21, 31, 41 (red)
+        FloatImage half = Resize.resize(in, 1, 2, Resize.Interpolation.TF_BILINEAR);
+        assertThat(half.pixels()[0]).isEqualTo(1f);                       // source 0
+        assertThat(half.pixels()[3]).isCloseTo(26f, within(1e-5f));       // source 2.5: between 21 and 31
+        FloatImage up = Resize.resize(in, 1, 10, Resize.Interpolation.TF_BILINEAR);
+        assertThat(up.pixels()[3]).isCloseTo(6f, within(1e-5f));          // source 0.5
+        assertThat(up.pixels()[9 * 3]).isEqualTo(41f);                     // source 4.5: the last pixel repeated
+    }
 }

@@ -1,5 +1,6 @@
 package dev.litenet.io;
 
+import dev.litenet.models.TfliteMobileNetV1;
 import dev.litenet.models.TfliteMobileNetV2;
 
 import dev.litenet.Mutations;
@@ -18,12 +19,13 @@ import java.util.Map;
 
 /**
  * Fuzz targets for the weight readers (.pth zip and legacy, safetensors, TFLite): mutants of seeds made here
- * (and of the real uint8 TFLite model) must parse or fail as one BadInputException, in the fuzz JVM's small heap.
+ * (and of the real uint8 TFLite MobileNetV2 and MobileNet V1 0.25/128 models) must parse or fail as one
+ * BadInputException, in the fuzz JVM's small heap.
  * Mutants per target: {@code -Dfuzz.tries=N} (docs/SECURITY.md); {@link Mutations} is the harness.
  */
 class WeightsFuzzTest {
     private static Path dir;
-    private static byte[] torchZip, torchLegacy, safetensors, tflite;
+    private static byte[] torchZip, torchLegacy, safetensors, tflite, tfliteV1;
 
     @BeforeAll static void seeds() throws IOException {
         dir = Files.createTempDirectory("fuzz-weights");
@@ -51,8 +53,10 @@ class WeightsFuzzTest {
         safetensors = Files.readAllBytes(st);
         try {
             tflite = Files.readAllBytes(TfliteFiles.uint8());
+            tfliteV1 = Files.readAllBytes(TfliteFiles.v1("0.25_128"));
         } catch (RuntimeException noSharedFolder) {
             tflite = null;
+            tfliteV1 = null;
         }
     }
 
@@ -76,5 +80,11 @@ class WeightsFuzzTest {
         Assumptions.assumeTrue(tflite != null, "the real TFLite model is not here");
         Path file = dir.resolve("mutant.tflite");
         Mutations.fuzz("tflite", List.of(tflite), file, () -> TfliteMobileNetV2.toStateDict(TfliteFile.read(file)));
+    }
+
+    @Test void tfliteV1() throws IOException {
+        Assumptions.assumeTrue(tfliteV1 != null, "the real TFLite model is not here");
+        Path file = dir.resolve("mutant-v1.tflite");
+        Mutations.fuzz("tflite-v1", List.of(tfliteV1), file, () -> TfliteMobileNetV1.toStateDict(TfliteFile.read(file)));
     }
 }

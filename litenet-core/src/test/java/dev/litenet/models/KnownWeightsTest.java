@@ -22,10 +22,13 @@ import static org.assertj.core.api.Assertions.within;
 
 /** The registry's metadata against the real files in shared/weights and torchvision's published values. */
 class KnownWeightsTest {
+    static final WeightsInfo[] TFLITE = {KnownWeights.MOBILENET_V2_1_0_224_QUANT, KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ,
+            KnownWeights.MOBILENET_V1_0_25_128_QUANT, KnownWeights.MOBILENET_V1_0_5_160_QUANT,
+            KnownWeights.MOBILENET_V1_0_75_192_QUANT, KnownWeights.MOBILENET_V1_1_0_224_QUANT_EMBEDDING_EXTRACTOR};
 
     @Test
     void tfliteChecksumsAndSizesMatchTheRealFiles() throws Exception {
-        for (WeightsInfo w : new WeightsInfo[] {KnownWeights.MOBILENET_V2_1_0_224_QUANT, KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ}) {
+        for (WeightsInfo w : TFLITE) {
             Path file = Shared.path("weights/" + w.name() + "/" + w.fileName());
             assertThat(Files.size(file)).as(w.name()).isEqualTo(w.sizeBytes());
             assertThat(sha256(file)).as(w.name()).isEqualTo(w.sha256());
@@ -37,7 +40,7 @@ class KnownWeightsTest {
     @Test
     void tfliteChecksumsMatchTheSharedManifest() throws IOException {
         String manifest = Files.readString(Shared.path("weights/MANIFEST.sha256"));
-        for (WeightsInfo w : new WeightsInfo[] {KnownWeights.MOBILENET_V2_1_0_224_QUANT, KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ}) {
+        for (WeightsInfo w : TFLITE) {
             assertThat(manifest).contains(w.sha256() + "  " + w.name() + "/" + w.fileName());
         }
     }
@@ -76,13 +79,44 @@ class KnownWeightsTest {
         Preprocess quant = KnownWeights.MOBILENET_V2_1_0_224_QUANT.preprocessing();
         Preprocess tf2 = KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ.preprocessing();
         assertThat(quant.centralFraction()).isEqualTo(0.875);
-        assertThat(quant.resize()).isEqualTo(Resize.to(224, 224));
+        assertThat(quant.resize()).isEqualTo(Resize.to(224, 224).with(Resize.Interpolation.TF_BILINEAR));   // TF-slim's resize_bilinear
         assertThat(quant.cropSize()).isZero();
         for (int p : new int[] {0, 1, 127, 128, 200, 255}) {
             assertThat(normalize(quant, p)).as("quant p=%d", p).isCloseTo((p - 128) / 128.0, within(1e-6));
             assertThat(normalize(tf2, p)).as("tf2 p=%d", p).isCloseTo((p - 127) / 127.5, within(1e-6));
         }
         assertThat(KnownWeights.MOBILENET_V2_1_0_224_QUANT.numClasses()).isEqualTo(1001);
+    }
+
+    /**
+     * The MobileNet V1 entries say what the files say (TfliteMobileNetV1Test reads the same from the files): the
+     * architecture and width, 1001 classes (none for the embedding extractor), TF-slim's eval preprocessing at the
+     * file's input size, and mobilenet_v1.md's top-1 of the 8-bit models.
+     */
+    @Test
+    void mobilenetV1EntriesNameTheirWidthSizeAndPublishedTop1() {
+        WeightsInfo[] v1 = {KnownWeights.MOBILENET_V1_0_25_128_QUANT, KnownWeights.MOBILENET_V1_0_5_160_QUANT,
+                KnownWeights.MOBILENET_V1_0_75_192_QUANT, KnownWeights.MOBILENET_V1_1_0_224_QUANT_EMBEDDING_EXTRACTOR};
+        float[] widths = {0.25f, 0.5f, 0.75f, 1f};
+        int[] sizes = {128, 160, 192, 224};
+        double[] top1 = {39.9, 57.7, 66.2};
+        for (int i = 0; i < v1.length; i++) {
+            WeightsInfo w = v1[i];
+            assertThat(w.architecture()).isEqualTo("mobilenet_v1");
+            assertThat(Architectures.get(w.architecture()).takesWidth()).isTrue();
+            assertThat(w.widthMult()).isEqualTo(widths[i]);
+            assertThat(w.preprocessing()).isEqualTo(Preprocess.tfCentralCrop(0.875, sizes[i], 128, 128));
+            assertThat(w.format()).isEqualTo(WeightsFormat.TFLITE);
+            assertThat(w.url()).hasToString("https://github.com/google-coral/test_data/raw/104342d2d3480b3e66203073dac24f4e2dbb4c41/" + w.fileName());
+            assertThat(w.fileName()).isEqualTo(w.name() + ".tflite");
+            if (i < 3) {
+                assertThat(w.numClasses()).isEqualTo(1001);
+                assertThat(w.metrics()).containsExactly(Map.entry("acc@1", top1[i]));
+            } else {
+                assertThat(w.numClasses()).isZero();
+                assertThat(w.metrics()).isEmpty();
+            }
+        }
     }
 
     @Test
@@ -93,10 +127,20 @@ class KnownWeightsTest {
         assertThat(KnownWeights.find("Mobilenet_V2_Quant")).contains(KnownWeights.MOBILENET_V2_1_0_224_QUANT);
         assertThat(KnownWeights.find("mobilenet_v2_1.0_224_quant")).contains(KnownWeights.MOBILENET_V2_1_0_224_QUANT);
         assertThat(KnownWeights.find("mobilenet_v2_ptq")).contains(KnownWeights.TF2_MOBILENET_V2_1_0_224_PTQ);
-        assertThat(KnownWeights.find("resnet50")).isEmpty();
+        assertThat(KnownWeights.find("MobileNet_V1_0.25_128_Quant")).contains(KnownWeights.MOBILENET_V1_0_25_128_QUANT);
+        assertThat(KnownWeights.find("mobilenet_v1_0.5_quant")).contains(KnownWeights.MOBILENET_V1_0_5_160_QUANT);
+        assertThat(KnownWeights.find("mobilenet_v1_0.75_quant")).contains(KnownWeights.MOBILENET_V1_0_75_192_QUANT);
+        assertThat(KnownWeights.find("mobilenet_v1_embedding")).contains(KnownWeights.MOBILENET_V1_1_0_224_QUANT_EMBEDDING_EXTRACTOR);
+        assertThat(KnownWeights.find("vgg16")).isEmpty();
+        assertThat(KnownWeights.find("RESNET50")).containsSame(KnownWeights.RESNET50_IMAGENET1K_V2);       // torchvision's DEFAULT
+        assertThat(KnownWeights.find("efficientnet_b0").orElseThrow().preprocessing().resize().interpolation())
+                .isEqualTo(dev.litenet.data.Resize.Interpolation.BICUBIC);
         assertThat(KnownWeights.find("mobilenet_v2-b0353104.pth")).isEmpty();
-        assertThat(KnownWeights.all()).extracting(WeightsInfo::name).containsExactly("MOBILENET_V2_IMAGENET1K_V1",
-                "MOBILENET_V2_IMAGENET1K_V2", "mobilenet_v2_1.0_224_quant", "tf2_mobilenet_v2_1.0_224_ptq");
+        assertThat(KnownWeights.all()).extracting(WeightsInfo::name).startsWith("MOBILENET_V2_IMAGENET1K_V1",
+                "MOBILENET_V2_IMAGENET1K_V2", "mobilenet_v2_1.0_224_quant", "tf2_mobilenet_v2_1.0_224_ptq",
+                "mobilenet_v1_0.25_128_quant", "mobilenet_v1_0.5_160_quant", "mobilenet_v1_0.75_192_quant",
+                "mobilenet_v1_1.0_224_quant_embedding_extractor")
+                .contains("MOBILENET_V3_LARGE_IMAGENET1K_V2", "EFFICIENTNET_B0_IMAGENET1K_V1", "RESNET50_IMAGENET1K_V1").doesNotHaveDuplicates();
     }
 
     @Test
@@ -123,5 +167,16 @@ class KnownWeightsTest {
             sha.update(in.readAllBytes());
         }
         return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Every torchvision entry names an architecture of the zoo, carries torch.hub's hash prefix of its file name and a parameter count that architecture has. */
+    @org.junit.jupiter.api.Test void torchvisionEntriesFitTheirArchitectures() {
+        for (WeightsInfo w : KnownWeights.all()) {
+            if (w.format() != WeightsFormat.PTH) continue;
+            assertThat(w.url().toString()).isEqualTo("https://download.pytorch.org/models/" + w.fileName());
+            assertThat(w.sha256Prefix()).isEqualTo(WeightsInfo.torchHubHashPrefix(w.fileName()));
+            Architectures.find(w.architecture()).ifPresent(a ->
+                    assertThat(a.build(w.numClasses()).numParameters()).as(w.name()).isEqualTo(w.numParams()));
+        }
     }
 }

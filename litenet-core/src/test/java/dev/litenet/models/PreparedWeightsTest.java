@@ -23,7 +23,7 @@ class PreparedWeightsTest {
     @BeforeAll
     static void load() { pretrained = Pretrained.load(Shared.quantWeights()); }
 
-    static PreparedWeights.Prepared prepared() { return new PreparedWeights.Prepared(pretrained.network(), pretrained.preprocess()); }
+    static PreparedWeights.Prepared prepared() { return new PreparedWeights.Prepared(pretrained.network(), pretrained.preprocess(), false); }
 
     @Test
     void givesBackTheSameModel(@TempDir Path dir) {

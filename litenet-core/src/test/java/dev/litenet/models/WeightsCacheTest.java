@@ -260,9 +260,9 @@ class WeightsCacheTest {
 
     @Test
     void unknownNameListsTheKnownOnes() {
-        assertThatThrownBy(() -> cache().resolve("resnet50", WeightsCache.Progress.NONE))
+        assertThatThrownBy(() -> cache().resolve("vgg16", WeightsCache.Progress.NONE))
                 .isInstanceOf(BadInputException.class)
-                .hasMessageStartingWith("weights 'resnet50' is neither a file nor a known name; known names: ")
+                .hasMessageStartingWith("weights 'vgg16' is neither a file nor a known name; known names: ")
                 .hasMessageContaining("MOBILENET_V2_IMAGENET1K_V1 (IMAGENET1K_V1)")
                 .hasMessageContaining("mobilenet_v2_1.0_224_quant (mobilenet_v2_quant)");
     }

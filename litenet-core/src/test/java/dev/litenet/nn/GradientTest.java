@@ -44,6 +44,15 @@ class GradientTest {
         check(widePadding, randomTensor(28, 1, 5, 5, 4), 2e-2);
     }
 
+    /** MobileNetV3's and EfficientNet's 5×5 depthwise convs: torch padding 2 at stride 1 and 2, and TF SAME. */
+    @Test void depthwiseConv5x5() {
+        check(randomized(new Conv2d(3, 3, 5, 1, 3, true), 29), randomTensor(30, 1, 6, 7, 3), 2e-2);
+        check(randomized(new Conv2d(4, 4, 5, 2, 4, false), 31), randomTensor(32, 1, 7, 6, 4), 2e-2);
+        Conv2d same = randomized(new Conv2d(3, 3, 5, 2, 3, false), 33);
+        same.setPadding(Padding.TF_SAME);
+        check(same, randomTensor(34, 1, 8, 8, 3), 2e-2);
+    }
+
     @Test void batchNormTrainingAndEval() {
         BatchNorm2d bn = randomized(new BatchNorm2d(3), 11);
         bn.runningVar.fill(1.5f);
@@ -85,6 +94,9 @@ class GradientTest {
 
     @Test void globalAveragePool() {
         check(new GlobalAvgPool(), randomTensor(22, 2, 3, 4, 5), 2e-2);
+        AdaptiveAvgPool2d pool = new AdaptiveAvgPool2d();
+        assertThat(pool.forward(randomTensor(22, 2, 3, 4, 5)).shape).containsExactly(2, 1, 1, 5);
+        check(pool, randomTensor(22, 2, 3, 4, 5), 2e-2);
     }
 
     @Test void dropoutScalesKeptValuesAndRoutesGradientsThroughTheSameMask() {

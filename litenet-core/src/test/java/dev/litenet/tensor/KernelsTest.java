@@ -84,7 +84,8 @@ class KernelsTest {
 
     @ParameterizedTest
     @CsvSource({"1,5,7,3,3,1,TORCH", "2,9,8,17,3,2,TORCH", "3,7,7,32,3,2,TF_SAME", "1,6,5,144,3,1,TF_SAME",
-            "1,1,1,5,3,2,TORCH", "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME", "1,12,12,96,3,1,TORCH"})
+            "1,1,1,5,3,2,TORCH", "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME", "1,12,12,96,3,1,TORCH",
+            "2,12,13,40,5,1,TORCH", "1,14,14,72,5,2,TF_SAME", "1,15,16,32,5,2,TORCH", "1,11,10,16,5,1,TF_SAME", "1,3,4,24,5,1,TORCH"})
     void scalarAndVectorDepthwiseGiveTheSameBits(int N, int H, int W, int C, int k, int stride, Padding padding) {
         assumeTrue(Simd.ENABLED, "the Vector API module is not present");
         Padding.Geometry g = padding.geometry(H, W, k, stride);
@@ -158,14 +159,16 @@ class KernelsTest {
     @ParameterizedTest
     @CsvSource({"1,5,7,3,3,1,TORCH", "2,9,8,17,3,2,TORCH", "3,7,7,32,3,2,TF_SAME", "2,8,8,40,3,2,TF_SAME",
             "1,6,5,144,3,1,TF_SAME", "2,4,4,24,3,1,TORCH", "1,4,2,16,3,2,TF_SAME", "1,1,1,5,3,2,TORCH",
-            "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME"})
+            "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME",
+            "2,12,13,40,5,1,TORCH", "1,14,14,72,5,2,TF_SAME", "1,15,16,32,5,2,TORCH", "1,11,10,16,5,1,TF_SAME", "1,3,4,24,5,1,TORCH"})
     void depthwiseMatchesReference(int N, int H, int W, int C, int k, int stride, Padding padding) {
         checkDepthwise(new DepthwiseKernels(false), N, H, W, C, k, stride, padding);
     }
 
     @ParameterizedTest
     @CsvSource({"1,5,7,3,3,1,TORCH", "2,9,8,17,3,2,TORCH", "3,7,7,32,3,2,TF_SAME", "1,6,5,144,3,1,TF_SAME",
-            "1,1,1,5,3,2,TORCH", "1,2,3,1,3,1,TORCH", "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME"})
+            "1,1,1,5,3,2,TORCH", "1,2,3,1,3,1,TORCH", "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME",
+            "2,12,13,40,5,1,TORCH", "1,14,14,72,5,2,TF_SAME"})
     void scalarDepthwiseMatchesReference(int N, int H, int W, int C, int k, int stride, Padding padding) {
         checkDepthwise(new DepthwiseKernels(true), N, H, W, C, k, stride, padding);
     }
@@ -239,6 +242,37 @@ class KernelsTest {
         Elementwise.relu6Gradient(y, d, out, from, to);
         Elementwise.relu6GradientScalar(y, d, outScalar, from, to);
         assertThat(out).isEqualTo(outScalar);
+    }
+
+    /** The logistic function and SiLU: the facade (Vector API) and the scalar loops give the same bits, extremes included. */
+    @ParameterizedTest
+    @CsvSource({"0,1", "3,20", "0,64", "5,133"})
+    void sigmoidAndSiLUMatchScalarLoops(int from, int to) {
+        float[] x = random(to, 25);
+        for (int j = 0; j < to; j++) x[j] *= 12f;
+        float[] extremes = {0f, -0f, 100f, -100f, 88.5f, -87.5f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-30f};
+        for (int j = from; j < to && j - from < extremes.length; j++) x[j] = extremes[j - from];
+        float[] sig = x.clone(), sigScalar = x.clone(), silu = x.clone(), siluScalar = x.clone();
+        Elementwise.sigmoid(sig, from, to);
+        Elementwise.sigmoidScalar(sigScalar, from, to);
+        assertThat(sig).isEqualTo(sigScalar);
+        Elementwise.silu(silu, from, to);
+        Elementwise.siluScalar(siluScalar, from, to);
+        assertThat(silu).isEqualTo(siluScalar);
+        for (int j = 0; j < from; j++) assertThat(sig[j]).isEqualTo(x[j]);           // outside the range: untouched
+    }
+
+    /** Elementwise.exp within 2 ulp of e^x over its range, saturating outside it; NaN stays NaN. */
+    @org.junit.jupiter.api.Test
+    void expWithinTwoUlp() {
+        for (float x = -87.3f; x <= 88f; x += 0.00173f) {
+            float e = (float) Math.exp(x);
+            assertThat(Elementwise.exp(x)).as("exp(%s)", x).isCloseTo(e, within(2 * Math.ulp(e)));
+        }
+        assertThat(Elementwise.exp(0f)).isEqualTo(1f);
+        assertThat(Elementwise.exp(-1000f)).isEqualTo(Elementwise.exp(-87.3f)).isPositive();
+        assertThat(Elementwise.exp(1000f)).isEqualTo(Elementwise.exp(88f)).isFinite();
+        assertThat(Elementwise.exp(Float.NaN)).isNaN();
     }
 
     @ParameterizedTest

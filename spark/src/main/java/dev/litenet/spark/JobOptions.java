@@ -29,14 +29,19 @@ final class JobOptions {
         @Option(names = "--model", paramLabel = "<RUN_DIR>", description = "A run folder written by 'litenet train' (on the driver's file system).")
         Path runFolder;
 
-        @Option(names = "--weights", paramLabel = "<NAME|FILE>", description = "Pretrained ImageNet weights: a known name (mobilenet_v2_1.0_224_quant, ...) or a .tflite/.pth/.safetensors file.")
+        @Option(names = "--weights", paramLabel = "<NAME|FILE>", description = "Pretrained ImageNet weights: a known name (mobilenet_v2_1.0_224_quant, ...) or a .tflite/.pth/.safetensors file of any architecture of the zoo.")
         String weights;
 
-        ModelBundle bundle() { return runFolder != null ? ModelBundle.ofRunFolder(runFolder) : ModelBundle.ofWeights(weights); }
+        ModelBundle bundle(String architecture) {
+            return runFolder != null ? ModelBundle.ofRunFolder(runFolder) : ModelBundle.ofWeights(weights, architecture);
+        }
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Model model;
+
+    @Option(names = "--arch", paramLabel = "<NAME>", description = "Architecture of a weights file that does not say it (mobilenet_v3_large, ...).")
+    String arch;
 
     @Option(names = "--input", required = true, paramLabel = "<PATH_OR_GLOB>",
             description = "Images: a folder (read recursively), a file, or a glob, on any file system Spark reads (file:, hdfs://, s3a://).")
@@ -77,7 +82,7 @@ final class JobOptions {
     Outcome run(String what, StructType schema, PartitionMaker partition, PrintWriter out) {
         if (batchSize < 1 || batchSize > 4096) throw new BadInputException("--batch-size must be 1 to 4096, got " + batchSize);
         if (threads < 0) throw new BadInputException("--threads must be 0 (spark.task.cpus) or more, got " + threads);
-        ModelBundle bundle = model.bundle();
+        ModelBundle bundle = model.bundle(arch);
         SparkSession spark = session();
         int perTask = threads > 0 ? threads : Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -58,7 +58,7 @@ public final class LiteNetJob implements Callable<Integer> {
     }
 
     @Command(name = "embed", mixinStandardHelpOptions = true,
-            description = "One row per image: path, [label,] embedding (array<float>, 1280 for MobileNetV2), error.")
+            description = "One row per image: path, [label,] embedding (array<float>: 1280 for MobileNetV2, the network's embedding size for others), error.")
     static final class Embed implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin JobOptions job;

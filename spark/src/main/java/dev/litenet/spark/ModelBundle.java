@@ -24,9 +24,10 @@ import java.util.stream.Stream;
  * @param runFolder true for a run folder ({@link ImageClassifier#load}), false for a weights file
  *                  ({@link ImageClassifier#pretrained(Path)})
  * @param files     file name → content
+ * @param architecture the architecture of a weights file that does not say it, or null
  * @param key       sha256 over names and contents: the same model gets the same key in every JVM
  */
-public record ModelBundle(boolean runFolder, Map<String, byte[]> files, String key) implements Serializable {
+public record ModelBundle(boolean runFolder, Map<String, byte[]> files, String architecture, String key) implements Serializable {
     /**
      * Reads a run folder written by {@code litenet train} or {@link ImageClassifier#save}: it is loaded on the driver
      * (so a bad folder fails here, before any task) and saved again into a temporary folder, whose files are the
@@ -46,7 +47,7 @@ public record ModelBundle(boolean runFolder, Map<String, byte[]> files, String k
             try (Stream<Path> s = Files.list(copy)) {
                 for (Path f : s.filter(Files::isRegularFile).toList()) files.put(f.getFileName().toString(), read(f));
             }
-            return new ModelBundle(true, files, key(true, files));
+            return new ModelBundle(true, files, null, key(true, files, null));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the run folder " + folder + ": " + e.getMessage(), e);
         } finally {
@@ -66,13 +67,15 @@ public record ModelBundle(boolean runFolder, Map<String, byte[]> files, String k
      * Resolves pretrained weights on the driver (a known name: the cache, {@code $LITENET_SHARED/weights}, or a
      * checked download; or a file) and reads them.
      *
-     * @param nameOrFile a known weights name or a weights file
+     * @param nameOrFile   a known weights name or a weights file
+     * @param architecture the architecture when the file does not say it, or null
      * @return the bundle
      */
-    public static ModelBundle ofWeights(String nameOrFile) {
+    public static ModelBundle ofWeights(String nameOrFile, String architecture) {
         Path file = ImageClassifier.weightsFile(nameOrFile);
+        ImageClassifier.pretrained(file.toString(), architecture);               // a bad file fails here, before any task
         Map<String, byte[]> files = new TreeMap<>(Map.of(file.getFileName().toString(), read(file)));
-        return new ModelBundle(false, files, key(false, files));
+        return new ModelBundle(false, files, architecture, key(false, files, architecture));
     }
 
     /**
@@ -95,7 +98,8 @@ public record ModelBundle(boolean runFolder, Map<String, byte[]> files, String k
      * @return the classifier
      */
     public ImageClassifier load(Path folder) {
-        return runFolder ? ImageClassifier.load(folder) : ImageClassifier.pretrained(folder.resolve(files.keySet().iterator().next()));
+        return runFolder ? ImageClassifier.load(folder)
+                : ImageClassifier.pretrained(folder.resolve(files.keySet().iterator().next()).toString(), architecture);
     }
 
     private static byte[] read(Path f) {
@@ -106,10 +110,11 @@ public record ModelBundle(boolean runFolder, Map<String, byte[]> files, String k
         }
     }
 
-    private static String key(boolean runFolder, Map<String, byte[]> files) {
+    private static String key(boolean runFolder, Map<String, byte[]> files, String architecture) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update((byte) (runFolder ? 1 : 0));
+            if (architecture != null) sha.update(architecture.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             for (var e : files.entrySet()) {
                 sha.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 sha.update((byte) 0);

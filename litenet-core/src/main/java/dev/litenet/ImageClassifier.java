@@ -511,9 +511,11 @@ public final class ImageClassifier {
      * @param layer      a layer's torch-style name ({@link #explainLayers()}: a unit such as {@code features.14}, or a
      *                   stage such as {@code layer3}, meaning its last unit), or null for the last convolutional block
      * @return the explanation
-     * @throws BadInputException if the class or the layer is not one of the model's
+     * @throws BadInputException if the class or the layer is not one of the model's, or the model is an embedding
+     *                           extractor without a classifier
      */
     public Explanation explain(PreparedImage image, int classIndex, String layer) {
+        requireHead();
         if (classIndex != Explanation.PREDICTED) checkClass(classIndex);
         int s = inputSize();
         if (image.size() != s) throw new IllegalArgumentException(image.name() + ": prepared at " + image.size() + ", this classifier takes " + s);
@@ -736,12 +738,17 @@ public final class ImageClassifier {
         return out;
     }
 
-    /** (N, S, S, 3) through the backbone (and the head), one batch at a time across callers. */
-    private Tensor run(List<PreparedImage> images, boolean withHead) {
-        if (withHead && model.headless()) {
+    /** Predicting and explaining need a classifier: an embedding extractor's head is a placeholder. */
+    private void requireHead() {
+        if (model.headless()) {
             throw new BadInputException(origin() + " is an embedding extractor, without a classifier: train a head on it "
                     + "(litenet train --weights ..., TransferLearning.from) or use its embeddings");
         }
+    }
+
+    /** (N, S, S, 3) through the backbone (and the head), one batch at a time across callers. */
+    private Tensor run(List<PreparedImage> images, boolean withHead) {
+        if (withHead) requireHead();
         if (images.isEmpty()) throw new IllegalArgumentException("no images");
         int s = inputSize(), per = s * s * 3;
         Tensor x = Tensor.zeros(images.size(), s, s, 3);

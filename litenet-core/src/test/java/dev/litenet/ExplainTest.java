@@ -187,6 +187,20 @@ class ExplainTest {
         assertThat(e.heatmap().values()).containsExactly(imagenet.explain(photos.get(3), top.index()).heatmap().values());
     }
 
+    @Test
+    void googlesMobileNetV1ExplainsAndItsEmbeddingExtractorSaysWhyNot() {
+        ImageClassifier v1 = ImageClassifier.pretrained(Shared.path("weights/mobilenet_v1_0.25_128_quant/mobilenet_v1_0.25_128_quant.tflite"));
+        Explanation e = v1.explain(photos.getFirst());
+        assertThat(e.layer()).isEqualTo(v1.network().units().getLast().name());
+        assertThat(e.heatmap().height()).isEqualTo(4);                             // 128 / 32
+        assertThat(e.heatmap().max()).isGreaterThan(0f);
+        assertThat(e.explained().index()).isEqualTo(v1.predict(photos.getFirst(), 1).getFirst().index());
+        ImageClassifier extractor = ImageClassifier.pretrained(Shared.path(
+                "weights/mobilenet_v1_1.0_224_quant_embedding_extractor/mobilenet_v1_1.0_224_quant_embedding_extractor.tflite"));
+        assertThatThrownBy(() -> extractor.explain(photos.getFirst())).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("embedding extractor, without a classifier");
+    }
+
     /** Spearman's rank correlation, ties given their mean rank. */
     static double spearman(float[] a, float[] b) {
         double[] ra = ranks(a), rb = ranks(b);

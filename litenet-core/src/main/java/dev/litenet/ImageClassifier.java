@@ -51,6 +51,9 @@ import java.util.stream.IntStream;
  * "Egyptian cat" whichever file the weights came from. A trained classifier's indices are its classes in
  * sorted folder order. {@link #labels()} lists them; {@link Prediction#index()} points into it.
  *
+ * <p><b>Why.</b> {@link #explain} shows what the network looked at: a Grad-CAM heatmap of the predicted class (or
+ * any other) at the last convolutional block (or any other), drawn over the photo ({@link Explanation}).
+ *
  * <p><b>Threads.</b> An {@code ImageClassifier} is safe to share: any number of threads may call its methods at
  * once. Decoding and preprocessing run on the calling threads; the network itself runs one batch at a time and
  * spreads each batch over LiteNet's worker threads ({@link LiteNet#setThreads}).

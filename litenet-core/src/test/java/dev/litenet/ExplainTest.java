@@ -187,6 +187,23 @@ class ExplainTest {
         assertThat(e.heatmap().values()).containsExactly(imagenet.explain(photos.get(3), top.index()).heatmap().values());
     }
 
+    static List<dev.litenet.models.Architecture> zoo() { return dev.litenet.models.Architectures.all(); }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("zoo")
+    void everyArchitectureOfTheZooExplainsThroughTheLibrary(dev.litenet.models.Architecture arch) {
+        ImageClassifier net = new ImageClassifier(new Model(arch.build(3, 1f, 1), List.of("a", "b", "c"),
+                dev.litenet.data.Preprocess.TORCHVISION_IMAGENET.resizedTo(96), arch.name() + " (random init)", "", List.of()));
+        Explanation e = net.explain(photos.getFirst(), 2);
+        assertThat(e.layer()).isEqualTo(net.network().units().getLast().name());
+        assertThat(e.explained().label()).isEqualTo("c");
+        assertThat(e.heatmap().height()).isEqualTo(3);                             // 96 / 32
+        assertThat(e.view().getWidth()).isEqualTo(96);
+        assertThat(e.overlay().getWidth()).isEqualTo(448);
+        String stage = net.explainLayers().getLast();
+        assertThat(net.explain(net.prepare(photos.getFirst()), Explanation.PREDICTED, stage).heatmap().values()).isNotEmpty();
+    }
+
     @Test
     void googlesMobileNetV1ExplainsAndItsEmbeddingExtractorSaysWhyNot() {
         ImageClassifier v1 = ImageClassifier.pretrained(Shared.path("weights/mobilenet_v1_0.25_128_quant/mobilenet_v1_0.25_128_quant.tflite"));

@@ -30,7 +30,7 @@ final class ReportHtml {
             .row{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}.chart{background:#fff;border-radius:10px;box-shadow:0 1px 2px #0001}
             .wrong{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:14px}
             .card{background:#fff;border-radius:10px;padding:10px;box-shadow:0 1px 2px #0001}
-            .card .imgs{display:grid;grid-template-columns:repeat(3,1fr);gap:4px}.card img{width:100%;border-radius:4px;display:block}
+            .card .imgs{display:grid;grid-template-columns:repeat(3,1fr);gap:4px}.card img{width:100%;height:auto;border-radius:4px;display:block}
             .card .cap{display:grid;grid-template-columns:repeat(3,1fr);gap:4px;font-size:11px;color:#6b7584;margin-top:2px}
             .card p{margin:6px 0 0;font-size:13px;overflow-wrap:anywhere}.card .verdict{font-size:14px}
             .bad{color:#b3261e}.note{color:#6b7584;font-size:13px;max-width:900px}""";
@@ -48,7 +48,7 @@ final class ReportHtml {
         else h.append("<p class=\"note\">").append(e.classes().size()).append(" classes: too many to draw; see <code>litenet eval --json</code>.</p>\n");
         h.append("<div class=\"row\"><div><h2>Per class</h2>\n");
         perClass(h, e);
-        h.append("</div><div><h2>Calibration</h2>\n<img class=\"chart\" alt=\"reliability diagram\" width=\"520\" height=\"460\" src=\"data:image/png;base64,")
+        h.append("</div><div><h2>Calibration</h2>\n<img class=\"chart\" alt=\"reliability diagram\" width=\"520\" height=\"470\" src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(ReliabilityChart.png(e.calibration(), "Reliability diagram")))
                 .append("\"><p class=\"note\">Bars: the share right among the photos whose predicted class got that probability; the dashed line is "
                         + "a classifier whose 90 % answers are right 90 % of the time.</p></div></div>\n");

@@ -12,7 +12,7 @@ import java.awt.Graphics2D;
  * the ECE in the title. Java2D, headless. in {@link Calibration} -> PNG bytes
  */
 public final class ReliabilityChart {
-    private static final int WIDTH = 520, HEIGHT = 460, LEFT = 70, RIGHT = 20, TOP = 50, BOTTOM = 60;
+    private static final int WIDTH = 520, HEIGHT = 470, LEFT = 70, RIGHT = 20, TOP = 66, BOTTOM = 60;
     private static final Color BAR = new Color(31, 119, 180), GAP = new Color(214, 39, 40, 90);
 
     private ReliabilityChart() {}

@@ -42,7 +42,10 @@ import java.util.stream.IntStream;
  */
 public final class CrossValidation {
     private final TransferLearning recipe;
-    private int folds = 5;
+    /** Folds unless told otherwise. */
+    public static final int DEFAULT_FOLDS = 5;
+
+    private int folds = DEFAULT_FOLDS;
     private long seed;
 
     private CrossValidation(TransferLearning recipe) { this.recipe = recipe; }

@@ -29,7 +29,7 @@ public final class CvCommand implements Callable<Integer> {
 
     @Mixin RecipeOptions recipe;
 
-    @Option(names = "--folds", defaultValue = "5", paramLabel = "<K>", description = "Number of folds, 2 to 100 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--folds", defaultValue = "" + CrossValidation.DEFAULT_FOLDS, paramLabel = "<K>", description = "Number of folds, 2 to 100 (default: ${DEFAULT-VALUE}).")
     int folds;
 
     @Option(names = "--fold-seed", defaultValue = "0", paramLabel = "<N>", description = "Seed of the fold assignment (default: ${DEFAULT-VALUE}).")

@@ -34,7 +34,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "<DIR>", required = true, description = "Folder with one subfolder per class (the run's class names).")
     Path data;
 
-    @Option(names = "--batch-size", paramLabel = "<N>", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "<N>", defaultValue = "" + ImageClassifier.DEFAULT_BATCH_SIZE, description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Mixin ThreadsOption threads;

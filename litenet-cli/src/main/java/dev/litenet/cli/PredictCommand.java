@@ -39,7 +39,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "5", paramLabel = "<K>", description = "How many classes to show (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "<N>", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "" + ImageClassifier.DEFAULT_BATCH_SIZE, paramLabel = "<N>", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Mixin ThreadsOption threads;

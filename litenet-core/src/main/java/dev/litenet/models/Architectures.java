@@ -30,9 +30,20 @@ public final class Architectures {
             new Architecture("mobilenet_v2", "MobileNetV2 (Sandler et al. 2018): inverted residuals, linear bottlenecks",
                     TORCHVISION + "mobilenetv2.py", 224, true,
                     c -> new MobileNetV2(c).initialize(c.seed())),
+            new Architecture("mobilenet_v3_large", "MobileNetV3-Large (Howard et al. 2019, Table 1): searched blocks, "
+                    + "squeeze-and-excitation, hard swish", TORCHVISION + "mobilenetv3.py", 224, true,
+                    c -> MobileNetV3.large(c).initialize(c.seed())),
+            new Architecture("mobilenet_v3_small", "MobileNetV3-Small (Howard et al. 2019, Table 2): the low-resource "
+                    + "member, squeeze-and-excitation, hard swish", TORCHVISION + "mobilenetv3.py", 224, true,
+                    c -> MobileNetV3.small(c).initialize(c.seed())),
             new Architecture("resnet18", "ResNet-18 (He et al. 2016): the heavy reference, basic blocks",
                     TORCHVISION + "resnet.py", 224, false,
-                    c -> ResNet.resnet18(c).initialize(c.seed())));
+                    c -> ResNet.resnet18(c).initialize(c.seed())),
+            new Architecture("efficientnet_b0", "EfficientNet-B0 (Tan & Le 2019): MBConv blocks with squeeze-and-excitation "
+                    + "and SiLU, stochastic depth; torchvision's ImageNet weights are evaluated after a bicubic resize to 256 "
+                    + "and a 224 crop",
+                    TORCHVISION + "efficientnet.py", 224, false,
+                    c -> EfficientNet.b0(c).initialize(c.seed())));
 
     /** Every architecture, in the zoo's order. */
     public static List<Architecture> all() { return ALL; }

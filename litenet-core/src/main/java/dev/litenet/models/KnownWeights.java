@@ -47,7 +47,7 @@ public final class KnownWeights {
             URI.create(CORAL + "tf2_mobilenet_v2_1.0_224_ptq.tflite"),
             "5d3137241276e79c86d14a74fe43581398ae0e815191d3dba45495b810840e8c", null,
             "tf2_mobilenet_v2_1.0_224_ptq.tflite", WeightsFormat.TFLITE, 4_070_174, 1001, -1,
-            Preprocess.tfCentralCrop(0.875, 224, 127, 127.5), TFLITE_LABELS, Map.of());
+            Preprocess.tfCentralCrop(0.875, 224, 127, 127.49999), TFLITE_LABELS, Map.of());   // 1 / the input's float32 scale, a hair below 127.5
 
     /** TF-slim MobileNet V1 0.25/128, quantization-aware trained, uint8 per-tensor; input {@code (p - 128) / 128}. */
     public static final WeightsInfo MOBILENET_V1_0_25_128_QUANT = mobilenetV1("mobilenet_v1_0.25_128_quant", 0.25f, 128,

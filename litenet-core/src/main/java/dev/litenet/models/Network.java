@@ -25,7 +25,8 @@ import java.util.SplittableRandom;
  *
  * <p>The trunk is also a list of <b>units</b>, the blocks fine-tuning unfreezes from ({@code features.0} ...
  * {@code features.18} for MobileNetV2, {@code conv1} ... {@code layer4.1} for ResNet-18): a trunk child declared as
- * a stage contributes its children, any other child itself. Running the units in order is running the trunk.
+ * a stage contributes its children, any other child itself, and a child {@link #stage declared a stage} below it
+ * contributes its own children in turn. Running the units in order is running the trunk.
  *
  * <p>in (N,H,W,3) -> logits (N, classes); {@link #embed}: (N,H,W,3) -> (N, {@link #embeddingSize()}).
  */
@@ -65,6 +66,12 @@ public class Network extends Layer {
         return layer;
     }
 
+    /**
+     * Declares a container below a trunk stage (a path such as {@code features.1}) a stage too: its children become
+     * units in its place. EfficientNet's blocks sit two levels down, in stages inside {@code features}.
+     */
+    protected final void stage(String path) { stages.add(path); }
+
     /** The configuration this network was built from (its architecture's name, classes, width). */
     public final Architecture.Config config() { return config; }
 
@@ -74,12 +81,13 @@ public class Network extends Layer {
     /** The trunk's units in forward order. */
     public final List<Unit> units() {
         List<Unit> out = new ArrayList<>();
-        for (String t : trunk) {
-            Layer l = child(t);
-            if (stages.contains(t)) l.children().forEach((n, c) -> out.add(new Unit(t + "." + n, c)));
-            else out.add(new Unit(t, l));
-        }
+        for (String t : trunk) addUnits(t, child(t), out);
         return out;
+    }
+
+    private void addUnits(String path, Layer layer, List<Unit> out) {
+        if (stages.contains(path)) layer.children().forEach((n, c) -> addUnits(path + "." + n, c, out));
+        else out.add(new Unit(path, layer));
     }
 
     /** The classifier child's name: {@code classifier}, {@code fc}. */

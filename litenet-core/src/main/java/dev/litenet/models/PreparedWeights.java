@@ -1,7 +1,6 @@
 package dev.litenet.models;
 
 import dev.litenet.data.Preprocess;
-import dev.litenet.io.Json;
 import dev.litenet.io.Locations;
 import dev.litenet.nn.Parameter;
 import dev.litenet.tensor.Padding;
@@ -20,13 +19,18 @@ import java.util.zip.CRC32;
 /**
  * A pretrained network as a known checkpoint's file ({@link KnownWeights}) became one, kept in
  * {@code <cache>/prepared/<sha256>.lnpw}, named by the file's sha256, so a later process maps it and copies the
- * model's own arrays in one go instead of parsing, dequantizing and reordering the file again. Format (little-endian): "LNPW", version 2, the architecture's
- * name, its width, classes, padding, the preprocessing as JSON, then every state entry of the model in its order: name, value count and the values
+ * model's own arrays in one go instead of parsing, dequantizing and reordering the file again. Format (little-endian): "LNPW", version 3, the architecture's
+ * name, its width, classes, padding, then every state entry of the model in its order: name, value count and the values
  * in the model's stored layout; a CRC-32 of everything before it ends the file. A file that is damaged, of another
  * version or does not fit the model is ignored (and written again), never trusted.
  */
 final class PreparedWeights {
-    private static final int MAGIC = 0x57504e4c, VERSION = 2;      // "LNPW"
+    /**
+     * The format's version, raised whenever the import code changes what a file becomes (layouts, folding), so files
+     * prepared by an older release are ignored and prepared again. The preprocessing is not stored: it is the known
+     * checkpoint's ({@link KnownWeights}), as current code states it.
+     */
+    private static final int MAGIC = 0x57504e4c, VERSION = 3;      // "LNPW"
     private static final long MAX_BYTES = 256L << 20;
     private static final int MIN_HEAD_INPUTS = 8;                   // the narrowest embedding of any architecture
 
@@ -56,8 +60,8 @@ final class PreparedWeights {
             int classes = b.getInt(), padding = b.getInt();
             if (architecture == null || classes < 0 || classes > Architecture.MAX_CLASSES || padding < 0 || padding >= Padding.values().length) return null;
             if (4L * MIN_HEAD_INPUTS * classes > end) return null;      // the classifier alone would not fit the file
-            @SuppressWarnings("unchecked")
-            Preprocess preprocess = Preprocess.fromJson((Map<String, Object>) Json.parse(string(b, end)));
+            WeightsInfo known = KnownWeights.bySha256(sha256).orElse(null);
+            if (known == null) return null;
             Network model = architecture.build(Math.max(1, classes), width, 0);
             Map<String, Parameter> entries = model.stateEntries();
             if (b.getInt() != entries.size()) return null;
@@ -70,7 +74,7 @@ final class PreparedWeights {
             if (b.position() != end) return null;
             model.setPadding(Padding.values()[padding]);
             model.train(false);
-            return new Prepared(model, preprocess, classes == 0);
+            return new Prepared(model, known.preprocessing(), classes == 0);
         } catch (IOException | RuntimeException | InternalError damaged) {        // InternalError: truncated while mapped
             return null;
         }
@@ -83,14 +87,13 @@ final class PreparedWeights {
             Network net = p.network();
             Map<String, Parameter> entries = net.stateEntries();
             byte[] arch = net.config().architecture().getBytes(StandardCharsets.UTF_8);
-            byte[] preprocess = Json.write(p.preprocess().toJson()).getBytes(StandardCharsets.UTF_8);
-            long size = 32L + arch.length + preprocess.length + 8;
+            long size = 28L + arch.length + 8;
             for (var e : entries.entrySet()) size += 8L + e.getKey().getBytes(StandardCharsets.UTF_8).length + 4L * e.getValue().data.length;
             if (size > MAX_BYTES) return;
             ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
             b.putInt(MAGIC).putInt(VERSION).putInt(arch.length).put(arch).putFloat(net.config().widthMult())
                     .putInt(p.headless() ? 0 : net.numClasses()).putInt(net.padding().ordinal());
-            b.putInt(preprocess.length).put(preprocess).putInt(entries.size());
+            b.putInt(entries.size());
             for (var e : entries.entrySet()) {
                 byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
                 float[] data = e.getValue().data;

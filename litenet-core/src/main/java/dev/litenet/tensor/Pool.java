@@ -4,15 +4,19 @@ package dev.litenet.tensor;
 public final class Pool {
     private Pool() {}
 
+    /**
+     * Each channel summed in float over the pixels in order, then divided by their number. The sums run a row of
+     * channels at a time through {@link ChannelOps#sumRow} (vectors of channels; MobileNetV3 averages every
+     * squeeze-and-excitation input), the same additions in the same order as a plain loop.
+     */
     public static Tensor globalAverage(Tensor x) {
         int N = x.dim(0), HW = x.dim(1) * x.dim(2), C = x.dim(3);
         Tensor y = Tensor.zeros(N, C);
+        float[] sum = new float[C];
         for (int n = 0; n < N; n++) {
-            for (int p = 0; p < HW; p++) {
-                int base = (n * HW + p) * C;
-                for (int c = 0; c < C; c++) y.data[n * C + c] += x.data[base + c];
-            }
-            for (int c = 0; c < C; c++) y.data[n * C + c] /= HW;
+            java.util.Arrays.fill(sum, 0f);
+            for (int p = 0; p < HW; p++) ChannelOps.sumRow(x.data, null, (n * HW + p) * C, C, sum);
+            for (int c = 0; c < C; c++) y.data[n * C + c] = sum[c] / HW;
         }
         return y;
     }

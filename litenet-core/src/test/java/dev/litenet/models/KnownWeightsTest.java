@@ -179,4 +179,17 @@ class KnownWeightsTest {
                     assertThat(a.build(w.numClasses()).numParameters()).as(w.name()).isEqualTo(w.numParams()));
         }
     }
+
+    /** A prepared copy takes its preprocessing from the known entry: it must be what importing the file itself gives. */
+    @Test void everyTfliteEntryHasThePreprocessingItsFileImplies() {
+        for (WeightsInfo w : KnownWeights.all()) {
+            if (w.format() != WeightsFormat.TFLITE) continue;
+            java.nio.file.Path file = dev.litenet.Shared.path("weights/" + w.fileName().replace(".tflite", "") + "/" + w.fileName());
+            var graph = dev.litenet.io.TfliteFile.read(file);
+            TfliteImport imported = TfliteMobileNetV1.recognizes(graph) ? TfliteMobileNetV1.toStateDict(graph) : TfliteMobileNetV2.toStateDict(graph);
+            assertThat(imported.preprocessing()).as(w.name()).isEqualTo(w.preprocessing());
+            assertThat(imported.architecture()).as(w.name()).isEqualTo(w.architecture());
+            assertThat(imported.widthMult()).as(w.name()).isEqualTo(w.widthMult());
+        }
+    }
 }

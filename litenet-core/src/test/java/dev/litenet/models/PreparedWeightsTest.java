@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The prepared-weights cache gives back the model it was given, and trusts no damaged or foreign file. */
 class PreparedWeightsTest {
-    static final String SHA = "ab".repeat(32);
+    static final String SHA = KnownWeights.MOBILENET_V2_1_0_224_QUANT.sha256();     // only known checkpoints are prepared
     static Model pretrained;
 
     @BeforeAll
@@ -57,12 +57,17 @@ class PreparedWeightsTest {
         assertThat(PreparedWeights.read(dir, SHA)).as("truncated").isNull();
 
         // a well-formed header that claims 100,000 classes in a few bytes is refused before any model is built
-        ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN).putInt(0x57504e4c).putInt(1).putInt(100_000).putInt(0);
+        byte[] arch = "mobilenet_v2".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(40 + arch.length).order(ByteOrder.LITTLE_ENDIAN).putInt(0x57504e4c).putInt(3)
+                .putInt(arch.length).put(arch).putFloat(1f).putInt(100_000).putInt(0).putInt(1);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(b.array(), 0, 24);
-        b.putLong(24, crc.getValue());
-        Files.write(file, b.array());
+        crc.update(b.array(), 0, b.position());
+        b.putLong(b.position(), crc.getValue());
+        Files.write(file, java.util.Arrays.copyOf(b.array(), b.position() + 8));
         assertThat(PreparedWeights.read(dir, SHA)).as("a claim the file cannot hold").isNull();
+
+        PreparedWeights.write(dir, "ab".repeat(32), prepared());
+        assertThat(PreparedWeights.read(dir, "ab".repeat(32))).as("a file of no known checkpoint").isNull();
 
         Files.write(file, good);
         assertThat(PreparedWeights.read(dir, SHA)).as("written again").isNotNull();

@@ -12,6 +12,7 @@ module dev.litenet {
     exports dev.litenet;
     exports dev.litenet.data;
     exports dev.litenet.eval;
+    exports dev.litenet.explain;
     exports dev.litenet.export;
     exports dev.litenet.io;
     exports dev.litenet.models;

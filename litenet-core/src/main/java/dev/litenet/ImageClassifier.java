@@ -5,6 +5,7 @@ import dev.litenet.data.ImageFolder;
 import dev.litenet.data.Pipeline;
 import dev.litenet.data.Preprocess;
 import dev.litenet.data.RgbImage;
+import dev.litenet.explain.GradCam;
 import dev.litenet.export.Exporter;
 import dev.litenet.io.Locations;
 import dev.litenet.models.Model;
@@ -24,7 +25,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
@@ -49,6 +52,9 @@ import java.util.stream.IntStream;
  * "Egyptian cat" whichever file the weights came from. A trained classifier's indices are its classes in
  * sorted folder order. {@link #labels()} lists them; {@link Prediction#index()} points into it.
  *
+ * <p><b>Why.</b> {@link #explain} shows what the network looked at: a Grad-CAM heatmap of the predicted class (or
+ * any other) at the last convolutional block (or any other), drawn over the photo ({@link Explanation}).
+ *
  * <p><b>Threads.</b> An {@code ImageClassifier} is safe to share: any number of threads may call its methods at
  * once. Decoding and preprocessing run on the calling threads; the network itself runs one batch at a time and
  * spreads each batch over LiteNet's worker threads ({@link LiteNet#setThreads}).
@@ -66,10 +72,16 @@ public final class ImageClassifier {
     private final Preprocess preprocess;
     private final Pipeline pipeline;
     private final Layer backbone, head;
-    private final ReentrantLock network = new ReentrantLock();
+    private final ReentrantLock network;                   // shared with the classifiers made by withPreprocess: one network
+    private final Map<Integer, GradCam> explainers = new LinkedHashMap<>(4, 0.75f, true) {   // by unit, the last few used
+        @Override protected boolean removeEldestEntry(Map.Entry<Integer, GradCam> eldest) { return size() > 3; }
+    };
 
-    ImageClassifier(Model model) {
+    ImageClassifier(Model model) { this(model, new ReentrantLock()); }
+
+    private ImageClassifier(Model model, ReentrantLock network) {
         this.model = model;
+        this.network = network;
         List<String> outputLabels = model.labels();
         this.dropped = !outputLabels.isEmpty() && outputLabels.get(0).equals("background") ? 1 : 0;
         this.labels = outputLabels.isEmpty() ? numbered(model.network().numClasses())
@@ -222,7 +234,7 @@ public final class ImageClassifier {
      * @return a new classifier sharing this one's weights
      */
     public ImageClassifier withPreprocess(Preprocess preprocess) {
-        return new ImageClassifier(model.withPreprocess(java.util.Objects.requireNonNull(preprocess, "preprocess")));
+        return new ImageClassifier(model.withPreprocess(java.util.Objects.requireNonNull(preprocess, "preprocess")), network);
     }
 
     /**
@@ -515,6 +527,174 @@ public final class ImageClassifier {
         return out;
     }
 
+    // ---- explaining -------------------------------------------------------------------------------------------
+
+    /**
+     * Why the classifier predicts what it does for an image file: a Grad-CAM heatmap (Selvaraju et al. 2017) of the
+     * predicted class at the last convolutional block, with the class, its probability and the photo as the
+     * network saw it ({@link Explanation#overlay()} draws them together).
+     *
+     * @param image a JPEG, PNG, BMP or GIF file
+     * @return the explanation
+     * @throws BadInputException if the file cannot be read as an image
+     */
+    public Explanation explain(Path image) { return explain(prepare(image), Explanation.PREDICTED, null); }
+
+    /**
+     * A Grad-CAM heatmap of a chosen class for an image file: where the image speaks for that class, whether or not
+     * it is the one predicted ("why not cat?").
+     *
+     * @param image      a JPEG, PNG, BMP or GIF file
+     * @param classIndex the class, an index into {@link #labels()} ({@link #classIndex(String)} finds it by label)
+     * @return the explanation
+     * @throws BadInputException if the file cannot be read as an image or the class is not one of the model's
+     */
+    public Explanation explain(Path image, int classIndex) { return explain(prepare(image), checkClass(classIndex), null); }
+
+    /**
+     * {@link #explain(Path)} for a decoded image.
+     *
+     * @param image the image
+     * @return the explanation
+     */
+    public Explanation explain(BufferedImage image) { return explain(prepare("image", image), Explanation.PREDICTED, null); }
+
+    /**
+     * {@link #explain(Path, int)} for a decoded image.
+     *
+     * @param image      the image
+     * @param classIndex the class, an index into {@link #labels()}
+     * @return the explanation
+     * @throws BadInputException if the class is not one of the model's
+     */
+    public Explanation explain(BufferedImage image, int classIndex) { return explain(prepare("image", image), checkClass(classIndex), null); }
+
+    /**
+     * A Grad-CAM heatmap of a class at a layer, for a prepared image. One forward pass to the layer on the folded
+     * network, then the rest of the network forward and backward from the class's logit (see
+     * {@link GradCam}); it takes the network's lock like any other pass.
+     *
+     * <p>A classifier trained with test-time flip ({@link Preprocess#flipAverage()}) predicts from the mean of the
+     * image and its mirror; the heatmap is of the image as given (the plain view), while the probabilities, and so
+     * the predicted class, are the classifier's own, the same as {@link #predict} gives.
+     *
+     * @param image      an image prepared by this classifier
+     * @param classIndex an index into {@link #labels()}, or {@link Explanation#PREDICTED} for the most probable class
+     * @param layer      a layer's torch-style name ({@link #explainLayers()}: a unit such as {@code features.14}, or a
+     *                   stage such as {@code layer3}, meaning its last unit), or null for the last convolutional block
+     * @return the explanation
+     * @throws BadInputException if the class or the layer is not one of the model's, or the model is an embedding
+     *                           extractor without a classifier
+     */
+    public Explanation explain(PreparedImage image, int classIndex, String layer) {
+        requireHead();
+        if (classIndex != Explanation.PREDICTED) checkClass(classIndex);
+        int s = inputSize();
+        if (image.size() != s) throw new IllegalArgumentException(image.name() + ": prepared at " + image.size() + ", this classifier takes " + s);
+        Network net = model.network();
+        int unit = GradCam.unitIndex(net, layer);
+        Tensor x = new Tensor(image.pixels().clone(), 1, s, s, 3);
+        network.lock();
+        try {
+            float[] own = preprocess.flipAverage() ? probabilities(List.of(image))[0] : null;   // both views, as predict
+            GradCam cam = explainers.computeIfAbsent(unit, u -> GradCam.of(net, net.units().get(u).name()));
+            float[][] probs = new float[1][];
+            int[] chosen = new int[1];
+            GradCam.Result r = cam.run(x, logits -> {
+                probs[0] = own != null ? own : softmax(logits, dropped);
+                chosen[0] = classIndex == Explanation.PREDICTED ? Evaluation.argmax(probs[0], 0, probs[0].length) : classIndex;
+                return chosen[0] + dropped;
+            });
+            float[] p = probs[0];
+            int top = Evaluation.argmax(p, 0, p.length), c = chosen[0];
+            return new Explanation(image.name(), new Prediction(c, labels.get(c), p[c]), new Prediction(top, labels.get(top), p[top]),
+                    cam.layer(), r.heatmaps().getFirst(), view(image));
+        } finally {
+            network.unlock();
+        }
+    }
+
+    /**
+     * The layers {@link #explain(PreparedImage, int, String)} can be asked for: the trunk's units in forward order
+     * ({@code features.0} ... {@code features.18}), then its stages ({@code features}, meaning its last unit).
+     *
+     * @return torch-style names
+     */
+    public List<String> explainLayers() { return GradCam.layers(model.network()); }
+
+    /**
+     * The unit a layer name means, checked: for commands that check their arguments before any work.
+     *
+     * @param layer a layer name, or null for the default (the last convolutional block)
+     * @return the unit's torch-style name ({@code features.18} for MobileNetV2's default)
+     * @throws BadInputException if the network has no such layer, naming the ones it has
+     */
+    public String explainLayer(String layer) {
+        return model.network().units().get(GradCam.unitIndex(model.network(), layer)).name();
+    }
+
+    /**
+     * A class by its label: the whole label ({@code tabby, tabby cat}, case ignored), one of the comma-separated
+     * names of an ImageNet label when only one label has it ({@code tabby}), or an index ({@code 281}).
+     *
+     * @param labelOrIndex what a person typed
+     * @return an index into {@link #labels()}
+     * @throws BadInputException if no class (or more than one) has that name
+     */
+    public int classIndex(String labelOrIndex) {
+        String name = labelOrIndex == null ? "" : labelOrIndex.strip();
+        for (int i = 0; i < labels.size(); i++) if (labels.get(i).equals(name)) return i;
+        for (int i = 0; i < labels.size(); i++) if (labels.get(i).equalsIgnoreCase(name)) return i;
+        if (name.matches("[0-9]{1,9}") && Integer.parseInt(name) < labels.size()) return Integer.parseInt(name);
+        List<Integer> named = IntStream.range(0, labels.size()).filter(i -> Arrays.stream(labels.get(i).split(","))
+                .anyMatch(part -> part.strip().equalsIgnoreCase(name))).boxed().toList();
+        if (named.size() == 1) return named.getFirst();
+        if (named.size() > 1) {
+            throw new BadInputException("class '" + name + "' is ambiguous: " + named.stream().map(i -> i + " '" + labels.get(i) + "'")
+                    .collect(java.util.stream.Collectors.joining(", ")) + "; give the whole label or the index");
+        }
+        throw new BadInputException("no class '" + name + "' in this model; " + (labels.size() <= 20 ? "its classes are " + String.join(", ", labels)
+                : "it has " + labels.size() + " classes: give a label as 'litenet predict' prints it, or an index 0 to " + (labels.size() - 1)));
+    }
+
+    private int checkClass(int classIndex) {
+        if (classIndex < 0 || classIndex >= labels.size()) {
+            throw new BadInputException("class index " + classIndex + " is out of range: the model has " + labels.size() + " classes (0 to "
+                    + (labels.size() - 1) + ")");
+        }
+        return classIndex;
+    }
+
+    /** Softmax over the outputs that are classes (TFLite's "background" left out), in double. */
+    private static float[] softmax(float[] logits, int dropped) {
+        int k = logits.length - dropped;
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int i = 0; i < k; i++) max = Math.max(max, logits[dropped + i]);
+        double[] e = new double[k];
+        for (int i = 0; i < k; i++) sum += e[i] = Math.exp(logits[dropped + i] - max);
+        float[] p = new float[k];
+        for (int i = 0; i < k; i++) p[i] = (float) (e[i] / sum);
+        return p;
+    }
+
+    /** A prepared image as the network saw it: normalization undone, 0..255 RGB. (S,S,3) floats -> S×S picture. */
+    private BufferedImage view(PreparedImage image) {
+        float[] offset = preprocess.normalize().offset(), scale = preprocess.normalize().scale(), px = image.pixels();
+        int s = image.size();
+        BufferedImage out = new BufferedImage(s, s, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < s; y++) {
+            for (int x = 0; x < s; x++) {
+                int rgb = 0;
+                for (int c = 0; c < 3; c++) {
+                    float v = px[(y * s + x) * 3 + c] * scale[c] + offset[c];
+                    rgb = rgb << 8 | (int) Math.clamp(Math.round(v), 0, 255);
+                }
+                out.setRGB(x, y, rgb);
+            }
+        }
+        return out;
+    }
+
     // ---- evaluating -------------------------------------------------------------------------------------------
 
     /**
@@ -630,12 +810,17 @@ public final class ImageClassifier {
         return out;
     }
 
-    /** (N, S, S, 3) through the backbone (and the head), one batch at a time across callers. */
-    private Tensor run(List<PreparedImage> images, boolean withHead) {
-        if (withHead && model.headless()) {
+    /** Predicting and explaining need a classifier: an embedding extractor's head is a placeholder. */
+    private void requireHead() {
+        if (model.headless()) {
             throw new BadInputException(origin() + " is an embedding extractor, without a classifier: train a head on it "
                     + "(litenet train --weights ..., TransferLearning.from) or use its embeddings");
         }
+    }
+
+    /** (N, S, S, 3) through the backbone (and the head), one batch at a time across callers. */
+    private Tensor run(List<PreparedImage> images, boolean withHead) {
+        if (withHead) requireHead();
         if (images.isEmpty()) throw new IllegalArgumentException("no images");
         int s = inputSize(), per = s * s * 3;
         Tensor x = Tensor.zeros(images.size(), s, s, 3);

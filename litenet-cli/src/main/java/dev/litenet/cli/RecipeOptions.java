@@ -84,7 +84,10 @@ final class RecipeOptions {
     }
 
     /** What a run tells on stderr: notes, a progress bar, the photos it skipped (names escaped), a line per epoch. */
-    java.util.function.Consumer<TrainEvent> printer(java.io.PrintWriter err) {
+    java.util.function.Consumer<TrainEvent> printer(java.io.PrintWriter err) { return printer(err, epochs); }
+
+    /** What a run of {@code epochs} epochs tells on stderr, for commands that run the default recipe. */
+    static java.util.function.Consumer<TrainEvent> printer(java.io.PrintWriter err, int epochs) {
         ProgressBar bar = new ProgressBar(err, ProgressBar.isTerminal());
         return e -> {
             switch (e) {

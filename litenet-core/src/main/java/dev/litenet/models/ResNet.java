@@ -86,18 +86,10 @@ public final class ResNet extends Network {
      * constructs it (U(±1/√in)); residual BNs are not zeroed ({@code zero_init_residual=False}).
      */
     @Override public ResNet initialize(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        init(this, random);
+        super.initialize(seed);
         return this;
     }
 
-    private static void init(Layer layer, SplittableRandom random) {
-        switch (layer) {
-            case Conv2d c -> Init.kaimingNormalFanOut(c, random);
-            case BatchNorm2d bn -> { bn.weight.fill(1f); bn.bias.fill(0f); }
-            case Linear l -> Init.linear(l, random);
-            default -> { }
-        }
-        layer.children().values().forEach(ch -> init(ch, random));
-    }
+    /** The Linear as torch constructs it, U(±1/√in). */
+    @Override protected void initLinear(Linear l, SplittableRandom random) { Init.linear(l, random); }
 }

@@ -51,6 +51,7 @@ public final class EvalCommand implements Callable<Integer> {
         threads.apply();
         Args.range("--batch-size", batchSize, 1, 4096);
         Args.inputFolder("--data", data);
+        if (confusionPng != null) Args.outputFile("--confusion-png", confusionPng);
         ImageClassifier net = crop.apply(model.classifier(err));
         Evaluation e = net.evaluate(data, batchSize);
         if (onBadImage == BadImagePolicy.FAIL && !e.skipped().isEmpty()) {

@@ -7,6 +7,7 @@
 module dev.litenet {
     requires static jdk.incubator.vector;
     requires java.desktop;
+    requires java.management;
     requires java.net.http;
 
     exports dev.litenet;

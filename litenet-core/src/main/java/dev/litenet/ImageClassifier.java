@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
@@ -60,11 +61,17 @@ import java.util.stream.IntStream;
  * spreads each batch over LiteNet's worker threads ({@link LiteNet#setThreads}).
  *
  * <p><b>Errors.</b> An unreadable image or weights file is a {@link BadInputException} naming the file and the
- * problem. The batch methods that take many files report such files one by one in their results instead.
+ * problem. The batch methods that take many files report such files one by one in their results instead. Every
+ * other misuse with bad data is a {@link BadInputException} too: {@code k} outside 1 to the number of classes, an
+ * empty batch or one of more than {@value #MAX_BATCH_SIZE} images, a null element in a list, a prepared image of
+ * another size ({@link PreparedImage} checks its own). A null argument itself (a null list, path or image) is a
+ * {@link NullPointerException} whose message names the parameter.
  */
 public final class ImageClassifier {
     /** Images per forward pass in the methods that take many files. */
     public static final int DEFAULT_BATCH_SIZE = 32;
+    /** The most images one call runs through the network at once ({@link #predictBatch}, a batch size). */
+    public static final int MAX_BATCH_SIZE = 4096;
 
     private final Model model;
     private final List<String> labels;
@@ -234,7 +241,7 @@ public final class ImageClassifier {
      * @return a new classifier sharing this one's weights
      */
     public ImageClassifier withPreprocess(Preprocess preprocess) {
-        return new ImageClassifier(model.withPreprocess(java.util.Objects.requireNonNull(preprocess, "preprocess")), network);
+        return new ImageClassifier(model.withPreprocess(Objects.requireNonNull(preprocess, "preprocess")), network);
     }
 
     /**
@@ -280,7 +287,7 @@ public final class ImageClassifier {
      *                           calibration folder holds no readable photo
      */
     public Exporter.Result export(Path file, ExportOptions options) {
-        java.util.Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(options, "options");
         List<float[]> calibration = null;
         if (options.isInt8()) {
             if (options.format() != Exporter.Format.TFLITE) {
@@ -329,8 +336,11 @@ public final class ImageClassifier {
      * @throws BadInputException if the file cannot be read as an image, or not in the memory there is
      */
     public PreparedImage prepare(Path image) {
+        Objects.requireNonNull(image, "image");
         try {
-            return prepare(image.toString(), ImageDecoder.decode(image));
+            return ImageDecoder.decode(image, rgb -> prepare(image.toString(), rgb));
+        } catch (BadInputException e) {
+            throw ImageDecoder.naming(image, e);
         } catch (OutOfMemoryError e) {
             throw new BadInputException(image, "not enough memory to decode and preprocess this image (Java heap limit "
                     + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB; raise it with -Xmx, for the litenet command in LITENET_JAVA_OPTS)");
@@ -340,24 +350,42 @@ public final class ImageClassifier {
     /**
      * Decodes and preprocesses an encoded image held in memory (an upload, a row of a table).
      *
-     * @param name  what to call the image in errors
+     * @param name  what to call the image in errors (null: "image")
      * @param bytes the encoded JPEG, PNG, BMP or GIF
      * @return the prepared image
      * @throws BadInputException if the bytes are not a readable image
+     * @throws NullPointerException if {@code bytes} is null
      */
     public PreparedImage prepare(String name, byte[] bytes) {
-        return prepare(name, ImageDecoder.decode(Path.of(safeName(name)), bytes));
+        Objects.requireNonNull(bytes, "bytes");
+        Path named = Path.of(safeName(name));
+        try {
+            return ImageDecoder.decode(named, bytes, rgb -> prepare(named.toString(), rgb));
+        } catch (BadInputException e) {
+            throw ImageDecoder.naming(named, e);
+        } catch (OutOfMemoryError e) {
+            throw new BadInputException(named, "not enough memory to decode and preprocess this image (Java heap limit "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");
+        }
     }
 
     /**
      * Preprocesses a decoded image.
      *
-     * @param name  what to call the image in errors
+     * @param name  what to call the image in errors (null: "image")
      * @param image the image (alpha is dropped, grayscale becomes RGB)
      * @return the prepared image
+     * @throws BadInputException if the image is over the pixel budget
+     * @throws NullPointerException if {@code image} is null
      */
     public PreparedImage prepare(String name, BufferedImage image) {
-        return prepare(name, ImageDecoder.fromImage(Path.of(safeName(name)), image));
+        Objects.requireNonNull(image, "image");
+        Path named = Path.of(safeName(name));
+        try {
+            return prepare(named.toString(), ImageDecoder.fromImage(named, image));
+        } catch (BadInputException e) {
+            throw ImageDecoder.naming(named, e);
+        }
     }
 
     private PreparedImage prepare(String name, RgbImage rgb) {
@@ -365,7 +393,13 @@ public final class ImageClassifier {
     }
 
     private static String safeName(String name) {
-        return name == null || name.isEmpty() || name.indexOf('\0') >= 0 ? "image" : name;
+        if (name == null || name.isEmpty() || name.indexOf('\0') >= 0) return "image";
+        try {
+            Path.of(name);
+            return name;
+        } catch (java.nio.file.InvalidPathException e) {
+            return BadInputException.printable(name).replace('\0', '?');
+        }
     }
 
     // ---- predicting -------------------------------------------------------------------------------------------
@@ -374,11 +408,12 @@ public final class ImageClassifier {
      * The {@code k} most probable classes of an image file, most probable first.
      *
      * @param image a JPEG, PNG, BMP or GIF file
-     * @param k     how many classes (at most the number of classes)
+     * @param k     how many classes, 1 to the number of classes
      * @return the top {@code k} predictions
      * @throws BadInputException if the file cannot be read as an image
      */
     public List<Prediction> predict(Path image, int k) {
+        checkTop(k);
         return predictBatch(List.of(prepare(image)), k).get(0);
     }
 
@@ -386,10 +421,11 @@ public final class ImageClassifier {
      * The {@code k} most probable classes of a decoded image.
      *
      * @param image the image
-     * @param k     how many classes
+     * @param k     how many classes, 1 to the number of classes
      * @return the top {@code k} predictions
      */
     public List<Prediction> predict(BufferedImage image, int k) {
+        checkTop(k);
         return predictBatch(List.of(prepare("image", image)), k).get(0);
     }
 
@@ -399,7 +435,7 @@ public final class ImageClassifier {
      * still predicted.
      *
      * @param images image files
-     * @param k      how many classes per image
+     * @param k      how many classes per image, 1 to the number of classes
      * @return one result per file, in the order given
      */
     public List<FilePrediction> predictAll(List<Path> images, int k) { return predictAll(images, k, DEFAULT_BATCH_SIZE); }
@@ -409,10 +445,11 @@ public final class ImageClassifier {
      *
      * @param images    image files
      * @param k         how many classes per image
-     * @param batchSize images per forward pass, at least 1
+     * @param batchSize images per forward pass, 1 to {@value #MAX_BATCH_SIZE}
      * @return one result per file, in the order given
      */
     public List<FilePrediction> predictAll(List<Path> images, int k, int batchSize) {
+        checkFiles(images);
         checkTop(k);
         List<FilePrediction> out = new ArrayList<>(images.size());
         forEachBatch(images, batchSize, (files, prepared, errors) -> {
@@ -431,11 +468,12 @@ public final class ImageClassifier {
      * Runs prepared images through the network as one batch.
      *
      * @param images images prepared by this classifier
-     * @param k      how many classes per image
+     * @param k      how many classes per image, 1 to the number of classes
      * @return the top {@code k} predictions of each image, in the order given
      */
     public List<List<Prediction>> predictBatch(List<PreparedImage> images, int k) {
         checkTop(k);
+        checkBatch(images);
         float[][] probs = probabilities(images);
         List<List<Prediction>> out = new ArrayList<>(probs.length);
         for (float[] p : probs) out.add(top(p, k));
@@ -496,10 +534,11 @@ public final class ImageClassifier {
      * {@link #embedAll(List)} with another batch size.
      *
      * @param images    image files
-     * @param batchSize images per forward pass, at least 1
+     * @param batchSize images per forward pass, 1 to {@value #MAX_BATCH_SIZE}
      * @return one result per file, in the order given
      */
     public List<FileEmbedding> embedAll(List<Path> images, int batchSize) {
+        checkFiles(images);
         List<FileEmbedding> out = new ArrayList<>(images.size());
         forEachBatch(images, batchSize, (files, prepared, errors) -> {
             List<PreparedImage> ok = prepared.stream().filter(p -> p != null).toList();
@@ -711,10 +750,11 @@ public final class ImageClassifier {
      * {@link #evaluate(Path)} with another batch size.
      *
      * @param folder    a folder with one subfolder per class
-     * @param batchSize images per forward pass, at least 1
+     * @param batchSize images per forward pass, 1 to {@value #MAX_BATCH_SIZE}
      * @return the evaluation
      */
     public Evaluation evaluate(Path folder, int batchSize) {
+        Objects.requireNonNull(folder, "folder");
         ImageFolder data = ImageFolder.open(folder);
         if (!data.classes().equals(labels)) {
             throw new BadInputException(folder, "classes " + data.classes() + " differ from the model's " + labels);
@@ -785,7 +825,7 @@ public final class ImageClassifier {
 
     /** Prepares files in parallel, a batch at a time, and hands each batch over (null where a file was bad). */
     private void forEachBatch(List<Path> images, int batchSize, BatchBody body) {
-        if (batchSize < 1) throw new BadInputException("batch size must be at least 1, got " + batchSize);
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) throw new BadInputException("batch size must be 1 to " + MAX_BATCH_SIZE + ", got " + batchSize);
         for (int from = 0; from < images.size(); from += batchSize) {
             List<Path> files = images.subList(from, Math.min(images.size(), from + batchSize));
             String[] errors = new String[files.size()];
@@ -821,14 +861,10 @@ public final class ImageClassifier {
     /** (N, S, S, 3) through the backbone (and the head), one batch at a time across callers. */
     private Tensor run(List<PreparedImage> images, boolean withHead) {
         if (withHead) requireHead();
-        if (images.isEmpty()) throw new IllegalArgumentException("no images");
+        checkBatch(images);
         int s = inputSize(), per = s * s * 3;
         Tensor x = Tensor.zeros(images.size(), s, s, 3);
-        for (int i = 0; i < images.size(); i++) {
-            PreparedImage p = images.get(i);
-            if (p.size() != s) throw new IllegalArgumentException(p.name() + ": prepared at " + p.size() + ", this classifier takes " + s);
-            System.arraycopy(p.pixels(), 0, x.data, i * per, per);
-        }
+        for (int i = 0; i < images.size(); i++) System.arraycopy(images.get(i).pixels(), 0, x.data, i * per, per);
         network.lock();
         try {
             Tensor f = Inference.forward(backbone, x);
@@ -849,8 +885,37 @@ public final class ImageClassifier {
                 .map(c -> new Prediction(c, labels.get(c), p[c])).toList();
     }
 
-    private static void checkTop(int k) {
-        if (k < 1) throw new BadInputException("top-k must be at least 1, got " + k);
+    private void checkTop(int k) {
+        if (k < 1 || k > labels.size()) {
+            throw new BadInputException("top-k must be 1 to " + labels.size() + " (the classes of this model), got " + k);
+        }
+    }
+
+    /** A batch this classifier can run: 1 to MAX_BATCH_SIZE images, none null, each prepared at its input size. */
+    private void checkBatch(List<PreparedImage> images) {
+        Objects.requireNonNull(images, "images");
+        if (images.isEmpty()) throw new BadInputException("an empty batch: give at least one prepared image");
+        if (images.size() > MAX_BATCH_SIZE) {
+            throw new BadInputException("a batch of " + images.size() + " images is over the most of " + MAX_BATCH_SIZE + "; split it");
+        }
+        int s = inputSize();
+        if ((long) images.size() * s * s * 3 > Integer.MAX_VALUE - 8) {
+            throw new BadInputException("a batch of " + images.size() + " images of " + s + "x" + s + " does not fit one array; split it");
+        }
+        for (int i = 0; i < images.size(); i++) {
+            PreparedImage p = images.get(i);
+            if (p == null) throw new BadInputException("images[" + i + "] is null");
+            if (p.size() != s) {
+                throw new BadInputException(BadInputException.printable(p.name()) + ": prepared at " + p.size() + ", this classifier takes " + s
+                        + " (prepare it with this classifier)");
+            }
+        }
+    }
+
+    /** A list of files: not null, no null element. */
+    private static void checkFiles(List<Path> images) {
+        Objects.requireNonNull(images, "images");
+        for (int i = 0; i < images.size(); i++) if (images.get(i) == null) throw new BadInputException("images[" + i + "] is null");
     }
 
     @Override public String toString() {

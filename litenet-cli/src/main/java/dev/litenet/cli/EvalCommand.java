@@ -59,6 +59,7 @@ public final class EvalCommand implements Callable<Integer> {
         Args.range("--batch-size", batchSize, 1, 4096);
         Args.inputFolder("--data", data);
         if (report != null) Args.outputFile("--report", report);
+        if (confusionPng != null) Args.outputFile("--confusion-png", confusionPng);
         ImageClassifier net = crop.apply(model.classifier(err));
         Evaluation e = net.evaluate(data, batchSize);
         if (onBadImage == BadImagePolicy.FAIL && !e.skipped().isEmpty()) {

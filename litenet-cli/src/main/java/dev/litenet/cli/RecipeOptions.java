@@ -79,7 +79,7 @@ final class RecipeOptions {
                 .batchSize(batchSize).learningRate(lr).schedule(schedule).weightDecay(weightDecay).labelSmoothing(labelSmoothing)
                 .earlyStopping(earlyStopping, patience).mirrored(mirror).optimizer(optimizer).unfreezeFrom(unfreezeFrom)
                 .augment(augment).seed(seed).badImages(onBadImage).inputSize(inputSize).cropFraction(cropFraction);
-        if (cache != null) recipe.featureCache(cache);
+        if (cache != null) recipe.featureCache(Args.outputFolder("--cache", cache));
         return recipe;
     }
 

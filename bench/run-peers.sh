@@ -3,10 +3,12 @@
 # (one fresh process per run, the engines alternating so that drifts of the machine hit all of them alike), then
 # a Markdown table of median milliseconds and LiteNet/peer ratios. See docs/BENCHMARKS.md.
 #
-#   bench/run-peers.sh [--quick] [--rounds R] [--cases REGEX] [--out DIR]
+#   bench/run-peers.sh [--quick] [--rounds R] [--cases REGEX] [--archs A,B,...] [--out DIR]
 #
 # --quick: one round of one iteration without warm-up per run, a smoke test of the tools, not a measurement.
 # --cases: only the cases whose name matches REGEX (grep -E), e.g. "b32".
+# --archs: also the zoo's other architectures, inference at batch 1 on one thread and batch 32 on two, against ONNX
+#          Runtime running the same torchvision architecture (exported by Debian's torch: tools/export_torchvision_onnx.py).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -17,13 +19,15 @@ quick=0
 rounds=3
 only=""
 out=""
+archs=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; rounds=1 ;;
     --rounds) rounds="$2"; shift ;;
     --out) out="$2"; shift ;;
     --cases) only="$2"; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --archs) archs="$2"; shift ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-peers: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -54,6 +58,14 @@ cases=(
   "infer b32 t2|infer|32|2|5|15|litenet onnxruntime torch"
   "train b32 t2|train|32|2|5|3|litenet torch"
 )
+# the zoo's other architectures: LiteNet and ONNX Runtime on the same torchvision architecture
+if [ -n "$archs" ]; then
+  "$python" "$repo/tools/export_torchvision_onnx.py" "$out/onnx" ${archs//,/ } >"$out/onnx-export.log" 2>&1 \
+    || { echo "run-peers: ONNX export failed; see $out/onnx-export.log" >&2; exit 1; }
+  for a in ${archs//,/ }; do
+    cases+=("infer b1 t1 $a|infer|1|1|50|200|litenet onnxruntime" "infer b32 t2 $a|infer|32|2|5|15|litenet onnxruntime")
+  done
+fi
 
 # record CASE ROUND ENGINE STDOUT_FILE STDERR_FILE EXIT_CODE: one line of results.jsonl
 record() {
@@ -71,12 +83,12 @@ print(json.dumps(entry))
 EOF
 }
 
-run_engine() {   # ENGINE MODE BATCH THREADS ITERATIONS WARMUP
-  local engine=$1 mode=$2 batch=$3 threads=$4 n=$5 w=$6
+run_engine() {   # ENGINE MODE BATCH THREADS ITERATIONS WARMUP [ARCH]
+  local engine=$1 mode=$2 batch=$3 threads=$4 n=$5 w=$6 arch=${7:-}
   case "$engine" in
     litenet) LITENET_JAVA_OPTS="$([ "$mode" = train ] && echo "$train_heap" || echo "$infer_heap")" \
-        "$repo/litenet" bench --mode "$mode" --batch-size "$batch" --threads "$threads" --iterations "$n" --warmup "$w" --json ;;
-    onnxruntime) "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.litenet.bench.OrtBench --model "$onnx" \
+        "$repo/litenet" bench ${arch:+--arch "$arch"} --mode "$mode" --batch-size "$batch" --threads "$threads" --iterations "$n" --warmup "$w" --json ;;
+    onnxruntime) "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.litenet.bench.OrtBench --model "${arch:+$out/onnx/$arch.onnx}${arch:-$onnx}" \
         --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" ;;
     torch) "$python" "$here/peers/torch_bench.py" --mode "$mode" --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$((w < 2 || batch == 1 ? w : 2))" ;;
   esac
@@ -90,7 +102,8 @@ for spec in "${cases[@]}"; do
     for engine in $engines; do
       echo "run-peers: $name, round $r/$rounds, $engine" >&2
       code=0
-      run_engine "$engine" "$mode" "$batch" "$threads" "$n" "$w" >"$out/last.out" 2>"$out/last.err" || code=$?
+      arch=""; [[ "$name" =~ ^infer\ b[0-9]+\ t[0-9]+\ (.+)$ ]] && arch="${BASH_REMATCH[1]}"
+      run_engine "$engine" "$mode" "$batch" "$threads" "$n" "$w" "$arch" >"$out/last.out" 2>"$out/last.err" || code=$?
       record "$name" "$r" "$engine" "$out/last.out" "$out/last.err" "$code"
     done
   done

@@ -3,8 +3,8 @@
 
 Each line is {"case": NAME, "round": R, "engine": E, "result": {...} or null, "error": TEXT}. For every case and
 engine the figure is the median over rounds of each run's median milliseconds; the ratio is LiteNet's figure over
-the peer's (below 1: LiteNet is faster). GFLOP/s use LiteNet's true multiply-adds per image for every engine (the
-same torchvision architecture), a training step counted as three forwards. Peak RSS is the largest of the rounds.
+the peer's (below 1: LiteNet is faster). GFLOP/s use LiteNet's true multiply-adds per image of the case's
+architecture for every engine (the same torchvision architecture), a training step counted as three forwards. Peak RSS is the largest of the rounds.
 
   /usr/bin/python3 bench/peers/table.py RESULTS.jsonl
 """
@@ -26,10 +26,11 @@ def main(path):
                 cases.append(r["case"])
             runs.setdefault((r["case"], r["engine"]), []).append(r)
 
-    macs = next((r["result"]["mult_adds_per_image"] for rs in runs.values() for r in rs
-                 if r["engine"] == "litenet" and r["result"]), None)
+    def case_macs(case):       # LiteNet's count of the case's architecture
+        return next((r["result"]["mult_adds_per_image"] for r in runs.get((case, "litenet"), []) if r["result"]), None)
 
     def figure(case, engine):
+        macs = case_macs(case)
         rs = [r for r in runs.get((case, engine), []) if r["result"]]
         if not rs:
             failed = runs.get((case, engine))

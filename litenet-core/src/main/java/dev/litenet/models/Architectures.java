@@ -23,6 +23,7 @@ public final class Architectures {
 
     private static final String TORCHVISION = "torchvision 0.14 torchvision/models/";
 
+    /** Smallest idea first: the MobileNets, EfficientNet, ShuffleNet, then the heavy ResNet baselines. */
     private static final List<Architecture> ALL = List.of(
             new Architecture("mobilenet_v1", "MobileNet V1 (Howard et al. 2017): depthwise-separable convolutions, as TF-slim builds it",
                     "TF-slim tensorflow/models research/slim/nets/mobilenet_v1.py", 224, true,
@@ -30,20 +31,29 @@ public final class Architectures {
             new Architecture("mobilenet_v2", "MobileNetV2 (Sandler et al. 2018): inverted residuals, linear bottlenecks",
                     TORCHVISION + "mobilenetv2.py", 224, true,
                     c -> new MobileNetV2(c).initialize(c.seed())),
-            new Architecture("mobilenet_v3_large", "MobileNetV3-Large (Howard et al. 2019, Table 1): searched blocks, "
-                    + "squeeze-and-excitation, hard swish", TORCHVISION + "mobilenetv3.py", 224, true,
-                    c -> MobileNetV3.large(c).initialize(c.seed())),
             new Architecture("mobilenet_v3_small", "MobileNetV3-Small (Howard et al. 2019, Table 2): the low-resource "
                     + "member, squeeze-and-excitation, hard swish", TORCHVISION + "mobilenetv3.py", 224, true,
                     c -> MobileNetV3.small(c).initialize(c.seed())),
-            new Architecture("resnet18", "ResNet-18 (He et al. 2016): the heavy reference, basic blocks",
-                    TORCHVISION + "resnet.py", 224, false,
-                    c -> ResNet.resnet18(c).initialize(c.seed())),
+            new Architecture("mobilenet_v3_large", "MobileNetV3-Large (Howard et al. 2019, Table 1): searched blocks, "
+                    + "squeeze-and-excitation, hard swish", TORCHVISION + "mobilenetv3.py", 224, true,
+                    c -> MobileNetV3.large(c).initialize(c.seed())),
             new Architecture("efficientnet_b0", "EfficientNet-B0 (Tan & Le 2019): MBConv blocks with squeeze-and-excitation "
                     + "and SiLU, stochastic depth; torchvision's ImageNet weights are evaluated after a bicubic resize to 256 "
                     + "and a 224 crop",
                     TORCHVISION + "efficientnet.py", 224, false,
-                    c -> EfficientNet.b0(c).initialize(c.seed())));
+                    c -> EfficientNet.b0(c).initialize(c.seed())),
+            new Architecture("shufflenet_v2_x0_5", "ShuffleNet V2 0.5x (Ma et al. 2018): channel split, depthwise branch, channel shuffle",
+                    TORCHVISION + "shufflenetv2.py", 224, false,
+                    c -> ShuffleNetV2.x0_5(c).initialize(c.seed())),
+            new Architecture("shufflenet_v2_x1_0", "ShuffleNet V2 1.0x (Ma et al. 2018): channel split, depthwise branch, channel shuffle",
+                    TORCHVISION + "shufflenetv2.py", 224, false,
+                    c -> ShuffleNetV2.x1_0(c).initialize(c.seed())),
+            new Architecture("resnet18", "ResNet-18 (He et al. 2016): the heavy reference, basic blocks",
+                    TORCHVISION + "resnet.py", 224, false,
+                    c -> ResNet.resnet18(c).initialize(c.seed())),
+            new Architecture("resnet50", "ResNet-50 (He et al. 2016): bottleneck blocks, the stride on the 3x3 conv (V1.5)",
+                    TORCHVISION + "resnet.py", 224, false,
+                    c -> ResNet.resnet50(c).initialize(c.seed())));
 
     /** Every architecture, in the zoo's order. */
     public static List<Architecture> all() { return ALL; }

@@ -1,10 +1,8 @@
 package dev.litenet.models;
 
 import dev.litenet.nn.BatchNorm2d;
-import dev.litenet.nn.Conv2d;
 import dev.litenet.nn.Dropout;
 import dev.litenet.nn.Init;
-import dev.litenet.nn.Layer;
 import dev.litenet.nn.Linear;
 import dev.litenet.nn.Sequential;
 
@@ -131,20 +129,13 @@ public final class EfficientNet extends Network {
      * BatchNorm weight 1 / bias 0, Linear U(±1/√out) with bias 0.
      */
     @Override public EfficientNet initialize(long seed) {
-        init(this, new SplittableRandom(seed));
+        super.initialize(seed);
         return this;
     }
 
-    private static void init(Layer layer, SplittableRandom random) {
-        switch (layer) {
-            case Conv2d c -> Init.kaimingNormalFanOut(c, random);
-            case BatchNorm2d bn -> { bn.weight.fill(1f); bn.bias.fill(0f); }
-            case Linear l -> {
-                Init.uniform(l.weight, 1 / Math.sqrt(l.out), random);
-                l.bias.fill(0f);
-            }
-            default -> { }
-        }
-        layer.children().values().forEach(ch -> init(ch, random));
+    /** torchvision's EfficientNet: the Linear U(±1/√out), zero bias. */
+    @Override protected void initLinear(Linear l, SplittableRandom random) {
+        Init.uniform(l.weight, 1 / Math.sqrt(l.out), random);
+        l.bias.fill(0f);
     }
 }

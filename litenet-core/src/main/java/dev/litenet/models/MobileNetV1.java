@@ -4,7 +4,6 @@ import dev.litenet.nn.BatchNorm2d;
 import dev.litenet.nn.Conv2d;
 import dev.litenet.nn.Dropout;
 import dev.litenet.nn.Init;
-import dev.litenet.nn.Layer;
 import dev.litenet.nn.Linear;
 import dev.litenet.nn.Parameter;
 import dev.litenet.nn.Sequential;
@@ -127,19 +126,18 @@ public final class MobileNetV1 extends Network {
      * {@code truncated_normal_initializer(stddev=0.09)}; biases 0; BatchNorm gamma 1, beta 0.
      */
     @Override public MobileNetV1 initialize(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        init(this, random);
+        super.initialize(seed);
         return this;
     }
 
-    private static void init(Layer layer, SplittableRandom random) {
-        switch (layer) {
-            case Conv2d c -> truncatedNormal(c.weight, INIT_STDDEV, random);
-            case BatchNorm2d bn -> { bn.weight.fill(1f); bn.bias.fill(0f); }
-            case Linear l -> { truncatedNormal(l.weight, INIT_STDDEV, random); l.bias.fill(0f); }
-            default -> { }
-        }
-        layer.children().values().forEach(ch -> init(ch, random));
+    @Override protected void initConv(Conv2d c, SplittableRandom random) {
+        truncatedNormal(c.weight, INIT_STDDEV, random);
+        if (c.bias != null) c.bias.fill(0f);
+    }
+
+    @Override protected void initLinear(Linear l, SplittableRandom random) {
+        truncatedNormal(l.weight, INIT_STDDEV, random);
+        l.bias.fill(0f);
     }
 
     /**

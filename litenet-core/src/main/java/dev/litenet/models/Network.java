@@ -214,26 +214,33 @@ public class Network extends Layer {
     // ---- initialization ---------------------------------------------------------------------------------------
 
     /**
-     * torchvision's usual init, from a seed: convs Kaiming-normal with fan_out, BatchNorm weight 1 and bias 0,
-     * Linear N(0, 0.01) with bias 0. Architectures whose reference does otherwise override this.
+     * The reference's init, from a seed: every Conv2d, BatchNorm2d and Linear below this network in order, each as
+     * {@link #initConv} and {@link #initLinear} say (torchvision's usual: convs Kaiming-normal with fan_out, Linear
+     * N(0, 0.01), biases 0) and BatchNorm weight 1 and bias 0. Architectures whose reference does otherwise override
+     * the two hooks.
      */
     public Network initialize(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        init(this, random);
+        initialize(this, new SplittableRandom(seed));
         return this;
     }
 
-    private static void init(Layer layer, SplittableRandom random) {
+    private void initialize(Layer layer, SplittableRandom random) {
         switch (layer) {
-            case Conv2d c -> Init.kaimingNormalFanOut(c, random);
+            case Conv2d c -> initConv(c, random);
             case BatchNorm2d bn -> { bn.weight.fill(1f); bn.bias.fill(0f); }
-            case Linear l -> {
-                for (int i = 0; i < l.weight.data.length; i++) l.weight.data[i] = (float) (Init.gaussian(random) * 0.01);
-                l.bias.fill(0f);
-            }
+            case Linear l -> initLinear(l, random);
             default -> { }
         }
-        layer.children().values().forEach(ch -> init(ch, random));
+        layer.children().values().forEach(ch -> initialize(ch, random));
+    }
+
+    /** torchvision's {@code kaiming_normal_(mode="fan_out")} with a zero bias. */
+    protected void initConv(Conv2d c, SplittableRandom random) { Init.kaimingNormalFanOut(c, random); }
+
+    /** torchvision's {@code normal_(0, 0.01)} with a zero bias. */
+    protected void initLinear(Linear l, SplittableRandom random) {
+        for (int i = 0; i < l.weight.data.length; i++) l.weight.data[i] = (float) (Init.gaussian(random) * 0.01);
+        l.bias.fill(0f);
     }
 
     @Override public String typeName() { return getClass().getSimpleName(); }

@@ -9,16 +9,19 @@ import dev.litenet.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static dev.litenet.Fixtures.relMaxError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * ResNet-18 against torchvision (11,689,512 parameters, its state_dict names, 1.81 G multiply-adds at 224) and
+ * ResNet-18 and ResNet-50 against torchvision (11,689,512 and 25,557,032 parameters, state_dict names, 1.81 G and
+ * 4.09 G multiply-adds at 224), their folded twins against eval mode, and
  * the lesson's MNIST nets against the parameter counts its torchinfo summaries print.
  */
 class ResNetAndLessonNetsTest {
@@ -39,6 +42,33 @@ class ResNetAndLessonNetsTest {
                 .containsExactly(1, 64, 56, 56);
     }
 
+    @Test void resnet50CountsAsTorchvision() {
+        Network net = Architectures.get("resnet50").build(1000);
+        List<LayerInfo> rows = LayerTrace.collect(net, List.of(1, 3, 224, 224));
+        ModelStatistics t = ModelStatistics.of(rows);
+        assertThat(t.totalParams()).isEqualTo(25_557_032);
+        assertThat(t.multAdds()).isEqualTo(4_089_184_256L);                  // torchvision 0.14, convs and fc counted by hooks
+        assertThat(rows.stream().filter(r -> r.type().equals("Conv2d")).count()).isEqualTo(53);
+        assertThat(rows.stream().filter(r -> r.path().equals("layer4.2.relu")).count()).isEqualTo(3);   // one module, three calls
+        assertThat(rows.getLast().outputShape()).containsExactly(1, 1000);
+        assertThat(net.units()).hasSize(4 + 16);
+        assertThat(net.units().get(4).name()).isEqualTo("layer1.0");
+        assertThat(net.embeddingSize()).isEqualTo(2048);
+    }
+
+    /** ResNet V1.5: the stride of a stage's first bottleneck is on its 3×3 conv, and on its downsample. */
+    @Test void resnet50StridesTheThreeByThreeConv() {
+        Network net = ResNet.resnet50(10);
+        List<LayerInfo> rows = LayerTrace.collect(net, List.of(1, 3, 64, 64));
+        java.util.function.Function<String, List<Integer>> out = path ->
+                rows.stream().filter(r -> r.path().equals(path)).findFirst().orElseThrow().outputShape();
+        assertThat(out.apply("layer2.0.conv1")).containsExactly(1, 128, 16, 16);
+        assertThat(out.apply("layer2.0.conv2")).containsExactly(1, 128, 8, 8);
+        assertThat(out.apply("layer2.0.conv3")).containsExactly(1, 512, 8, 8);
+        assertThat(out.apply("layer2.0.downsample")).containsExactly(1, 512, 8, 8);
+        assertThat(out.apply("layer1.0.downsample")).containsExactly(1, 256, 16, 16);   // widens, keeps the size
+    }
+
     @Test void resnet18StateDictNamesAreTorchvisions() {
         var names = ResNet.resnet18(1000).stateEntries().keySet();
         assertThat(names).hasSize(122);                                   // torchvision: 62 parameters + 60 BN buffers
@@ -50,8 +80,10 @@ class ResNetAndLessonNetsTest {
         assertThat(ResNet.resnet18(1000).namedParameters()).hasSize(62);
     }
 
-    @Test void fusedResNetGivesTheSameLogits() {
-        ResNet net = ResNet.resnet18(7).initialize(3);
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet18", "resnet50"})
+    void fusedResNetGivesTheSameLogits(String arch) {
+        Network net = Architectures.get(arch).build(7, 1f, 3);
         SplittableRandom r = new SplittableRandom(4);
         net.stateEntries().forEach((name, p) -> {                         // BN stats that make folding matter
             if (name.endsWith("running_mean")) for (int i = 0; i < p.numel(); i++) p.data[i] = (float) (r.nextDouble() - 0.5) * 0.2f;
@@ -65,6 +97,7 @@ class ResNetAndLessonNetsTest {
         assertThat(fused.shape).containsExactly(2, 7);
         for (int i = 0; i < expected.size(); i++) assertThat(fused.data[i]).isCloseTo(expected.data[i], within(1e-3f * (1 + Math.abs(expected.data[i]))));
         assertThat(countBatchNorms(net.fused())).isZero();
+        assertThat(relMaxError(net.fusedEmbedding().forward(x.copy()).data, net.embed(x.copy()).data)).isLessThan(1e-4);
     }
 
     static long countBatchNorms(Layer l) {

@@ -169,8 +169,9 @@ public final class ZooFixture {
      * {@code state_dict()} order) have exactly the fixture's names and shapes.
      */
     public void assertSameState(Layer model) {
+        Map<String, Parameter> entries = model.stateEntries();
         List<String> ours = new ArrayList<>(), theirs = new ArrayList<>();
-        model.stateEntries().forEach((n, p) -> ours.add(n + " " + Arrays.toString(p.shape())));
+        entries.forEach((n, p) -> ours.add(n + " " + Arrays.toString(p.shape())));
         state.forEach(e -> theirs.add(e.describe()));
         if (ours.equals(theirs)) return;
         StringBuilder why = new StringBuilder(arch + ": the model's state entries differ from torchvision's (")
@@ -182,10 +183,10 @@ public final class ZooFixture {
             why.append("\n  #").append(i).append(": torchvision ").append(t).append(", model ").append(o);
             shown++;
         }
-        List<String> missing = theirs.stream().map(s -> s.split(" ")[0]).filter(n -> !model.stateEntries().containsKey(n)).toList();
-        if (!missing.isEmpty()) why.append("\n  missing by name: ").append(brief(missing));
         List<String> names = state.stream().map(Entry::name).toList();
-        List<String> extra = model.stateEntries().keySet().stream().filter(n -> !names.contains(n)).toList();
+        List<String> missing = names.stream().filter(n -> !entries.containsKey(n)).toList();
+        if (!missing.isEmpty()) why.append("\n  missing by name: ").append(brief(missing));
+        List<String> extra = entries.keySet().stream().filter(n -> !names.contains(n)).toList();
         if (!extra.isEmpty()) why.append("\n  not in torchvision: ").append(brief(extra));
         fail(why.toString());
     }
@@ -303,6 +304,11 @@ public final class ZooFixture {
     // ---- assertions ----------------------------------------------------------------------------------------------
 
     /** Fails unless max |actual − expected| ≤ relTolOfMax · max |expected|; the message lists the worst entries. */
+    public static void assertClose(float[] actual, float[] expected, double relTolOfMax) {
+        assertClose(actual, expected, relTolOfMax, "values");
+    }
+
+    /** {@link #assertClose(float[], float[], double)}, naming what is compared in the message. */
     public static void assertClose(float[] actual, float[] expected, double relTolOfMax, String what) {
         double worst = relMaxError(actual, expected, what);
         if (worst <= relTolOfMax) return;

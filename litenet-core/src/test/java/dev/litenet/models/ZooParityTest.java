@@ -4,11 +4,15 @@ import dev.litenet.nn.CrossEntropy;
 import dev.litenet.nn.Inference;
 import dev.litenet.nn.Layer;
 import dev.litenet.nn.Parameter;
+import dev.litenet.summary.Style;
+import dev.litenet.summary.Summary;
+import dev.litenet.summary.SummaryOptions;
 import dev.litenet.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -17,10 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every zoo architecture against torchvision 0.14 on its fixture ({@link ZooFixture}, made by
- * {@code tools/make_zoo_fixtures.py}): torchvision's state entries in order, eval logits and pooled features (the
- * layers and their fused inference twin), a train-mode step (loss, BatchNorm momentum), a frozen-BatchNorm step's
- * gradients, and the eps, momentum and dropout p of every module. An architecture joins with one row in
- * {@link #architectures}.
+ * {@code tools/make_zoo_fixtures.py}): torchvision's state entries in order, multiply-adds at 224 as the summary
+ * counts them, eval logits and pooled features (the layers and their fused inference twin), a train-mode step
+ * (loss, BatchNorm momentum), a frozen-BatchNorm step's gradients, and the eps, momentum and dropout p of every
+ * module. An architecture joins with one row in {@link #architectures}.
  */
 class ZooParityTest {
     /** torchvision builder name, LiteNet builder at 1000 classes. */
@@ -30,7 +34,10 @@ class ZooParityTest {
                 arch("mobilenet_v3_large", () -> MobileNetV3.large(1000)),
                 arch("mobilenet_v3_small", () -> MobileNetV3.small(1000)),
                 arch("efficientnet_b0", () -> EfficientNet.b0(1000)),
-                arch("resnet18", () -> ResNet.resnet18(1000)));
+                arch("resnet18", () -> ResNet.resnet18(1000)),
+                arch("resnet50", () -> ResNet.resnet50(1000)),
+                arch("shufflenet_v2_x0_5", () -> Architectures.get("shufflenet_v2_x0_5").build(1000)),
+                arch("shufflenet_v2_x1_0", () -> Architectures.get("shufflenet_v2_x1_0").build(1000)));
     }
 
     static Arguments arch(String torchvisionName, Supplier<Layer> builder) { return Arguments.of(torchvisionName, builder); }
@@ -45,6 +52,15 @@ class ZooParityTest {
         Layer model = builder.get();
         fixture.assertSameState(model);
         assertThat(model.numParameters()).as("%s parameters", arch).isEqualTo(fixture.numParams());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("architectures")
+    void multiplyAddsAt224(String arch, Supplier<Layer> builder) {
+        ZooFixture fixture = ZooFixture.load(arch);
+        Summary summary = Summary.of(builder.get(), List.of(1, 3, 224, 224), SummaryOptions.of(Style.DEFAULT));
+        assertThat(summary.statistics().multAdds()).as("%s Conv2d and Linear multiply-adds at 224 (torchvision documents %s GFLOPS)",
+                arch, fixture.documentedGflops()).isEqualTo(fixture.multiplyAdds224());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -16,6 +16,7 @@ import dev.litenet.models.WeightsCache;
 import dev.litenet.nn.CrossEntropy;
 import dev.litenet.nn.Inference;
 import dev.litenet.nn.Layer;
+import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
 import java.awt.image.BufferedImage;
@@ -24,7 +25,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -489,11 +489,9 @@ public final class ImageClassifier {
     public float[][] probabilities(List<PreparedImage> images) {
         Tensor logits = run(images, true);
         int n = images.size(), outputs = logits.size() / Math.max(1, n), classes = outputs - dropped;
-        Tensor kept = Tensor.zeros(n, classes);
-        for (int i = 0; i < n; i++) System.arraycopy(logits.data, i * outputs + dropped, kept.data, i * classes, classes);
-        Tensor p = CrossEntropy.softmax(kept);
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(p.data, i * classes, (i + 1) * classes);
+        float[][] out = new float[n][classes];
+        for (int i = 0; i < n; i++) CrossEntropy.softmax(logits.data, i * outputs + dropped, classes, out[i], 0);
+        Scratch.release(logits);
         return out;
     }
 
@@ -563,6 +561,7 @@ public final class ImageClassifier {
         int d = f.size() / Math.max(1, images.size());
         float[][] out = new float[images.size()][];
         for (int i = 0; i < out.length; i++) out[i] = Arrays.copyOfRange(f.data, i * d, (i + 1) * d);
+        Scratch.release(f);
         return out;
     }
 
@@ -628,8 +627,8 @@ public final class ImageClassifier {
     public Explanation explain(PreparedImage image, int classIndex, String layer) {
         requireHead();
         if (classIndex != Explanation.PREDICTED) checkClass(classIndex);
+        checkBatch(List.of(Objects.requireNonNull(image, "image")));
         int s = inputSize();
-        if (image.size() != s) throw new IllegalArgumentException(image.name() + ": prepared at " + image.size() + ", this classifier takes " + s);
         Network net = model.network();
         int unit = GradCam.unitIndex(net, layer);
         Tensor x = new Tensor(image.pixels().clone(), 1, s, s, 3);
@@ -847,6 +846,7 @@ public final class ImageClassifier {
         int n = images.size(), outputs = logits.size() / n;
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(logits.data, i * outputs + dropped, (i + 1) * outputs);
+        Scratch.release(logits);
         return out;
     }
 
@@ -858,31 +858,61 @@ public final class ImageClassifier {
         }
     }
 
-    /** (N, S, S, 3) through the backbone (and the head), one batch at a time across callers. */
+    /**
+     * (N, S, S, 3) through the backbone (and the head), one batch at a time across callers: a {@link Scratch} tensor
+     * of this thread's, which the caller gives back once it has copied the answers out (every activation and the
+     * input batch come from there too, so a steady stream of batches allocates only their answers).
+     */
     private Tensor run(List<PreparedImage> images, boolean withHead) {
         if (withHead) requireHead();
         checkBatch(images);
         int s = inputSize(), per = s * s * 3;
-        Tensor x = Tensor.zeros(images.size(), s, s, 3);
+        Tensor x = Scratch.uninitialized(images.size(), s, s, 3);
         for (int i = 0; i < images.size(); i++) System.arraycopy(images.get(i).pixels(), 0, x.data, i * per, per);
         network.lock();
         try {
             Tensor f = Inference.forward(backbone, x);
             if (preprocess.flipAverage()) {                       // test-time flip: the mean of both views' features
-                Tensor g = Inference.forward(backbone, dev.litenet.train.Features.mirrored(x));
+                Tensor m = dev.litenet.train.Features.mirrored(x, Scratch.like(x));
+                Tensor g = Inference.forward(backbone, m);
                 for (int i = 0; i < f.data.length; i++) f.data[i] = 0.5f * (f.data[i] + g.data[i]);
+                Scratch.release(g);
+                Scratch.release(m);
             }
-            return withHead ? head.forward(f) : f;
+            if (!withHead) return f;
+            Tensor logits = head.forward(f);
+            Scratch.release(f);
+            return logits;
         } finally {
             network.unlock();
+            Scratch.release(x);
         }
     }
 
+    // the k most probable classes, most probable first, ties to the lower index (a selection, no sort of boxed indices)
     private List<Prediction> top(float[] p, int k) {
-        return IntStream.range(0, p.length).boxed()
-                .sorted(Comparator.comparingDouble((Integer c) -> -p[c]).thenComparingInt(c -> c))
-                .limit(Math.min(k, p.length))
-                .map(c -> new Prediction(c, labels.get(c), p[c])).toList();
+        int n = Math.min(k, p.length);
+        int[] best = new int[n];
+        int found = 0;
+        for (int c = 0; c < p.length; c++) {
+            if (found == n && !before(p, c, best[n - 1])) continue;
+            int at = Math.min(found, n - 1);
+            while (at > 0 && before(p, c, best[at - 1])) {
+                best[at] = best[at - 1];
+                at--;
+            }
+            best[at] = c;
+            if (found < n) found++;
+        }
+        List<Prediction> out = new ArrayList<>(n);
+        for (int c : best) out.add(new Prediction(c, labels.get(c), p[c]));
+        return out;
+    }
+
+    // whether class a ranks before class b: more probable (NaN last), or as probable and a lower index
+    private static boolean before(float[] p, int a, int b) {
+        int order = Float.compare(-p[a], -p[b]);
+        return order < 0 || order == 0 && a < b;
     }
 
     private void checkTop(int k) {

@@ -5,6 +5,7 @@ import dev.litenet.nn.Conv2d;
 import dev.litenet.nn.Layer;
 import dev.litenet.nn.ReLU;
 import dev.litenet.nn.Sequential;
+import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
 /**
@@ -44,12 +45,13 @@ public final class BasicBlock extends Layer {
 
     @Override public Tensor forward(Tensor x) {
         Tensor out = conv1.call(x);
-        if (bn1 != null) out = relu.call(bn1.call(out));      // fused: conv1 clamps at 0 itself
+        if (bn1 != null) out = relu.call(then(bn1, out));      // fused: conv1 clamps at 0 itself
         savedY1 = recording ? out : null;
-        out = conv2.call(out);
-        if (bn2 != null) out = bn2.call(out);
+        out = then(conv2, out);
+        if (bn2 != null) out = then(bn2, out);
         Tensor identity = downsample == null ? x : downsample.call(x);
         for (int i = 0; i < out.data.length; i++) out.data[i] += identity.data[i];
+        if (identity != x && !recording) Scratch.release(identity);
         out = relu.call(out);
         savedY2 = recording ? out : null;
         return out;

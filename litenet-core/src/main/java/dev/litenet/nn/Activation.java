@@ -29,11 +29,12 @@ abstract class Activation extends Layer {
 
     /** x (any shape) -> y, the same tensor when in place. */
     @Override public final Tensor forward(Tensor x) {
-        Tensor y = inplace ? x : recording ? Tensor.zeros(x.shape) : Scratch.uninitialized(x.shape);
+        Tensor y = inplace ? x : recording ? Tensor.zeros(x.shape) : Scratch.like(x);
         if (recording && derivativeReadsInput) saved = inplace ? x.copy() : x;
         if (y != x) System.arraycopy(x.data, 0, y.data, 0, x.size());
         float[] v = y.data;
-        Parallel.range(v.length, CHUNK, (from, to) -> activate(v, from, to));
+        if (Parallel.serial(v.length, CHUNK)) activate(v, 0, v.length);
+        else Parallel.range(v.length, CHUNK, (from, to) -> activate(v, from, to));
         if (recording && !derivativeReadsInput) saved = y;
         if (!recording) saved = null;
         return y;

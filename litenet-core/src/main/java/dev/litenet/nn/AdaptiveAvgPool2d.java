@@ -1,6 +1,7 @@
 package dev.litenet.nn;
 
 import dev.litenet.tensor.Pool;
+import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
 /**
@@ -14,7 +15,9 @@ public final class AdaptiveAvgPool2d extends Layer {
     @Override public Tensor forward(Tensor x) {
         h = x.dim(1);
         w = x.dim(2);
-        return Pool.globalAverage(x).reshape(x.dim(0), 1, 1, x.dim(3));
+        Tensor y = recording ? Tensor.zeros(x.dim(0), 1, 1, x.dim(3)) : Scratch.uninitialized(x.dim(0), 1, 1, x.dim(3));
+        Pool.globalAverage(x, y.data);
+        return y;
     }
 
     /** dy (N,1,1,C) -> dx (N,H,W,C): every pixel receives dy / (H·W). */

@@ -21,6 +21,9 @@ public final class Conv2d extends Layer {
     public final Parameter weight;
     public final Parameter bias;                      // null without bias
     private float lo = Float.NEGATIVE_INFINITY, hi = Float.POSITIVE_INFINITY;
+    private Gemm.Epilogue storing, adding;            // bias and clamp as the GEMM's epilogue, made once, not per call
+    private Padding.Geometry last;                    // the last geometry asked for: a forward pass asks the same again
+    private volatile Padding.Geometry[] bands = new Padding.Geometry[0];
     private boolean inputGradient = true;
     private Tensor savedX;
     private boolean reuseOutput;
@@ -31,7 +34,17 @@ public final class Conv2d extends Layer {
         this.in = in; this.out = out; this.k = k; this.stride = stride; this.groups = groups;
         this.weight = addParameter("weight", new Parameter(new int[]{out, in / groups, k, k}, new int[]{2, 3, 1, 0}, true));
         this.bias = bias ? addParameter("bias", Parameter.of(true, out)) : null;
+        epilogues();
     }
+
+    private void epilogues() {
+        float[] b = bias == null ? null : bias.data;
+        storing = new Gemm.Epilogue(false, b, lo, hi);
+        adding = new Gemm.Epilogue(true, b, lo, hi);
+    }
+
+    /** This conv's bias and clamp as a GEMM epilogue that stores into C, or adds to what C holds. */
+    public Gemm.Epilogue epilogue(boolean accumulate) { return accumulate ? adding : storing; }
 
     public boolean depthwise() { return groups > 1; }
 
@@ -51,19 +64,48 @@ public final class Conv2d extends Layer {
         kept = null;
     }
 
-    public void setPadding(Padding padding) { this.padding = padding; this.pad = -1; }
+    public void setPadding(Padding padding) { this.padding = padding; this.pad = -1; last = null; bands = new Padding.Geometry[0]; }
 
     /** Pads p on every side, as torch's {@code Conv2d(..., padding=p)} (the lesson's convs use 0). */
     public void setPad(int p) {
         if (p < 0) throw new IllegalArgumentException("padding must be >= 0, got " + p);
         this.pad = p;
+        last = null;
+        bands = new Padding.Geometry[0];
     }
 
     /** Clamps outputs to [lo, hi] (ReLU6 folded in); used by inference-only fused models. */
-    public void setClamp(float lo, float hi) { this.lo = lo; this.hi = hi; }
+    public void setClamp(float lo, float hi) {
+        this.lo = lo;
+        this.hi = hi;
+        epilogues();
+    }
 
     public Padding.Geometry geometry(int inH, int inW) {
-        return pad >= 0 ? Padding.torch(inH, inW, k, stride, pad) : padding.geometry(inH, inW, k, stride);
+        Padding.Geometry g = last;                    // a record: safe to share between threads as it is
+        if (g != null && g.inH() == inH && g.inW() == inW) return g;
+        g = pad >= 0 ? Padding.torch(inH, inW, k, stride, pad) : padding.geometry(inH, inW, k, stride);
+        last = g;
+        return g;
+    }
+
+    /**
+     * The geometry of this conv over a band of an image of geometry {@code g}: input rows [i0, i1) held from row 0,
+     * giving output rows [o0, o1). Blocks that run over bands of rows ask for the same few bands at every forward
+     * pass, so each is made once and remembered.
+     */
+    public Padding.Geometry band(Padding.Geometry g, int i0, int i1, int o0, int o1) {
+        int padTop = i0 - (o0 * g.stride() - g.padTop());
+        Padding.Geometry[] known = bands;
+        for (Padding.Geometry b : known) {
+            if (b.inH() == i1 - i0 && b.outH() == o1 - o0 && b.padTop() == padTop && b.inW() == g.inW() && b.outW() == g.outW()
+                    && b.padLeft() == g.padLeft() && b.k() == g.k() && b.stride() == g.stride()) return b;
+        }
+        Padding.Geometry b = new Padding.Geometry(i1 - i0, g.inW(), o1 - o0, g.outW(), g.k(), g.stride(), padTop, g.padLeft());
+        Padding.Geometry[] more = java.util.Arrays.copyOf(known, Math.min(known.length + 1, 32));
+        more[more.length - 1] = b;                    // past 32 bands the last one is replaced: still correct, just made again
+        bands = more;
+        return b;
     }
 
     @Override public Tensor forward(Tensor x) {
@@ -74,14 +116,13 @@ public final class Conv2d extends Layer {
                 : reuseOutput && kept != null && kept.length == N * g.outH() * g.outW() * out ? new Tensor(kept, N, g.outH(), g.outW(), out)
                 : Tensor.zeros(N, g.outH(), g.outW(), out);
         if (recording && reuseOutput) kept = y.data;
-        float[] b = bias == null ? null : bias.data;
         if (depthwise()) {
-            Depthwise.forward(x.data, N, C, g, weight.data, b, lo, hi, y.data);
+            Depthwise.forward(x.data, N, C, g, weight.data, bias == null ? null : bias.data, lo, hi, y.data);
         } else {
             int M = N * g.outH() * g.outW();
             Tensor cols = pointwise(g) ? x : Scratch.uninitialized(M, k * k * in);
             if (cols != x) Im2col.unfold(x.data, N, C, g, cols.data);
-            Gemm.multiply(M, out, k * k * in, cols.data, weight.data, y.data, new Gemm.Epilogue(false, b, lo, hi));
+            Gemm.multiply(M, out, k * k * in, cols.data, weight.data, y.data, storing);
             if (cols != x) Scratch.release(cols);
         }
         savedX = recording ? x : null;
@@ -95,8 +136,7 @@ public final class Conv2d extends Layer {
      */
     public void pointwiseRows(float[] x, int xOff, int M, float[] y, int yOff, boolean accumulate) {
         if (k != 1 || stride != 1 || depthwise()) throw new IllegalStateException("not a 1x1 conv: " + this);
-        Gemm.multiply(M, out, in, x, xOff, in, 1, weight.data, 0, out, y, yOff, out,
-                new Gemm.Epilogue(accumulate, bias == null ? null : bias.data, lo, hi));
+        Gemm.multiply(M, out, in, x, xOff, in, 1, weight.data, 0, out, y, yOff, out, epilogue(accumulate));
     }
 
     /** Inference of this depthwise conv over a band of rows held in {@code x}, as the band's geometry says. */

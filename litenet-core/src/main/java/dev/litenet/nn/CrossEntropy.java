@@ -13,14 +13,17 @@ public final class CrossEntropy {
     public static Tensor softmax(Tensor logits) {
         int N = logits.dim(0), K = logits.size() / N;
         Tensor p = Tensor.zeros(N, K);
-        for (int n = 0; n < N; n++) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int k = 0; k < K; k++) max = Math.max(max, logits.data[n * K + k]);
-            double sum = 0;
-            for (int k = 0; k < K; k++) sum += p.data[n * K + k] = (float) Math.exp(logits.data[n * K + k] - max);
-            for (int k = 0; k < K; k++) p.data[n * K + k] /= (float) sum;
-        }
+        for (int n = 0; n < N; n++) softmax(logits.data, n * K, K, p.data, n * K);
         return p;
+    }
+
+    /** The softmax of the K logits at {@code x[from..]} into {@code p[to..]}. */
+    public static void softmax(float[] x, int from, int K, float[] p, int to) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < K; k++) max = Math.max(max, x[from + k]);
+        double sum = 0;
+        for (int k = 0; k < K; k++) sum += p[to + k] = (float) Math.exp(x[from + k] - max);
+        for (int k = 0; k < K; k++) p[to + k] /= (float) sum;
     }
 
     /** Mean over the batch of −log softmax(logits)[label]. */

@@ -49,53 +49,77 @@ public final class FoldedMBConv extends Layer {
             throw new IllegalArgumentException("MBConv expects " + (expand == null ? depthwise.in : expand.in) + " channels, got " + x.shapeString());
         }
         Padding.Geometry g = depthwise.geometry(H, W);
-        int P = g.outH() * g.outW(), hidden = depthwise.in, out = project.out;
-        Tensor y = Scratch.uninitialized(N, g.outH(), g.outW(), out);
-        Tensor d = Scratch.uninitialized(P * hidden);
-        float[][] rowSums = new float[g.outH()][hidden];
-        for (int n = 0; n < N; n++) {
-            int xOff = n * H * W * in, yOff = n * P * out;
-            for (float[] r : rowSums) Arrays.fill(r, 0f);
-            if (expand != null) {
-                Parallel.range(g.outH(), 1, (from, to) -> expandedBands(x.data, xOff, H, W, g, from, to, d.data, rowSums));
-            } else {
-                float[] image = N == 1 ? x.data : Arrays.copyOfRange(x.data, xOff, xOff + H * W * in);
-                depthwise.depthwiseRows(image, g, d.data);
-                Parallel.range(g.outH(), 1, (from, to) -> {
-                    SiLU.apply(d.data, from * g.outW() * hidden, to * g.outW() * hidden);
-                    sumRows(d.data, from * g.outW() * hidden, from, to, g.outW(), hidden, rowSums);
-                });
-            }
-            float[] scale = excitation(rowSums, P);
-            if (residual) System.arraycopy(x.data, xOff, y.data, yOff, P * out);
-            Gemm.Epilogue e = new Gemm.Epilogue(residual, project.bias.data, -INF, INF);
-            if (out <= P) {                                  // scale the weights: hidden·out multiplies
-                float[] w = project.weight.data;
-                Tensor scaled = Scratch.uninitialized(hidden * out);
-                for (int c = 0; c < hidden; c++) {
-                    float s = scale[c];
-                    for (int o = c * out; o < (c + 1) * out; o++) scaled.data[o] = w[o] * s;
-                }
-                Gemm.multiply(P, out, hidden, d.data, 0, hidden, 1, scaled.data, 0, out, y.data, yOff, out, e);
-                Scratch.release(scaled);
-            } else {                                         // scale the activations: P·hidden multiplies
-                float[] zero = new float[hidden], v = d.data;
-                Parallel.range(P, 64, (from, to) -> {
-                    for (int p = from; p < to; p++) ChannelOps.affineRow(v, scale, zero, -INF, INF, v, p * hidden, hidden);
-                });
-                Gemm.multiply(P, out, hidden, d.data, 0, hidden, 1, project.weight.data, 0, out, y.data, yOff, out, e);
-            }
-        }
+        int P = g.outH() * g.outW(), hidden = depthwise.in;
+        Tensor y = Scratch.uninitialized(N, g.outH(), g.outW(), project.out);
+        float[] d = Scratch.floats(P * hidden), rowSums = Scratch.floats(g.outH() * hidden);
+        for (int n = 0; n < N; n++) image(x, n, g, d, rowSums, y);
         Scratch.release(d);
+        Scratch.release(rowSums);
         return y;
     }
 
+    // image n of x into image n of y, d (P, hidden) and rowSums (outH, hidden) its buffers
+    private void image(Tensor x, int n, Padding.Geometry g, float[] d, float[] rowSums, Tensor y) {
+        int H = x.dim(1), W = x.dim(2), in = x.dim(3), outH = g.outH(), P = outH * g.outW(), out = project.out;
+        int xOff = n * H * W * in, yOff = n * P * out;
+        Arrays.fill(rowSums, 0f);
+        if (expand != null) {
+            if (Parallel.serial(outH, 1)) expandedBands(x.data, xOff, H, W, g, 0, outH, d, rowSums);
+            else Parallel.range(outH, 1, (from, to) -> expandedBands(x.data, xOff, H, W, g, from, to, d, rowSums));
+        } else {
+            float[] image = x.dim(0) == 1 ? x.data : Scratch.floats(H * W * in);
+            if (image != x.data) System.arraycopy(x.data, xOff, image, 0, H * W * in);
+            depthwise.depthwiseRows(image, g, d);
+            if (image != x.data) Scratch.release(image);
+            if (Parallel.serial(outH, 1)) activatedRows(d, g, 0, outH, rowSums);
+            else Parallel.range(outH, 1, (from, to) -> activatedRows(d, g, from, to, rowSums));
+        }
+        Tensor scale = excitation(rowSums, outH, P);
+        if (residual) System.arraycopy(x.data, xOff, y.data, yOff, P * out);
+        project(d, scale.data, P, y.data, yOff);
+        Scratch.release(scale);
+    }
+
+    // output rows [from, to) of the depthwise output d: SiLU in place, then their channel sums
+    private void activatedRows(float[] d, Padding.Geometry g, int from, int to, float[] rowSums) {
+        int hidden = depthwise.in, outW = g.outW();
+        SiLU.apply(d, from * outW * hidden, to * outW * hidden);
+        sumRows(d, from * outW * hidden, from, to, outW, hidden, rowSums);
+    }
+
+    // y[yOff..] (+)= (d · diag(scale)) · W + bias: the scale folded into the weights or onto d, whichever costs less
+    private void project(float[] d, float[] scale, int P, float[] y, int yOff) {
+        int hidden = depthwise.in, out = project.out;
+        Gemm.Epilogue e = project.epilogue(residual);                     // the bias; the residual is in y already
+        if (out <= P) {                                                     // scale the weights: hidden·out multiplies
+            float[] w = project.weight.data, scaled = Scratch.floats(hidden * out);
+            for (int c = 0; c < hidden; c++) {
+                float s = scale[c];
+                for (int o = c * out; o < (c + 1) * out; o++) scaled[o] = w[o] * s;
+            }
+            Gemm.multiply(P, out, hidden, d, 0, hidden, 1, scaled, 0, out, y, yOff, out, e);
+            Scratch.release(scaled);
+        } else {                                                            // scale the activations: P·hidden multiplies
+            float[] zero = Scratch.floats(hidden);
+            Arrays.fill(zero, 0f);
+            if (Parallel.serial(P, 64)) scalePixels(d, scale, zero, 0, P);
+            else Parallel.range(P, 64, (from, to) -> scalePixels(d, scale, zero, from, to));
+            Scratch.release(zero);
+            Gemm.multiply(P, out, hidden, d, 0, hidden, 1, project.weight.data, 0, out, y, yOff, out, e);
+        }
+    }
+
+    // pixels [from, to) of d (P, hidden) times the scale, channel by channel
+    private void scalePixels(float[] d, float[] scale, float[] zero, int from, int to) {
+        int hidden = depthwise.in;
+        for (int p = from; p < to; p++) ChannelOps.affineRow(d, scale, zero, -INF, INF, d, p * hidden, hidden);
+    }
+
     // output rows [rowFrom, rowTo) of one image into d, with their channel sums: expand + SiLU, depthwise + SiLU
-    private void expandedBands(float[] x, int xOff, int H, int W, Padding.Geometry g, int rowFrom, int rowTo, float[] d, float[][] rowSums) {
+    private void expandedBands(float[] x, int xOff, int H, int W, Padding.Geometry g, int rowFrom, int rowTo, float[] d, float[] rowSums) {
         int in = expand.in, hidden = depthwise.in, s = g.stride(), k = g.k(), outW = g.outW();
         int rows = Math.max(1, Math.min(g.outH(), BAND_BYTES / (4 * s * W * hidden)));       // output rows per band
-        Tensor expanded = Scratch.uninitialized(((rows - 1) * s + k) * W * hidden), band = Scratch.uninitialized(rows * outW * hidden);
-        float[] e = expanded.data;
+        float[] e = Scratch.floats(((rows - 1) * s + k) * W * hidden), band = Scratch.floats(rows * outW * hidden);
         int from = 0, to = 0;                                            // input rows [from, to) are expanded in e
         for (int o0 = rowFrom; o0 < rowTo; o0 += rows) {
             int o1 = Math.min(rowTo, o0 + rows);
@@ -110,32 +134,32 @@ public final class FoldedMBConv extends Layer {
             from = i0;
             to = i1;
             int values = (o1 - o0) * outW * hidden;
-            depthwise.depthwiseRows(e, new Padding.Geometry(i1 - i0, W, o1 - o0, outW, k, s, i0 - (o0 * s - g.padTop()), g.padLeft()), band.data);
-            SiLU.apply(band.data, 0, values);
-            sumRows(band.data, 0, o0, o1, outW, hidden, rowSums);
-            System.arraycopy(band.data, 0, d, o0 * outW * hidden, values);
+            depthwise.depthwiseRows(e, depthwise.band(g, i0, i1, o0, o1), band);
+            SiLU.apply(band, 0, values);
+            sumRows(band, 0, o0, o1, outW, hidden, rowSums);
+            System.arraycopy(band, 0, d, o0 * outW * hidden, values);
         }
-        Scratch.release(expanded);
+        Scratch.release(e);
         Scratch.release(band);
     }
 
-    // rowSums[r] += Σ over the pixels of output row r, for rows [r0, r1) held in v from offset at
-    private static void sumRows(float[] v, int at, int r0, int r1, int outW, int C, float[][] rowSums) {
+    // rowSums[r·C ..] += Σ over the pixels of output row r, for rows [r0, r1) held in v from offset at
+    private static void sumRows(float[] v, int at, int r0, int r1, int outW, int C, float[] rowSums) {
         for (int r = r0; r < r1; r++) {
-            for (int p = 0; p < outW; p++, at += C) ChannelOps.sumRow(v, null, at, C, rowSums[r]);
+            for (int p = 0; p < outW; p++, at += C) ChannelOps.sumRow(v, null, at, C, rowSums, r * C);
         }
     }
 
-    // the squeeze (the mean over the image, row sums added in order) through the excitation: (C) -> scale (C)
-    private float[] excitation(float[][] rowSums, int pixels) {
+    // the squeeze (the mean over the image, row sums added in order) through the excitation: (rows, C) row sums ->
+    // scale (1,1,1,C), from Scratch
+    private Tensor excitation(float[] rowSums, int rows, int pixels) {
         int C = depthwise.in;
-        float[] mean = new float[C];
-        for (float[] r : rowSums) for (int c = 0; c < C; c++) mean[c] += r[c];
+        Tensor means = Scratch.uninitialized(1, 1, 1, C);
+        float[] mean = means.data;
+        Arrays.fill(mean, 0f);
+        for (int r = 0; r < rows; r++) for (int c = 0; c < C; c++) mean[c] += rowSums[r * C + c];
         for (int c = 0; c < C; c++) mean[c] /= pixels;
-        Tensor t = se.fc1().forward(new Tensor(mean, 1, 1, 1, C));
-        t = se.child("activation").forward(t);
-        t = se.fc2().forward(t);
-        return se.child("scale_activation").forward(t).data;
+        return se.excite(means);
     }
 
     @Override public Tensor backward(Tensor dy) {

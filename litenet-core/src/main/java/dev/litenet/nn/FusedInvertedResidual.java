@@ -18,42 +18,48 @@ public final class FusedInvertedResidual extends Layer {
     private static final int BAND_BYTES = 256 << 10;     // the expanded rows of a band: a quarter of a 1 MB L2
     private final Sequential conv;
     private final boolean residual;
+    private final Conv2d expand, dw, project;             // the three convs when it runs over bands, else null
 
     /** {@code conv}: the folded convs (and their clamps), in order; {@code residual}: add the input to the output. */
     public FusedInvertedResidual(Sequential conv, boolean residual) {
         this.conv = conv;
         this.residual = residual;
         addChild("conv", conv);
+        boolean banded = conv.size() == 3 && conv.get(0) instanceof Conv2d && conv.get(1) instanceof Conv2d d && d.depthwise()
+                && conv.get(2) instanceof Conv2d;
+        expand = banded ? (Conv2d) conv.get(0) : null;
+        dw = banded ? (Conv2d) conv.get(1) : null;
+        project = banded ? (Conv2d) conv.get(2) : null;
     }
 
     @Override public Tensor forward(Tensor x) {
-        if (conv.size() == 3 && conv.get(0) instanceof Conv2d expand && conv.get(1) instanceof Conv2d dw
-                && dw.depthwise() && conv.get(2) instanceof Conv2d project) {
-            return banded(x, expand, dw, project);
-        }
+        if (expand != null) return banded(x);
         Tensor y = conv.call(x);
         if (!residual) return y;
         for (int i = 0; i < y.data.length; i++) y.data[i] += x.data[i];
         return y;
     }
 
-    private Tensor banded(Tensor x, Conv2d expand, Conv2d dw, Conv2d project) {
-        int N = x.dim(0), H = x.dim(1), W = x.dim(2);
-        Padding.Geometry g = dw.geometry(H, W);
+    private Tensor banded(Tensor x) {
+        int N = x.dim(0);
+        Padding.Geometry g = dw.geometry(x.dim(1), x.dim(2));
         Tensor y = Scratch.uninitialized(N, g.outH(), g.outW(), project.out);
-        Parallel.range(g.outH(), 1, (from, to) -> {
-            for (int n = 0; n < N; n++) bands(x, n, g, from, to, expand, dw, project, y);
-        });
+        if (Parallel.serial(g.outH(), 1)) rows(x, g, 0, g.outH(), y);
+        else Parallel.range(g.outH(), 1, (from, to) -> rows(x, g, from, to, y));
         return y;
     }
 
+    // output rows [rowFrom, rowTo) of every image
+    private void rows(Tensor x, Padding.Geometry g, int rowFrom, int rowTo, Tensor y) {
+        for (int n = 0; n < x.dim(0); n++) bands(x, n, g, rowFrom, rowTo, y);
+    }
+
     // output rows [rowFrom, rowTo) of image n
-    private void bands(Tensor x, int n, Padding.Geometry g, int rowFrom, int rowTo, Conv2d expand, Conv2d dw, Conv2d project, Tensor y) {
+    private void bands(Tensor x, int n, Padding.Geometry g, int rowFrom, int rowTo, Tensor y) {
         int H = x.dim(1), W = x.dim(2), in = x.dim(3), hidden = dw.in, out = project.out;
         int s = g.stride(), k = g.k(), outH = g.outH(), outW = g.outW();
         int rows = Math.max(1, Math.min(outH, BAND_BYTES / (4 * s * W * hidden)));      // output rows per band
-        Tensor expanded = Scratch.uninitialized(((rows - 1) * s + k) * W * hidden), depthwise = Scratch.uninitialized(rows * outW * hidden);
-        float[] e = expanded.data;
+        float[] e = Scratch.floats(((rows - 1) * s + k) * W * hidden), depthwise = Scratch.floats(rows * outW * hidden);
         int from = 0, to = 0;                                            // input rows [from, to) are expanded in e
         for (int o0 = rowFrom; o0 < rowTo; o0 += rows) {
             int o1 = Math.min(rowTo, o0 + rows);
@@ -64,12 +70,12 @@ public final class FusedInvertedResidual extends Layer {
             if (i1 > first) expand.pointwiseRows(x.data, ((n * H + first) * W) * in, (i1 - first) * W, e, kept * W * hidden, false);
             from = i0;
             to = i1;
-            dw.depthwiseRows(e, new Padding.Geometry(i1 - i0, W, o1 - o0, outW, k, s, i0 - (o0 * s - g.padTop()), g.padLeft()), depthwise.data);
+            dw.depthwiseRows(e, dw.band(g, i0, i1, o0, o1), depthwise);
             int at = ((n * outH + o0) * outW) * out;
             if (residual) System.arraycopy(x.data, at, y.data, at, (o1 - o0) * outW * out);
-            project.pointwiseRows(depthwise.data, 0, (o1 - o0) * outW, y.data, at, residual);
+            project.pointwiseRows(depthwise, 0, (o1 - o0) * outW, y.data, at, residual);
         }
-        Scratch.release(expanded);
+        Scratch.release(e);
         Scratch.release(depthwise);
     }
 

@@ -1,5 +1,6 @@
 package dev.litenet.nn;
 
+import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -39,6 +40,17 @@ public abstract class Layer {
         trace.enter(this, x);
         Tensor y = forward(x);
         trace.exit(this, y);
+        return y;
+    }
+
+    /**
+     * For a block's forward: runs {@code next} on {@code x}, a tensor the block made, and at inference gives x back
+     * to {@link Scratch} once read (unless the output shares its values, as an in-place layer's does); while
+     * recording x stays, since backward may need it.
+     */
+    protected final Tensor then(Layer next, Tensor x) {
+        Tensor y = next.call(x);
+        if (!recording && y.data != x.data) Scratch.release(x);
         return y;
     }
 

@@ -1,6 +1,7 @@
 package dev.litenet.nn;
 
 import dev.litenet.tensor.Gemm;
+import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
 /**
@@ -21,7 +22,7 @@ public final class Linear extends Layer {
     @Override public Tensor forward(Tensor x) {
         int N = x.dim(0);
         if (x.size() != N * in) throw new IllegalArgumentException("Linear expects " + in + " features, got " + x.shapeString());
-        Tensor y = Tensor.zeros(N, out);
+        Tensor y = recording ? Tensor.zeros(N, out) : Scratch.uninitialized(N, out);
         for (int n = 0; n < N; n++) System.arraycopy(bias.data, 0, y.data, n * out, out);
         Gemm.multiply(N, out, in, x.data, weight.data, y.data, true);
         savedX = recording ? x : null;

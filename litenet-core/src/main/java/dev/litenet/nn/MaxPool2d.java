@@ -2,6 +2,7 @@ package dev.litenet.nn;
 
 import dev.litenet.tensor.Padding;
 import dev.litenet.tensor.Parallel;
+import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
 /**
@@ -13,6 +14,7 @@ public final class MaxPool2d extends Layer {
     public final int k, stride, pad;
     private int[] savedArgmax;                      // index into x of each output's maximum, when recording
     private int[] savedInputShape;
+    private Padding.Geometry last;                  // the last geometry asked for: a forward pass asks the same again
 
     public MaxPool2d(int k, int stride, int pad) {
         if (k < 1 || stride < 1 || pad < 0) throw new IllegalArgumentException("MaxPool2d needs k, stride >= 1 and pad >= 0");
@@ -20,19 +22,28 @@ public final class MaxPool2d extends Layer {
         this.k = k; this.stride = stride; this.pad = pad;
     }
 
-    public Padding.Geometry geometry(int inH, int inW) { return Padding.torch(inH, inW, k, stride, pad); }
+    public Padding.Geometry geometry(int inH, int inW) {
+        Padding.Geometry g = last;                    // a record: safe to share between threads as it is
+        if (g == null || g.inH() != inH || g.inW() != inW) last = g = Padding.torch(inH, inW, k, stride, pad);
+        return g;
+    }
 
     @Override public Tensor forward(Tensor x) {
         int N = x.dim(0), C = x.dim(3);
         Padding.Geometry g = geometry(x.dim(1), x.dim(2));
-        Tensor y = Tensor.zeros(N, g.outH(), g.outW(), C);
+        Tensor y = recording ? Tensor.zeros(N, g.outH(), g.outW(), C) : Scratch.uninitialized(N, g.outH(), g.outW(), C);
         int[] argmax = recording ? new int[y.size()] : null;
-        Parallel.range(N * g.outH(), 4, (from, to) -> {
-            for (int r = from; r < to; r++) rowForward(x.data, C, g, r / g.outH(), r % g.outH(), y.data, argmax);
-        });
+        int rows = N * g.outH();
+        if (Parallel.serial(rows, 4)) rowsForward(x.data, C, g, 0, rows, y.data, argmax);
+        else Parallel.range(rows, 4, (from, to) -> rowsForward(x.data, C, g, from, to, y.data, argmax));
         savedArgmax = argmax;
-        savedInputShape = x.shape.clone();
+        savedInputShape = recording ? x.shape.clone() : null;
         return y;
+    }
+
+    // output rows [from, to) of the batch
+    private void rowsForward(float[] x, int C, Padding.Geometry g, int from, int to, float[] y, int[] argmax) {
+        for (int r = from; r < to; r++) rowForward(x, C, g, r / g.outH(), r % g.outH(), y, argmax);
     }
 
     // one output row (n, oh, all ow, all c)

@@ -11,11 +11,14 @@ public final class ReLU6 extends Layer {
 
     @Override public Tensor forward(Tensor x) {
         float[] v = x.data;
-        Parallel.range(v.length, CHUNK, (from, to) -> {
-            for (int i = from; i < to; i++) v[i] = Math.min(6f, Math.max(0f, v[i]));
-        });
+        if (Parallel.serial(v.length, CHUNK)) clamp(v, 0, v.length);
+        else Parallel.range(v.length, CHUNK, (from, to) -> clamp(v, from, to));
         savedY = recording ? x : null;
         return x;
+    }
+
+    private static void clamp(float[] v, int from, int to) {
+        for (int i = from; i < to; i++) v[i] = Math.min(6f, Math.max(0f, v[i]));
     }
 
     /** The gradient passes where 0 < x < 6, which is where 0 < y < 6 (torch's hardtanh_backward). */

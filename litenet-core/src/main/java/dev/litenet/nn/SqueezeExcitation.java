@@ -43,20 +43,32 @@ public final class SqueezeExcitation extends Layer {
     /** x (N,H,W,C) -> y (N,H,W,C) = x·scale(x). */
     @Override public Tensor forward(Tensor x) {
         if (x.dim(3) != inputChannels) throw new IllegalArgumentException("SqueezeExcitation expects " + inputChannels + " channels, got " + x.shapeString());
-        Tensor scale = scaleActivation.call(fc2.call(activation.call(fc1.call(avgpool.call(x)))));   // (N,1,1,C)
-        Tensor y = recording ? Tensor.zeros(x.shape) : Scratch.uninitialized(x.shape);
-        int C = inputChannels, HW = x.dim(1) * x.dim(2);
-        float[] xv = x.data, s = scale.data, yv = y.data;
-        Parallel.range(x.dim(0) * HW, PIXELS, (from, to) -> {
-            for (int p = from; p < to; p++) {
-                int i = p * C, si = p / HW * C;
-                for (int c = 0; c < C; c++) yv[i + c] = s[si + c] * xv[i + c];     // torch: scale * input
-            }
-        });
+        Tensor scale = excite(avgpool.call(x));                                                     // (N,1,1,C)
+        Tensor y = recording ? Tensor.zeros(x.shape) : Scratch.like(x);
+        int pixels = x.dim(0) * x.dim(1) * x.dim(2);
+        if (Parallel.serial(pixels, PIXELS)) multiply(x, scale, y, 0, pixels);
+        else Parallel.range(pixels, PIXELS, (from, to) -> multiply(x, scale, y, from, to));
         savedX = recording ? x : null;
         savedScale = recording ? scale : null;
+        if (!recording) Scratch.release(scale);
         return y;
     }
+
+    // y = scale·x over pixels [from, to) of the batch (torch: scale * input)
+    private void multiply(Tensor x, Tensor scale, Tensor y, int from, int to) {
+        int C = inputChannels, HW = x.dim(1) * x.dim(2);
+        float[] xv = x.data, s = scale.data, yv = y.data;
+        for (int p = from; p < to; p++) {
+            int i = p * C, si = p / HW * C;
+            for (int c = 0; c < C; c++) yv[i + c] = s[si + c] * xv[i + c];
+        }
+    }
+
+    /**
+     * The excitation of squeezed channels: means (N,1,1,C) -> scales (N,1,1,C) = σ(fc2(δ(fc1(means)))). At inference
+     * each step's input, the means included, goes back to {@link Scratch} once the next step has read it.
+     */
+    Tensor excite(Tensor means) { return then(scaleActivation, then(fc2, then(activation, then(fc1, means)))); }
 
     /**
      * dy (N,H,W,C) -> dx (N,H,W,C). y = x·s: the direct path gives dy·s, and the scale path takes

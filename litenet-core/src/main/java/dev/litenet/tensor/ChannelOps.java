@@ -56,15 +56,18 @@ public final class ChannelOps {
     }
 
     /** Row i of v (M,C): part[c] += v[c], or (v[c] − center[c])² when center is given. part (C). */
-    public static void sumRow(float[] v, float[] center, int i, int C, float[] part) {
-        if (Simd.ENABLED) ChannelOpsSimd.sumRow(v, center, i, C, part);
-        else sumRowScalar(v, center, i, 0, C, part);
+    public static void sumRow(float[] v, float[] center, int i, int C, float[] part) { sumRow(v, center, i, C, part, 0); }
+
+    /** The same into part[at, at + C). */
+    public static void sumRow(float[] v, float[] center, int i, int C, float[] part, int at) {
+        if (Simd.ENABLED) ChannelOpsSimd.sumRow(v, center, i, C, part, at);
+        else sumRowScalar(v, center, i, 0, C, part, at);
     }
 
-    static void sumRowScalar(float[] v, float[] center, int i, int c0, int C, float[] part) {
+    static void sumRowScalar(float[] v, float[] center, int i, int c0, int C, float[] part, int at) {
         for (int c = c0; c < C; c++) {
             float x = v[i + c];
-            part[c] = center == null ? part[c] + x : Math.fma(x - center[c], x - center[c], part[c]);
+            part[at + c] = center == null ? part[at + c] + x : Math.fma(x - center[c], x - center[c], part[at + c]);
         }
     }
 }

@@ -52,15 +52,15 @@ final class ChannelOpsSimd {
         ChannelOps.gradientSumsRowScalar(d, x, alpha, beta, lo, hi, mean, i, c, C, p0, p1);
     }
 
-    // part[c] += v[i+c], or (v − center)², a vector of channels at a time
-    static void sumRow(float[] v, float[] center, int i, int C, float[] part) {
+    // part[at + c] += v[i+c], or (v − center)², a vector of channels at a time
+    static void sumRow(float[] v, float[] center, int i, int C, float[] part, int at) {
         int c = 0;
         for (; c <= C - V; c += V) {
-            FloatVector x = FloatVector.fromArray(S, v, i + c), acc = FloatVector.fromArray(S, part, c);
+            FloatVector x = FloatVector.fromArray(S, v, i + c), acc = FloatVector.fromArray(S, part, at + c);
             if (center == null) acc = acc.add(x);
             else { FloatVector t = x.sub(FloatVector.fromArray(S, center, c)); acc = t.fma(t, acc); }
-            acc.intoArray(part, c);
+            acc.intoArray(part, at + c);
         }
-        ChannelOps.sumRowScalar(v, center, i, c, C, part);
+        ChannelOps.sumRowScalar(v, center, i, c, C, part, at);
     }
 }

@@ -47,34 +47,54 @@ public final class Depthwise {
     // as forward, and to the same bits (the bias, then an fma a tap in the same order): one output row per task.
     // Each output pixel is summed in a buffer over its taps inside the image, the input pixel copied first and the
     // weights held per tap: buffer, pixel and tap weights then share one index, a loop HotSpot vectorizes by itself
-    // (arrays read at different offsets it leaves scalar)
+    // (arrays read at different offsets it leaves scalar). The copies live in this thread's Scratch.
     static void forwardScalar(float[] x, int N, int C, Padding.Geometry g, float[] w, float[] bias,
                               float lo, float hi, float[] y) {
+        int k = g.k(), rows = N * g.outH();
+        float[][] taps = TAPS.get();
+        if (taps.length < k * k) TAPS.set(taps = new float[k * k][]);
+        for (int t = 0; t < k * k; t++) {
+            taps[t] = Scratch.floats(C);
+            System.arraycopy(w, t * C, taps[t], 0, C);
+        }
+        float[][] tapsOfCall = taps;
+        if (Parallel.serial(rows, 4)) forwardScalarRows(0, rows, x, C, g, tapsOfCall, bias, lo, hi, y);
+        else Parallel.range(rows, 4, (from, to) -> forwardScalarRows(from, to, x, C, g, tapsOfCall, bias, lo, hi, y));
+        for (int t = 0; t < k * k; t++) {
+            Scratch.release(taps[t]);
+            taps[t] = null;
+        }
+    }
+
+    /** The per-tap copies of the weights of forwardScalar's call in progress on this thread. */
+    private static final ThreadLocal<float[][]> TAPS = ThreadLocal.withInitial(() -> new float[9][]);
+
+    // output rows [from, to) of forwardScalar (row r is image r / outH, row r % outH)
+    private static void forwardScalarRows(int from, int to, float[] x, int C, Padding.Geometry g, float[][] taps, float[] bias,
+                                          float lo, float hi, float[] y) {
         int k = g.k(), s = g.stride();
-        float[][] taps = new float[k * k][];
-        for (int t = 0; t < k * k; t++) taps[t] = Arrays.copyOfRange(w, t * C, (t + 1) * C);
-        Parallel.range(N * g.outH(), 4, (from, to) -> {
-            float[] acc = new float[C], pixel = new float[C];
-            for (int r = from; r < to; r++) {
-                int n = r / g.outH(), oh = r % g.outH(), ih0 = oh * s - g.padTop();
-                int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
-                for (int ow = 0; ow < g.outW(); ow++) {
-                    int iw0 = ow * s - g.padLeft();
-                    int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
-                    if (bias == null) Arrays.fill(acc, 0f);
-                    else System.arraycopy(bias, 0, acc, 0, C);
-                    for (int kh = khLo; kh < khHi; kh++) {
-                        for (int kw = kwLo; kw < kwHi; kw++) {
-                            System.arraycopy(x, ((n * g.inH() + ih0 + kh) * g.inW() + iw0 + kw) * C, pixel, 0, C);
-                            float[] tap = taps[kh * k + kw];
-                            for (int c = 0; c < C; c++) acc[c] = Math.fma(pixel[c], tap[c], acc[c]);
-                        }
+        float[] acc = Scratch.floats(C), pixel = Scratch.floats(C);
+        for (int r = from; r < to; r++) {
+            int n = r / g.outH(), oh = r % g.outH(), ih0 = oh * s - g.padTop();
+            int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
+            for (int ow = 0; ow < g.outW(); ow++) {
+                int iw0 = ow * s - g.padLeft();
+                int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
+                if (bias == null) Arrays.fill(acc, 0f);
+                else System.arraycopy(bias, 0, acc, 0, C);
+                for (int kh = khLo; kh < khHi; kh++) {
+                    for (int kw = kwLo; kw < kwHi; kw++) {
+                        System.arraycopy(x, ((n * g.inH() + ih0 + kh) * g.inW() + iw0 + kw) * C, pixel, 0, C);
+                        float[] tap = taps[kh * k + kw];
+                        for (int c = 0; c < C; c++) acc[c] = Math.fma(pixel[c], tap[c], acc[c]);
                     }
-                    for (int c = 0; c < C; c++) acc[c] = Math.min(hi, Math.max(lo, acc[c]));
-                    System.arraycopy(acc, 0, y, ((n * g.outH() + oh) * g.outW() + ow) * C, C);
                 }
+                for (int c = 0; c < C; c++) acc[c] = Math.min(hi, Math.max(lo, acc[c]));
+                System.arraycopy(acc, 0, y, ((n * g.outH() + oh) * g.outW() + ow) * C, C);
             }
-        });
+        }
+        Scratch.release(acc);
+        Scratch.release(pixel);
     }
 
     /** Reference input gradient: dx (N,H,W,C) = Σ dy·w over the outputs each input pixel feeds. */

@@ -20,37 +20,52 @@ final class DepthwiseSimd {
      * the image, over the filter rows that are (all k but near the first and last rows), so each weight vector is
      * loaded once for four pixels; the few pixels at the left and right borders take the per-pixel path. Every output
      * is the bias, then an fma a tap in the order (kh, kw), the taps outside the image skipped, as in
-     * {@link Depthwise#forwardScalar}.
+     * {@link Depthwise#forwardScalar}. Channels run in whole vectors only: when C is not a multiple of V the last
+     * vector ends at channel C and overlaps the one before, whose channels it computes again to the same bits (no
+     * masked operation: see {@link GemmSimd}); fewer than V channels run the scalar kernel.
      */
     static void forward(float[] x, int N, int C, Padding.Geometry g, float[] w, float[] bias,
                         float lo, float hi, float[] y) {
+        if (C < V) {
+            Depthwise.forwardScalar(x, N, C, g, w, bias, lo, hi, y);
+            return;
+        }
+        int rows = N * g.outH();
+        if (Parallel.serial(rows, 4)) forwardRows(0, rows, x, C, g, w, bias, lo, hi, y);
+        else Parallel.range(rows, 4, (from, to) -> forwardRows(from, to, x, C, g, w, bias, lo, hi, y));
+    }
+
+    // output rows [from, to) of the batch (row r is image r / outH, row r % outH)
+    private static void forwardRows(int from, int to, float[] x, int C, Padding.Geometry g, float[] w, float[] bias,
+                                    float lo, float hi, float[] y) {
         int k = g.k(), s = g.stride();
         // output columns [owLo, owHi) read only columns inside the image
         int owLo = Math.min(g.outW(), (g.padLeft() + s - 1) / s);
         int owHi = Math.max(owLo, Math.min(g.outW(), Math.floorDiv(g.inW() - k + g.padLeft(), s) + 1));
-        Parallel.range(N * g.outH(), 4, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int n = r / g.outH(), oh = r % g.outH();
-                pixels(x, n, C, g, w, bias, lo, hi, y, oh, 0, owLo);
-                interiorRow(x, n, C, g, w, bias, lo, hi, y, oh, owLo, owHi);
-                pixels(x, n, C, g, w, bias, lo, hi, y, oh, owHi, g.outW());
-            }
-        });
+        for (int r = from; r < to; r++) {
+            int n = r / g.outH(), oh = r % g.outH();
+            pixels(x, n, C, g, w, bias, lo, hi, y, oh, 0, owLo);
+            interiorRow(x, n, C, g, w, bias, lo, hi, y, oh, owLo, owHi);
+            pixels(x, n, C, g, w, bias, lo, hi, y, oh, owHi, g.outW());
+        }
     }
 
-    // output pixels [owFrom, owTo) of one row, any filter size, borders checked per pixel; whole vectors of channels,
-    // then a partial one under a mask
+    /** The first channel of the vector after the one at c: c + V, or C − V when a whole vector no longer fits (C ≥ V). */
+    private static int nextVector(int c, int C) { return c + V < C && c + 2 * V > C ? C - V : c + V; }
+
+    // output pixels [owFrom, owTo) of one row, any filter size, borders checked per pixel; four vectors of channels
+    // at a time, then one at a time (the last one ending at C)
     private static void pixels(float[] x, int n, int C, Padding.Geometry g, float[] w, float[] bias, float lo, float hi,
                                float[] y, int oh, int owFrom, int owTo) {
         int k = g.k();
         int ih0 = oh * g.stride() - g.padTop();
-        int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0), whole = C - C % V;
+        int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
         for (int ow = owFrom; ow < owTo; ow++) {
             int iw0 = ow * g.stride() - g.padLeft();
             int kwLo = Math.max(0, -iw0), kwHi = Math.min(k, g.inW() - iw0);
             int out = ((n * g.outH() + oh) * g.outW() + ow) * C;
             int c = 0;
-            for (; c + 4 * V <= whole; c += 4 * V) {                    // four independent sums: no waiting on one fma
+            for (; c + 4 * V <= C; c += 4 * V) {                        // four independent sums: no waiting on one fma
                 FloatVector a0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
                 FloatVector a1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c + V);
                 FloatVector a2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c + 2 * V);
@@ -70,7 +85,8 @@ final class DepthwiseSimd {
                 a2.max(lo).min(hi).intoArray(y, out + c + 2 * V);
                 a3.max(lo).min(hi).intoArray(y, out + c + 3 * V);
             }
-            for (; c < whole; c += V) {
+            if (c < C && c + V > C) c = C - V;                          // overlaps the four just done
+            for (; c < C; c = nextVector(c, C)) {
                 FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
                 for (int kh = khLo; kh < khHi; kh++) {
                     int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c, wi = kh * k * C + c;
@@ -80,23 +96,7 @@ final class DepthwiseSimd {
                 }
                 acc.max(lo).min(hi).intoArray(y, out + c);
             }
-            if (whole < C) pixelTail(x, n, C, g, w, bias, lo, hi, y, ih0, khLo, khHi, iw0, kwLo, kwHi, whole, out);
         }
-    }
-
-    // the last C % V channels of one output pixel, under a mask
-    private static void pixelTail(float[] x, int n, int C, Padding.Geometry g, float[] w, float[] bias, float lo, float hi,
-                                  float[] y, int ih0, int khLo, int khHi, int iw0, int kwLo, int kwHi, int c, int out) {
-        int k = g.k();
-        VectorMask<Float> m = S.indexInRange(c, C);
-        FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
-        for (int kh = khLo; kh < khHi; kh++) {
-            int xi = ((n * g.inH() + ih0 + kh) * g.inW() + iw0) * C + c, wi = kh * k * C + c;
-            for (int kw = kwLo; kw < kwHi; kw++) {
-                acc = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), acc);
-            }
-        }
-        acc.max(lo).min(hi).intoArray(y, out + c, m);
     }
 
     // columns inside the image, filter rows [khLo, khHi) inside it: four output pixels per step share each weight
@@ -107,11 +107,10 @@ final class DepthwiseSimd {
         int khLo = Math.max(0, -ih0), khHi = Math.min(k, g.inH() - ih0);
         int row0 = (n * g.inH() + ih0 + khLo) * g.inW(), rowStep = g.inW() * C;
         int outRow = (n * g.outH() + oh) * g.outW();
-        for (int c = 0; c < C; c += V) {
-            int ow = c + V > C ? owFrom
-                    : k == 3 ? blocks3x3(x, row0 - g.padLeft(), s, rowStep, C, c, w, khLo, khHi, bias, lo, hi, y, outRow, owFrom, owTo)
+        for (int c = 0; c < C; c = nextVector(c, C)) {
+            int ow = k == 3 ? blocks3x3(x, row0 - g.padLeft(), s, rowStep, C, c, w, khLo, khHi, bias, lo, hi, y, outRow, owFrom, owTo)
                     : blocks(x, row0 - g.padLeft(), s, rowStep, C, c, w, k, khLo, khHi, bias, lo, hi, y, outRow, owFrom, owTo);
-            for (; ow < owTo; ow++) {                                   // the rest, and a partial vector of channels
+            for (; ow < owTo; ow++) {                                   // the rest, fewer than four
                 block1(x, (row0 + ow * s - g.padLeft()) * C + c, rowStep, C, c, w, k, khLo, khHi, bias, lo, hi, y, (outRow + ow) * C + c);
             }
         }
@@ -174,14 +173,14 @@ final class DepthwiseSimd {
         return ow;
     }
 
+    // one output pixel of interiorRow, channels [c, c+V) all inside C
     private static void block1(float[] x, int xi, int rowStep, int C, int c, float[] w, int k, int khLo, int khHi, float[] bias,
                                float lo, float hi, float[] y, int out) {
-        VectorMask<Float> m = S.indexInRange(c, C);
-        FloatVector a = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
+        FloatVector a = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
         for (int kh = khLo, wi = khLo * k * C + c; kh < khHi; kh++, xi += rowStep, wi += k * C) {
-            for (int kw = 0; kw < k; kw++) a = FloatVector.fromArray(S, x, xi + kw * C, m).fma(FloatVector.fromArray(S, w, wi + kw * C, m), a);
+            for (int kw = 0; kw < k; kw++) a = FloatVector.fromArray(S, x, xi + kw * C).fma(FloatVector.fromArray(S, w, wi + kw * C), a);
         }
-        a.max(lo).min(hi).intoArray(y, out, m);
+        a.max(lo).min(hi).intoArray(y, out);
     }
 
     /**

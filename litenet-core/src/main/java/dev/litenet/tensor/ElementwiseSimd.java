@@ -25,35 +25,36 @@ final class ElementwiseSimd {
         Elementwise.relu6GradientScalar(y, d, out, i, to);
     }
 
-    // Elementwise.exp a vector at a time: the same operations in the same order, so the same bits
-    private static FloatVector exp(FloatVector x) {
-        x = x.max(EXP_LO).min(EXP_HI);
-        FloatVector t = x.mul(LOG2E).add(ROUND), m = t.sub(ROUND).neg();
-        FloatVector r = m.fma(FloatVector.broadcast(S, LN2_LO), m.fma(FloatVector.broadcast(S, LN2_HI), x));
-        FloatVector p = FloatVector.broadcast(S, P0).fma(r, FloatVector.broadcast(S, P1));
-        p = p.fma(r, FloatVector.broadcast(S, P2)).fma(r, FloatVector.broadcast(S, P3));
-        p = p.fma(r, FloatVector.broadcast(S, P4)).fma(r, FloatVector.broadcast(S, P5));
-        FloatVector e = p.fma(r.mul(r), r).add(1f);
-        return e.mul(t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-    }
-
     // v = 1 / (1 + e^−v) over [from, to)
     static void sigmoid(float[] v, int from, int to) {
-        int i = from;
-        for (; i <= to - V; i += V) {
-            FloatVector x = FloatVector.fromArray(S, v, i);
-            FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f)).intoArray(v, i);
-        }
+        int i = logistic(v, from, to, false);
         Elementwise.sigmoidScalar(v, i, to);
     }
 
     // v = v / (1 + e^−v) over [from, to)
     static void silu(float[] v, int from, int to) {
+        int i = logistic(v, from, to, true);
+        Elementwise.siluScalar(v, i, to);
+    }
+
+    // v = (timesX ? v : 1) / (1 + e^−v) over whole vectors from `from`; returns where they end. e^−v is
+    // Elementwise.exp, the same operations in the same order, so the same bits; written out here rather than in a
+    // helper, since a vector handed to a method the compiler does not inline runs the Vector API's slow fallback
+    private static int logistic(float[] v, int from, int to, boolean timesX) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = from;
         for (; i <= to - V; i += V) {
             FloatVector x = FloatVector.fromArray(S, v, i);
-            x.div(exp(x.neg()).add(1f)).intoArray(v, i);
+            FloatVector y = x.neg().max(EXP_LO).min(EXP_HI);
+            FloatVector t = y.mul(LOG2E).add(ROUND), m = t.sub(ROUND).neg();
+            FloatVector r = m.fma(FloatVector.broadcast(S, LN2_LO), m.fma(FloatVector.broadcast(S, LN2_HI), y));
+            FloatVector p = FloatVector.broadcast(S, P0).fma(r, FloatVector.broadcast(S, P1));
+            p = p.fma(r, FloatVector.broadcast(S, P2)).fma(r, FloatVector.broadcast(S, P3));
+            p = p.fma(r, FloatVector.broadcast(S, P4)).fma(r, FloatVector.broadcast(S, P5));
+            FloatVector e = p.fma(r.mul(r), r).add(1f);
+            e = e.mul(t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            (timesX ? x : one).div(e.add(1f)).intoArray(v, i);
         }
-        Elementwise.siluScalar(v, i, to);
+        return i;
     }
 }

@@ -65,14 +65,19 @@ public final class Gemm {
             tiles(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
             return;
         }
-        // A long K (a weight gradient sums over every pixel of the batch) in blocks, so the rows of A and B that
-        // all tiles read stay in cache between tiles; the epilogue's bias and clamp wait for the last block.
-        float inf = Float.POSITIVE_INFINITY;
+        // A long K (a weight gradient sums over every pixel of the batch; the classifier reads 1280 features) in
+        // blocks, so the rows of A and B that all tiles read stay in cache between tiles. Each block's sum is added
+        // to C; the bias and clamp then take one pass over C, which rounds as the last block's epilogue would:
+        // clamp((sum + C) + bias).
         for (int k0 = 0; k0 < K; k0 += K_BLOCK) {
             int kb = Math.min(K_BLOCK, K - k0);
-            boolean last = k0 + kb == K;
-            Epilogue step = new Epilogue(k0 > 0 || e.accumulate(), last ? e.bias() : null, last ? e.lo() : -inf, last ? e.hi() : inf);
-            tiles(M, N, kb, a, aOff + k0 * csA, rsA, csA, b, bOff + k0 * ldb, ldb, c, cOff, ldc, step);
+            tiles(M, N, kb, a, aOff + k0 * csA, rsA, csA, b, bOff + k0 * ldb, ldb, c, cOff, ldc,
+                    k0 > 0 || e.accumulate() ? Epilogue.ACCUMULATE : Epilogue.STORE);
+        }
+        if (e.bias() != null || e.lo() != Float.NEGATIVE_INFINITY || e.hi() != Float.POSITIVE_INFINITY) {
+            for (int i = 0; i < M; i++) {
+                for (int j = 0, o = cOff + i * ldc; j < N; j++, o++) c[o] = finish(c[o], biasAt(e.bias(), j), e.lo(), e.hi());
+            }
         }
     }
 
@@ -91,19 +96,20 @@ public final class Gemm {
      */
     static void scalar(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                        float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
-        // no bias is a bias of zeros, as the vector kernel adds a zero vector: one branch less in the hot code
-        float[] bias = e.bias != null ? e.bias : new float[N];
-        boolean add = e.accumulate;
-        float lo = e.lo, hi = e.hi;
-        int rowTiles = (M + 3) / 4, colTiles = (N + 3) / 4;
+        int colTiles = (N + 3) / 4, tiles = (M + 3) / 4 * colTiles;
         int grain = (int) Math.max(1, 200_000 / Math.max(1, 32L * K));
-        Parallel.range(rowTiles * colTiles, grain, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int i0 = t / colTiles * 4, j0 = t % colTiles * 4;
-                int rows = Math.min(4, M - i0), cols = Math.min(4, N - j0);
-                tile(rows, cols, K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, add, bias, j0, lo, hi);
-            }
-        });
+        if (Parallel.serial(tiles, grain)) scalarTiles(0, tiles, colTiles, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
+        else Parallel.range(tiles, grain, (from, to) -> scalarTiles(from, to, colTiles, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e));
+    }
+
+    // tiles [from, to) of C in row-major order of 4×4 tiles, colTiles to a row
+    private static void scalarTiles(int from, int to, int colTiles, int M, int N, int K, float[] a, int aOff, int rsA, int csA,
+                                    float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+        for (int t = from; t < to; t++) {
+            int i0 = t / colTiles * 4, j0 = t % colTiles * 4;
+            int rows = Math.min(4, M - i0), cols = Math.min(4, N - j0);
+            tile(rows, cols, K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, e.accumulate, e.bias, j0, e.lo, e.hi);
+        }
     }
 
     // c[rows, cols] (rows, cols ≤ 4): a whole 4×4 tile in sixteen locals, an edge tile one element at a time
@@ -115,7 +121,7 @@ public final class Gemm {
                     float s = 0;
                     for (int p = 0; p < K; p++) s = Math.fma(a[aOff + i * rsA + p * csA], b[bOff + p * ldb + j], s);
                     int o = cOff + i * ldc + j;
-                    c[o] = finish(add ? s + c[o] : s, bias[j0 + j], lo, hi);
+                    c[o] = finish(add ? s + c[o] : s, biasAt(bias, j0 + j), lo, hi);
                 }
             }
             return;
@@ -143,7 +149,7 @@ public final class Gemm {
             o += ldc;
             c30 += c[o]; c31 += c[o + 1]; c32 += c[o + 2]; c33 += c[o + 3];
         }
-        float b0 = bias[j0], b1 = bias[j0 + 1], b2 = bias[j0 + 2], b3 = bias[j0 + 3];
+        float b0 = biasAt(bias, j0), b1 = biasAt(bias, j0 + 1), b2 = biasAt(bias, j0 + 2), b3 = biasAt(bias, j0 + 3);
         int o = cOff;
         c[o] = finish(c00, b0, lo, hi); c[o + 1] = finish(c01, b1, lo, hi); c[o + 2] = finish(c02, b2, lo, hi); c[o + 3] = finish(c03, b3, lo, hi);
         o += ldc;
@@ -161,4 +167,7 @@ public final class Gemm {
     static float finish(float v, float bias, float lo, float hi) {
         return Math.min(hi, Math.max(lo, v + bias));
     }
+
+    /** Column j's bias; no bias adds zero, as the vector kernel adds a zero vector. */
+    static float biasAt(float[] bias, int j) { return bias == null ? 0f : bias[j]; }
 }

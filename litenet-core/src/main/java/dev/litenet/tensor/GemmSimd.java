@@ -2,7 +2,6 @@ package dev.litenet.tensor;
 
 import dev.litenet.tensor.Gemm.Epilogue;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,11 +9,23 @@ import jdk.incubator.vector.VectorSpecies;
  * tiles spread over the thread pool; each element of C is an {@code fma} chain in the order of K, as in
  * {@link Gemm#scalar}. Loaded only when {@link Simd#ENABLED}; {@link Gemm#reference} is its
  * specification.
+ *
+ * <p>No masked vector operation and no vector value crosses a method boundary: HotSpot's optimizing compiler
+ * turns Vector API calls into machine instructions only where it inlines them into a method that knows the vector
+ * species, and a masked operation or a vector handed to a helper it did not inline (inlining budgets depend on the
+ * profile and the order of compilation, so on the process) runs the Java fallback instead, which allocates an
+ * object per operation and is an order of magnitude slower. Columns that end in a partial vector are summed in
+ * whole vectors (lanes past the last column are never stored) while B's rows stay inside B's array; the sums
+ * then go to a small per-thread array, and the last rows of K and the epilogue run in scalar code that rounds as
+ * the vector code does ({@code fma} after {@code fma}, then {@link Gemm#finish}).
  */
 final class GemmSimd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
     private static final int MR = 4, NR = 4 * V;   // register tile: 4 rows × 4 vectors (16 accumulators)
+    private static final int NARROW_ROWS = 8;
+    /** Sums of a partial tile on their way from vector registers to the scalar code: 8 rows of one vector. */
+    private static final ThreadLocal<float[]> SPILL = ThreadLocal.withInitial(() -> new float[NARROW_ROWS * V]);
 
     private GemmSimd() {}
 
@@ -22,60 +33,66 @@ final class GemmSimd {
     // a[aOff + i*rsA + p*csA], B (K,N) row stride ldb, C (M,N) row stride ldc
     static void tiles(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                       float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
-        if (e.bias() != null && e.bias().length % V != 0) {
-            // a masked load that reaches past the end of its array takes a slow path: pad the bias to whole vectors
-            e = new Epilogue(e.accumulate(), java.util.Arrays.copyOf(e.bias(), (e.bias().length + V - 1) / V * V), e.lo(), e.hi());
+        int done = 0;
+        if (N <= 2 * V && N % V != 0 && M >= NARROW_ROWS) {
+            done = M - M % NARROW_ROWS;
+            narrow(done, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
         }
-        if (N <= 2 * V && N % V != 0 && M >= 8) {
-            narrow(M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
-            return;
-        }
-        Epilogue ep = e;
-        int rowTiles = M / MR, colTiles = (N + NR - 1) / NR, done = rowTiles * MR;
-        long flopsPerTile = 2L * MR * NR * K;
-        int grain = (int) Math.max(1, 200_000 / Math.max(1, flopsPerTile));
+        int rowTiles = (M - done) / MR, colTiles = (N + NR - 1) / NR, tiles = rowTiles * colTiles;
+        int grain = (int) Math.max(1, 200_000 / Math.max(1, 2L * MR * NR * K));
         // consecutive tiles share the larger operand: a panel of B's columns (few pixels, many channels) or a band
         // of A's rows (many pixels), so it is read from memory once and from cache after
         boolean columnsFirst = (long) N > M;
-        Parallel.range(rowTiles * colTiles, grain, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int i0 = (columnsFirst ? t % rowTiles : t / colTiles) * MR, j0 = (columnsFirst ? t / rowTiles : t % colTiles) * NR;
-                tile4(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, N - j0, ep, j0);
-            }
-        });
+        int a0 = aOff + done * rsA, c0 = cOff + done * ldc;
+        if (Parallel.serial(tiles, grain)) tileRange(0, tiles, rowTiles, colTiles, columnsFirst, N, K, a, a0, rsA, csA, b, bOff, ldb, c, c0, ldc, e);
+        else Parallel.range(tiles, grain, (from, to) -> tileRange(from, to, rowTiles, colTiles, columnsFirst, N, K, a, a0, rsA, csA, b, bOff, ldb, c, c0, ldc, e));
+        done += rowTiles * MR;
         if (done < M) rows(M - done, N, K, a, aOff + done * rsA, rsA, csA, b, bOff, ldb, c, cOff + done * ldc, ldc, e);
     }
 
+    // 4×(4V) tiles [from, to) of C, in the order tiles() chose
+    private static void tileRange(int from, int to, int rowTiles, int colTiles, boolean columnsFirst, int N, int K,
+                                  float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, int ldc, Epilogue e) {
+        for (int t = from; t < to; t++) {
+            int i0 = (columnsFirst ? t % rowTiles : t / colTiles) * MR, j0 = (columnsFirst ? t / rowTiles : t % colTiles) * NR;
+            tile4(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, N - j0, e, j0);
+        }
+    }
+
     /**
-     * C[M,N] = epilogue(A·B) for a narrow C that ends in a partial vector (N ≤ 2V, not a multiple of V: a projection
-     * to 24 channels): four rows of one partial vector would leave few sums to run at once, so tiles are eight rows
-     * tall. B's few columns are first copied into whole zero-padded vectors; C's last vector is stored under a mask.
+     * C[M,N] = epilogue(A·B) for M a multiple of 8 and a narrow C that ends in a partial vector (N ≤ 2V, not a
+     * multiple of V: a projection to 24 channels): four rows of one partial vector would leave few sums to run at
+     * once, so tiles are eight rows tall, one vector of columns at a time.
      */
     private static void narrow(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
-        int vectors = N <= V ? 1 : 2, width = vectors * V;
-        float[] padded = new float[K * width];
-        for (int p = 0; p < K; p++) System.arraycopy(b, bOff + p * ldb, padded, p * width, N);
-        float[] bias = e.bias() == null ? new float[width] : e.bias().length >= width ? e.bias() : java.util.Arrays.copyOf(e.bias(), width);
-        int tiles = (M + 7) / 8;
-        int grain = (int) Math.max(1, 200_000 / Math.max(1, 16L * width * K));
-        Parallel.range(tiles, grain, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int i0 = t * 8, rows = Math.min(8, M - i0);
-                for (int v = 0; v < vectors; v++) {
-                    if (rows == 8) narrow8(K, a, aOff + i0 * rsA, rsA, csA, padded, v * V, width, c, cOff + i0 * ldc + v * V, ldc, e, bias, v * V, N);
-                    else for (int i = 0; i < rows; i++) narrow1(K, a, aOff + (i0 + i) * rsA, csA, padded, v * V, width, c, cOff + (i0 + i) * ldc + v * V, e, bias, v * V, N);
-                }
-            }
-        });
+        int tiles = M / NARROW_ROWS;
+        int grain = (int) Math.max(1, 200_000 / Math.max(1, 2L * NARROW_ROWS * N * K));
+        if (Parallel.serial(tiles, grain)) narrowRange(0, tiles, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
+        else Parallel.range(tiles, grain, (from, to) -> narrowRange(from, to, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e));
     }
 
-    // c[8, V] (+)= a[8, K] · b[K, V] (b padded, row stride width), columns j0.. of N stored (the mask made here: a
-    // mask handed to a method that is not inlined would be an object)
-    private static void narrow8(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int width,
-                                float[] c, int cOff, int ldc, Epilogue e, float[] bias, int j0, int N) {
+    // 8-row tiles [from, to) of a narrow C: its whole vector of columns (when N > V), then its partial one
+    private static void narrowRange(int from, int to, int N, int K, float[] a, int aOff, int rsA, int csA,
+                                    float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+        float[] sums = SPILL.get();
+        for (int t = from; t < to; t++) {
+            int ai = aOff + t * NARROW_ROWS * rsA, ci = cOff + t * NARROW_ROWS * ldc, j0 = N > V ? V : 0;
+            if (N > V) {
+                narrow8(K, a, ai, rsA, csA, b, bOff, ldb, sums);
+                storeWhole(NARROW_ROWS, sums, c, ci, ldc, e, 0);
+            }
+            int within = rowsWithin(b.length, bOff + j0, ldb, K);
+            narrow8(within, a, ai, rsA, csA, b, bOff + j0, ldb, sums);
+            finishPartial(NARROW_ROWS, within, K, a, ai, rsA, csA, b, bOff + j0, ldb, c, ci + j0, ldc, N - j0, e, j0, sums);
+        }
+    }
+
+    // sums[8, V] = a[8, K] · b[K, V] (the vector at b[bOff + p*ldb] inside b's array for every p < K)
+    private static void narrow8(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb, float[] sums) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        for (int p = 0, bp = bOff, ap = aOff; p < K; p++, bp += width, ap += csA) {
+        for (int p = 0, bp = bOff, ap = aOff; p < K; p++, bp += ldb, ap += csA) {
             FloatVector bv = FloatVector.fromArray(S, b, bp);
             c0 = FloatVector.broadcast(S, a[ap]).fma(bv, c0);
             c1 = FloatVector.broadcast(S, a[ap + rsA]).fma(bv, c1);
@@ -86,33 +103,38 @@ final class GemmSimd {
             c6 = FloatVector.broadcast(S, a[ap + 6 * rsA]).fma(bv, c6);
             c7 = FloatVector.broadcast(S, a[ap + 7 * rsA]).fma(bv, c7);
         }
-        VectorMask<Float> m = S.indexInRange(j0, N);
-        FloatVector bv = FloatVector.fromArray(S, bias, j0);
-        narrowStore(c0, c, cOff, e, bv, m);
-        narrowStore(c1, c, cOff + ldc, e, bv, m);
-        narrowStore(c2, c, cOff + 2 * ldc, e, bv, m);
-        narrowStore(c3, c, cOff + 3 * ldc, e, bv, m);
-        narrowStore(c4, c, cOff + 4 * ldc, e, bv, m);
-        narrowStore(c5, c, cOff + 5 * ldc, e, bv, m);
-        narrowStore(c6, c, cOff + 6 * ldc, e, bv, m);
-        narrowStore(c7, c, cOff + 7 * ldc, e, bv, m);
+        c0.intoArray(sums, 0); c1.intoArray(sums, V); c2.intoArray(sums, 2 * V); c3.intoArray(sums, 3 * V);
+        c4.intoArray(sums, 4 * V); c5.intoArray(sums, 5 * V); c6.intoArray(sums, 6 * V); c7.intoArray(sums, 7 * V);
     }
 
-    // one row of narrow8
-    private static void narrow1(int K, float[] a, int aOff, int csA, float[] b, int bOff, int width,
-                                float[] c, int cOff, Epilogue e, float[] bias, int j0, int N) {
-        FloatVector s = FloatVector.zero(S);
-        for (int p = 0, bp = bOff, ap = aOff; p < K; p++, bp += width, ap += csA) s = FloatVector.broadcast(S, a[ap]).fma(FloatVector.fromArray(S, b, bp), s);
-        narrowStore(s, c, cOff, e, FloatVector.fromArray(S, bias, j0), S.indexInRange(j0, N));
+    // c[i, j0 .. j0+V) = clamp(sums[i] (+ c) + bias) for rows [0, rows): whole vectors of columns
+    private static void storeWhole(int rows, float[] sums, float[] c, int cOff, int ldc, Epilogue e, int j0) {
+        FloatVector bias = e.bias() == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias(), j0);
+        float lo = e.lo(), hi = e.hi();
+        for (int i = 0, o = cOff; i < rows; i++, o += ldc) {
+            FloatVector v = FloatVector.fromArray(S, sums, i * V);
+            if (e.accumulate()) v = v.add(FloatVector.fromArray(S, c, o));
+            v.add(bias).max(lo).min(hi).intoArray(c, o);
+        }
     }
 
-    // c[o, o + lanes of m) = clamp(sum (+ c) + bias)
-    private static void narrowStore(FloatVector sum, float[] c, int o, Epilogue e, FloatVector bias, VectorMask<Float> m) {
-        if (e.accumulate()) sum = sum.add(FloatVector.fromArray(S, c, o, m));
-        sum.add(bias).max(e.lo()).min(e.hi()).intoArray(c, o, m);
+    /**
+     * The end of a partial tile in scalar code: rows [0, rows) of {@code cols} (< V) columns whose sums over
+     * p < from are in sums[i*V + j]; the rest of K, then the epilogue, rounded as the vector code rounds.
+     */
+    private static void finishPartial(int rows, int from, int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                      float[] c, int cOff, int ldc, int cols, Epilogue e, int j0, float[] sums) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                float s = sums[i * V + j];
+                for (int p = from; p < K; p++) s = Math.fma(a[aOff + i * rsA + p * csA], b[bOff + p * ldb + j], s);
+                int o = cOff + i * ldc + j;
+                c[o] = Gemm.finish(e.accumulate() ? s + c[o] : s, Gemm.biasAt(e.bias(), j0 + j), e.lo(), e.hi());
+            }
+        }
     }
 
-    // c[4, min(4V, left)] (+)= a[4, K] · b[K, ...]: whole vectors unmasked, a last partial vector on its own
+    // c[4, min(4V, left)] (+)= a[4, K] · b[K, ...]: whole vectors, then a last partial one
     private static void tile4(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, int left, Epilogue e, int j0) {
         if (left >= 4 * V) {
@@ -135,30 +157,35 @@ final class GemmSimd {
     // row, each row of C summed in a buffer; columns split over threads
     private static void rows(int M, int N, int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, Epilogue e) {
-        int chunk = 16 * V;
-        Parallel.range((N + chunk - 1) / chunk, 1, (from, to) -> {
-            int j0 = from * chunk, cols = Math.min(N, to * chunk) - j0;
-            float[] sum = new float[(cols + V - 1) / V * V];                // whole vectors: the last one stays in range
-            for (int i = 0; i < M; i++) {
-                java.util.Arrays.fill(sum, 0f);
-                for (int p = 0; p < K; p++) axpy(a[aOff + i * rsA + p * csA], b, bOff + p * ldb + j0, sum, cols);
-                for (int j = 0; j < cols; j++) {
-                    int o = cOff + i * ldc + j0 + j;
-                    c[o] = Gemm.finish(e.accumulate() ? sum[j] + c[o] : sum[j], e.bias() == null ? 0f : e.bias()[j0 + j], e.lo(), e.hi());
-                }
-            }
-        });
+        int chunks = (N + ROW_CHUNK - 1) / ROW_CHUNK;
+        if (Parallel.serial(chunks, 1)) rowChunks(0, chunks, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
+        else Parallel.range(chunks, 1, (from, to) -> rowChunks(from, to, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e));
     }
 
-    // sum[0, n) += x · b[bp, bp + n), the last partial vector under a mask
+    private static final int ROW_CHUNK = 16 * V;
+
+    // columns [from·ROW_CHUNK, to·ROW_CHUNK) ∩ [0, N) of rows()
+    private static void rowChunks(int from, int to, int M, int N, int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, int ldc, Epilogue e) {
+        int j0 = from * ROW_CHUNK, cols = Math.min(N, to * ROW_CHUNK) - j0;
+        float[] sum = Scratch.floats(cols);
+        for (int i = 0; i < M; i++) {
+            java.util.Arrays.fill(sum, 0f);
+            for (int p = 0; p < K; p++) axpy(a[aOff + i * rsA + p * csA], b, bOff + p * ldb + j0, sum, cols);
+            for (int j = 0; j < cols; j++) {
+                int o = cOff + i * ldc + j0 + j;
+                c[o] = Gemm.finish(e.accumulate() ? sum[j] + c[o] : sum[j], Gemm.biasAt(e.bias(), j0 + j), e.lo(), e.hi());
+            }
+        }
+        Scratch.release(sum);
+    }
+
+    // sum[0, n) += x · b[bp, bp + n): whole vectors, then the last few columns in scalar code (the same fma)
     private static void axpy(float x, float[] b, int bp, float[] sum, int n) {
         FloatVector xv = FloatVector.broadcast(S, x);
         int j = 0;
         for (; j <= n - V; j += V) xv.fma(FloatVector.fromArray(S, b, bp + j), FloatVector.fromArray(S, sum, j)).intoArray(sum, j);
-        if (j < n) {
-            VectorMask<Float> m = S.indexInRange(j, n);
-            xv.fma(FloatVector.fromArray(S, b, bp + j, m), FloatVector.fromArray(S, sum, j)).intoArray(sum, j);
-        }
+        for (; j < n; j++) sum[j] = Math.fma(x, b[bp + j], sum[j]);
     }
 
     private static void tile4x4Full(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
@@ -235,43 +262,23 @@ final class GemmSimd {
         c2.add(bias).max(lo).min(hi).intoArray(c, r2); c3.add(bias).max(lo).min(hi).intoArray(c, r3);
     }
 
-    // c[4, cols] (+)= a[4, K] · b[K, cols] for cols < V. B's rows are loaded as whole vectors while that stays
-    // inside the array (lanes past the last column read the next row and are never stored), the last rows under a
-    // mask. The sums leave through a small array and masked work runs in small methods of its own: HotSpot's
-    // first-tier compiler gives up on large masked Vector API methods, and one it gives up on can stay slow.
+    // c[4, cols] (+)= a[4, K] · b[K, cols] for cols < V: B's rows as whole vectors while they stay inside its array,
+    // the rest in finishPartial
     private static void tile4x1Partial(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
                                        float[] c, int cOff, int ldc, int cols, Epilogue e, int j0) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         int a0 = aOff, a1 = aOff + rsA, a2 = aOff + 2 * rsA, a3 = aOff + 3 * rsA;
-        int unmasked = rowsWithin(b.length, bOff, ldb, K), p = 0;
-        for (int bp = bOff, ap = 0; p < unmasked; p++, bp += ldb, ap += csA) {
+        int within = rowsWithin(b.length, bOff, ldb, K);
+        for (int p = 0, bp = bOff, ap = 0; p < within; p++, bp += ldb, ap += csA) {
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             c0 = FloatVector.broadcast(S, a[a0 + ap]).fma(b0, c0);
             c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(b0, c1);
             c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(b0, c2);
             c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(b0, c3);
         }
-        float[] sums = new float[MR * V];
+        float[] sums = SPILL.get();
         c0.intoArray(sums, 0); c1.intoArray(sums, V); c2.intoArray(sums, 2 * V); c3.intoArray(sums, 3 * V);
-        for (; p < K; p++) {
-            for (int i = 0; i < MR; i++) rowStep(a[aOff + i * rsA + p * csA], b, bOff + p * ldb, cols, sums, i * V);
-        }
-        for (int i = 0; i < MR; i++) epilogueRow(sums, i * V, c, cOff + i * ldc, cols, e, j0);
-    }
-
-    // sums[s, s + cols) += x · b[bp, bp + cols), under a mask
-    private static void rowStep(float x, float[] b, int bp, int cols, float[] sums, int s) {
-        VectorMask<Float> m = S.indexInRange(0, cols);
-        FloatVector.broadcast(S, x).fma(FloatVector.fromArray(S, b, bp, m), FloatVector.fromArray(S, sums, s)).intoArray(sums, s);
-    }
-
-    // c[o, o + cols) = clamp(sums (+ c) (+ bias)), under a mask
-    private static void epilogueRow(float[] sums, int s, float[] c, int o, int cols, Epilogue e, int j0) {
-        VectorMask<Float> m = S.indexInRange(0, cols);
-        FloatVector v = FloatVector.fromArray(S, sums, s);
-        if (e.accumulate()) v = v.add(FloatVector.fromArray(S, c, o, m));
-        v = v.add(e.bias() == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias(), j0, m));   // + 0 as the others
-        v.max(e.lo()).min(e.hi()).intoArray(c, o, m);
+        finishPartial(MR, within, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, cols, e, j0, sums);
     }
 
     private static void tile4x2Full(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,

@@ -18,32 +18,37 @@ public final class Im2col {
 
     /** The same into {@code cols}, every element written (padding as zeros), so cols may hold garbage before. */
     public static void unfold(float[] x, int N, int C, Padding.Geometry g, float[] cols) {
+        int rows = N * g.outH();
+        if (Parallel.serial(rows, 8)) unfoldRows(x, C, g, cols, 0, rows);
+        else Parallel.range(rows, 8, (from, to) -> unfoldRows(x, C, g, cols, from, to));
+    }
+
+    // patch rows of output rows [from, to) of the batch
+    private static void unfoldRows(float[] x, int C, Padding.Geometry g, float[] cols, int from, int to) {
         int k = g.k(), rowLen = k * k * C;
-        Parallel.range(N * g.outH(), 8, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int n = r / g.outH(), oh = r % g.outH();
-                for (int ow = 0; ow < g.outW(); ow++) {
-                    int dst = ((n * g.outH() + oh) * g.outW() + ow) * rowLen;
-                    int iw0 = ow * g.stride() - g.padLeft();
-                    boolean inside = iw0 >= 0 && iw0 + k <= g.inW();
-                    for (int kh = 0; kh < k; kh++) {
-                        int ih = oh * g.stride() - g.padTop() + kh, at = dst + kh * k * C;
-                        int src = ((n * g.inH() + ih) * g.inW() + iw0) * C;
-                        if (ih < 0 || ih >= g.inH()) {
-                            java.util.Arrays.fill(cols, at, at + k * C, 0f);
-                        } else if (inside) {                                    // a kernel row is contiguous in NHWC
-                            for (int i = 0; i < k * C; i++) cols[at + i] = x[src + i];
-                        } else {
-                            for (int kw = 0; kw < k; kw++) {
-                                int iw = iw0 + kw, into = at + kw * C;
-                                if (iw < 0 || iw >= g.inW()) java.util.Arrays.fill(cols, into, into + C, 0f);
-                                else System.arraycopy(x, src + kw * C, cols, into, C);
-                            }
+        for (int r = from; r < to; r++) {
+            int n = r / g.outH(), oh = r % g.outH();
+            for (int ow = 0; ow < g.outW(); ow++) {
+                int dst = ((n * g.outH() + oh) * g.outW() + ow) * rowLen;
+                int iw0 = ow * g.stride() - g.padLeft();
+                boolean inside = iw0 >= 0 && iw0 + k <= g.inW();
+                for (int kh = 0; kh < k; kh++) {
+                    int ih = oh * g.stride() - g.padTop() + kh, at = dst + kh * k * C;
+                    int src = ((n * g.inH() + ih) * g.inW() + iw0) * C;
+                    if (ih < 0 || ih >= g.inH()) {
+                        java.util.Arrays.fill(cols, at, at + k * C, 0f);
+                    } else if (inside) {                                    // a kernel row is contiguous in NHWC
+                        for (int i = 0; i < k * C; i++) cols[at + i] = x[src + i];
+                    } else {
+                        for (int kw = 0; kw < k; kw++) {
+                            int iw = iw0 + kw, into = at + kw * C;
+                            if (iw < 0 || iw >= g.inW()) java.util.Arrays.fill(cols, into, into + C, 0f);
+                            else System.arraycopy(x, src + kw * C, cols, into, C);
                         }
                     }
                 }
             }
-        });
+        }
     }
 
     /** The adjoint of unfold: adds patch gradients (N*outH*outW, k*k*C) back into dx (N,H,W,C). */

@@ -33,24 +33,40 @@ public final class Parallel {
 
     /** Runs body over [0, n) in up to threads() chunks; {@code grain} is the least work worth a chunk. */
     public static void range(int n, int grain, Body body) {
-        int chunks = Math.min(threads(), Math.max(1, n / Math.max(1, grain)));
-        if (chunks <= 1 || INSIDE.get()) {
+        if (serial(n, grain)) {
             body.run(0, n);
             return;
         }
-        workers.run(n, chunks, body);
+        workers.run(n, chunks(n, grain), body);
     }
 
     /** Runs body over [0, n) with one index per task unit. */
     public static void range(int n, Body body) { range(n, 1, body); }
 
-    /** One call of {@link #range}: chunk i covers [n·i/chunks, n·(i+1)/chunks). */
-    private record Job(Body body, int n, int chunks, AtomicInteger remaining, Throwable[] error) {
+    /**
+     * Whether {@code range(n, grain, body)} would run the body inline on this thread (one thread, little work, or
+     * inside a chunk). Hot kernels ask first and then call their loop directly: a lambda that captures its operands
+     * is an object made per call, which only the parallel path needs.
+     */
+    public static boolean serial(int n, int grain) { return chunks(n, grain) <= 1 || INSIDE.get(); }
+
+    private static int chunks(int n, int grain) { return Math.min(threads(), Math.max(1, n / Math.max(1, grain))); }
+
+    /**
+     * The call of {@link #range} in flight, one per set of workers and reused call after call (a call waits for
+     * all its chunks, and calls on one set of workers take turns): chunk i covers [n·i/chunks, n·(i+1)/chunks).
+     */
+    private static final class Job {
+        private Body body;
+        private int n, chunks;
+        private final AtomicInteger remaining = new AtomicInteger();
+        private volatile Throwable error;
+
         void runChunk(int i) {
             try {
                 body.run((int) ((long) n * i / chunks), (int) ((long) n * (i + 1) / chunks));
             } catch (Throwable t) {
-                error[0] = t;
+                error = t;
             } finally {
                 remaining.decrementAndGet();
             }
@@ -59,6 +75,7 @@ public final class Parallel {
 
     private static final class Workers {
         private final Worker[] workers;
+        private final Job job = new Job();
 
         Workers(int threads) {
             workers = new Worker[threads - 1];
@@ -71,7 +88,11 @@ public final class Parallel {
         int size() { return workers.length + 1; }
 
         synchronized void run(int n, int chunks, Body body) {
-            Job job = new Job(body, n, chunks, new AtomicInteger(chunks), new Throwable[1]);
+            job.body = body;
+            job.n = n;
+            job.chunks = chunks;
+            job.error = null;
+            job.remaining.set(chunks);
             for (int i = 1; i < chunks; i++) workers[i - 1].hand(job);
             INSIDE.set(true);
             try {
@@ -79,10 +100,11 @@ public final class Parallel {
             } finally {
                 INSIDE.set(false);
             }
-            for (long spins = 0; job.remaining().get() > 0; spins++) {
+            for (long spins = 0; job.remaining.get() > 0; spins++) {
                 if (spins < 10_000) Thread.onSpinWait(); else Thread.yield();
             }
-            Throwable t = job.error()[0];
+            Throwable t = job.error;
+            job.body = null;                                            // let the body's operands go
             if (t instanceof RuntimeException e) throw e;
             if (t instanceof Error e) throw e;
             if (t != null) throw new IllegalStateException(t);

@@ -10,15 +10,21 @@ public final class Pool {
      * squeeze-and-excitation input), the same additions in the same order as a plain loop.
      */
     public static Tensor globalAverage(Tensor x) {
+        Tensor y = Tensor.zeros(x.dim(0), x.dim(3));
+        globalAverage(x, y.data);
+        return y;
+    }
+
+    /** The same into {@code y} (N·C values, every one written): inference takes y from {@link Scratch}. */
+    public static void globalAverage(Tensor x, float[] y) {
         int N = x.dim(0), HW = x.dim(1) * x.dim(2), C = x.dim(3);
-        Tensor y = Tensor.zeros(N, C);
-        float[] sum = new float[C];
+        float[] sum = Scratch.floats(C);
         for (int n = 0; n < N; n++) {
             java.util.Arrays.fill(sum, 0f);
             for (int p = 0; p < HW; p++) ChannelOps.sumRow(x.data, null, (n * HW + p) * C, C, sum);
-            for (int c = 0; c < C; c++) y.data[n * C + c] = sum[c] / HW;
+            for (int c = 0; c < C; c++) y[n * C + c] = sum[c] / HW;
         }
-        return y;
+        Scratch.release(sum);
     }
 
     /** dL/dx of the average: every pixel receives dy / (H·W). dy (N,C) -> dx (N,H,W,C). */

@@ -161,9 +161,11 @@ public record Features(float[][] x, int[] labels, List<Path> files) {
     }
 
     /** Left-right mirror of each image: in (N,H,W,C) -> out (N,H,W,C). */
-    public static Tensor mirrored(Tensor x) {
+    public static Tensor mirrored(Tensor x) { return mirrored(x, Tensor.zeros(x.shape)); }
+
+    /** The same into {@code m}, a tensor of x's shape (every value written). */
+    public static Tensor mirrored(Tensor x, Tensor m) {
         int n = x.dim(0), h = x.dim(1), w = x.dim(2), c = x.dim(3);
-        Tensor m = Tensor.zeros(n, h, w, c);
         for (int row = 0; row < n * h; row++) {
             for (int col = 0; col < w; col++) System.arraycopy(x.data, (row * w + col) * c, m.data, (row * w + w - 1 - col) * c, c);
         }

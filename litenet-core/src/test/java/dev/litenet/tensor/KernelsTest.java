@@ -65,7 +65,7 @@ class KernelsTest {
      */
     @ParameterizedTest
     @CsvSource({"1,1,1", "1,1000,512", "3,17,5", "4,16,16", "7,33,500", "13,40,27", "17,1,9", "31,65,130", "64,96,24", "9,24,144",
-            "20,24,144", "16,20,7", "19,31,300"})
+            "20,24,144", "16,20,7", "19,31,300", "17,40,130", "8,8,33", "24,24,600", "11,88,72"})
     void scalarAndVectorGemmGiveTheSameBits(int M, int N, int K) {
         assumeTrue(Simd.ENABLED, "the Vector API module is not present");
         float[] a = random(M * K, 1), b = random(K * N, 2), c0 = random(M * N, 3), bias = random(N, 5);
@@ -85,7 +85,8 @@ class KernelsTest {
     @ParameterizedTest
     @CsvSource({"1,5,7,3,3,1,TORCH", "2,9,8,17,3,2,TORCH", "3,7,7,32,3,2,TF_SAME", "1,6,5,144,3,1,TF_SAME",
             "1,1,1,5,3,2,TORCH", "2,9,7,9,5,1,TORCH", "1,8,9,7,5,2,TF_SAME", "2,5,6,3,1,2,TF_SAME", "1,12,12,96,3,1,TORCH",
-            "2,12,13,40,5,1,TORCH", "1,14,14,72,5,2,TF_SAME", "1,15,16,32,5,2,TORCH", "1,11,10,16,5,1,TF_SAME", "1,3,4,24,5,1,TORCH"})
+            "2,12,13,40,5,1,TORCH", "1,14,14,72,5,2,TF_SAME", "1,15,16,32,5,2,TORCH", "1,11,10,16,5,1,TF_SAME", "1,3,4,24,5,1,TORCH",
+            "1,9,9,88,3,1,TORCH", "1,10,9,120,5,2,TF_SAME", "1,7,8,200,3,2,TORCH"})
     void scalarAndVectorDepthwiseGiveTheSameBits(int N, int H, int W, int C, int k, int stride, Padding padding) {
         assumeTrue(Simd.ENABLED, "the Vector API module is not present");
         Padding.Geometry g = padding.geometry(H, W, k, stride);
@@ -228,7 +229,7 @@ class KernelsTest {
         for (float[] center : new float[][]{null, mean}) {
             float[] part = random(C, 21), partScalar = part.clone();
             ChannelOps.sumRow(x, center, i, C, part);
-            ChannelOps.sumRowScalar(x, center, i, 0, C, partScalar);
+            ChannelOps.sumRowScalar(x, center, i, 0, C, partScalar, 0);
             assertThat(part).isEqualTo(partScalar);
         }
     }

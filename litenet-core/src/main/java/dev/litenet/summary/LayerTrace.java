@@ -5,6 +5,7 @@ import dev.litenet.nn.Layer;
 import dev.litenet.nn.Linear;
 import dev.litenet.nn.Trace;
 import dev.litenet.summary.LayerInfo.ParamInfo;
+import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 
 import java.util.ArrayDeque;
@@ -45,7 +46,7 @@ public final class LayerTrace implements Trace {
         model.train(false);
         model.setRecording(false);
         try {
-            model.traced(x, trace);
+            Scratch.keeping(() -> model.traced(x, trace));   // outputs are told apart by identity: none recycled
         } finally {
             model.train(wasTraining);
         }

@@ -2,6 +2,7 @@ package dev.litenet.tensor;
 
 import java.lang.ref.SoftReference;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The inference arena: reusable activations and scratch buffers, one pool per thread. A forward pass at inference
@@ -75,6 +76,20 @@ public final class Scratch {
     }
 
     /**
+     * Runs {@code body} with giving back turned off on this thread, so that no tensor object is handed out twice:
+     * for a traced pass that tells a layer's new output from one it passed through by the object's identity.
+     */
+    public static <T> T keeping(Supplier<T> body) {
+        Pool p = pool();
+        p.keeping++;
+        try {
+            return body.get();
+        } finally {
+            p.keeping--;
+        }
+    }
+
+    /**
      * One thread's free tensors and arrays in buckets by a hash of the shape (or length): a bucket is a small stack,
      * searched for an exact match. Stacks grow while a thread meets new shapes, then stay.
      */
@@ -84,6 +99,7 @@ public final class Scratch {
         private final int[] tensorCount = new int[BUCKETS];
         private final float[][][] arrays = new float[BUCKETS][][];
         private final int[] arrayCount = new int[BUCKETS];
+        private int keeping;                                          // > 0: put and putArray keep nothing
 
         // the shape is either `shape` (rank dims) or, when shape is null, (d0, d1, d2, d3) cut to rank
         Tensor take(int[] shape, int rank, int d0, int d1, int d2, int d3) {
@@ -101,6 +117,7 @@ public final class Scratch {
         }
 
         void put(Tensor t) {
+            if (keeping > 0) return;
             int b = bucket(t.shape), same = 0;
             Tensor[] stack = tensors[b];
             for (int i = 0; i < tensorCount[b]; i++) {
@@ -127,6 +144,7 @@ public final class Scratch {
         }
 
         void putArray(float[] a) {
+            if (keeping > 0) return;
             int b = mix(a.length), same = 0;
             float[][] stack = arrays[b];
             for (int i = 0; i < arrayCount[b]; i++) {

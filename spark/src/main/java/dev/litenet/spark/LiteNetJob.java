@@ -46,7 +46,7 @@ public final class LiteNetJob implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin JobOptions job;
 
-        @Option(names = "--top", defaultValue = "5", paramLabel = "<K>", description = "Classes in the top column (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--top", defaultValue = "5", paramLabel = "<K>", description = "Classes in the top column (default: ${DEFAULT-VALUE}, or all of a model with fewer).")
         int top;
 
         @Override public Integer call() {

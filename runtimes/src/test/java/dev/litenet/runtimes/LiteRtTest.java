@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every exported TFLite file run by Google's LiteRT.js in headless Chromium ({@link LiteRt}): float32 files give
  * LiteNet's logits within 1e-4 of the largest on real photos, for every architecture of the zoo, Google's pretrained
- * MobileNetV2 and trained runs (test-time flip in the graph); and, as a standing check of LiteNet's TFLite importer,
+ * MobileNetV2 and trained runs (test-time flip in the graph), which LiteNet's importer reads back to the run's
+ * probabilities; and, as a standing check of LiteNet's TFLite importer,
  * Google's own MobileNet files give under LiteRT the top-1 class LiteNet's import of them gives.
  */
 class LiteRtTest {
@@ -56,6 +57,11 @@ class LiteRtTest {
             run.export(file, ExportOptions.tflite());
             System.out.printf("LiteRT float trained run (flip %s): %.2e%n", run.preprocess().flipAverage(),
                     agreement(run.model(), file, Runtimes.photos("val", 2)));
+            ImageClassifier back = ImageClassifier.pretrained(file);            // round trip: LiteNet's importer
+            for (Path p : Runtimes.photos("val", 2)) {
+                float[] a = run.probabilities(List.of(run.prepare(p)))[0], b = back.probabilities(List.of(back.prepare(p)))[0];
+                assertThat(Exportable.relativeError(b, a)).as("read back " + p.getFileName()).isLessThan(1e-5);
+            }
         }
     }
 

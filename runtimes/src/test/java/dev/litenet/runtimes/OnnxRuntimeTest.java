@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every exported ONNX file run by ONNX Runtime Java 1.29 (the oracle: not part of the product) on real photos gives
  * LiteNet's logits within 1e-4 of the largest, at a batch of several photos (the batch dimension is dynamic), and
  * onnx's checker (full check) accepts it: every architecture of the zoo (seeded weights, BatchNorm statistics away
- * from identity), Google's pretrained MobileNetV2 (TF SAME padding, the background output dropped), and a fine-tuned
- * run trained with test-time flip (both views in the graph).
+ * from identity), Google's pretrained MobileNetV2 and MobileNet V1 (TF SAME padding, the background output dropped), a
+ * fine-tuned run, and a frozen-head run trained with test-time flip (both views in the graph).
  */
 class OnnxRuntimeTest {
     static final double TOLERANCE = 1e-4;
@@ -69,6 +69,14 @@ class OnnxRuntimeTest {
         net.export(file);
         double worst = agreement(net.model(), file, Runtimes.photos("val", 2));
         System.out.printf("ORT pretrained mobilenet_v2 (Google): %.2e%n", worst);
+    }
+
+    @Test void googlesPretrainedMobileNetV1() throws Exception {
+        ImageClassifier net = ImageClassifier.pretrained(Shared.path("weights/mobilenet_v1_0.25_128_quant/mobilenet_v1_0.25_128_quant.tflite"));
+        Path file = tmp.resolve("mobilenet_v1_0.25_128_quant.onnx");
+        net.export(file);
+        double worst = agreement(net.model(), file, Runtimes.photos("val", 2));
+        System.out.printf("ORT pretrained mobilenet_v1 0.25/128 (Google): %.2e%n", worst);
     }
 
     @Test void aFineTunedRun() throws Exception {

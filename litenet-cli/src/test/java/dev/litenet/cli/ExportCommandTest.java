@@ -92,6 +92,14 @@ class ExportCommandTest {
         assertThat(onnx[1]).contains("ONNX float32, mobilenet_v2, 1000 classes, input 224x224");
     }
 
+    /** PyTorch weights name their architecture with {@code --arch}. */
+    @Test void aPthFileWithItsArchitecture() {
+        String[] r = TrainCommandTest.run("export", "--weights", Shared.path("fixtures/mobilenet_v2/mobilenet_v2_calib.pth").toString(),
+                "--arch", "mobilenet_v2", "--format", "tflite", "--out", tmp.resolve("pth.tflite").toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("TFLite float32, mobilenet_v2, 1000 classes, input 224x224");
+    }
+
     @Test void unsupportedCombinationsGetOneLine() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("bad"));
         String[][] cases = {

@@ -73,6 +73,33 @@ class ExportCommandTest {
         for (int i = 0; i < 2; i++) assertThat(y.get(i)).isCloseTo(x.get(i), org.assertj.core.data.Offset.offset(1e-4f * Math.max(1f, Math.abs(x.get(i)))));
     }
 
+    /** {@code forward} and {@code export} take a known name as they take its file. */
+    @Test void aKnownNameIsItsFile() throws IOException {
+        Path input = tmp.resolve("k.f32");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * 3 * 64 * 64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+        for (int i = 0; i < 3 * 64 * 64; i++) b.putFloat((float) (r.nextDouble() * 2 - 1));
+        Files.write(input, b.array());
+        String[] byName = TrainCommandTest.run("forward", "--weights", "mobilenet_v2_1.0_224_quant", "--input", input.toString(),
+                "--shape", "1,3,64,64", "--output", tmp.resolve("name.f32").toString());
+        String[] byFile = TrainCommandTest.run("forward", "--weights", Shared.quantWeights().toString(), "--input", input.toString(),
+                "--shape", "1,3,64,64", "--output", tmp.resolve("file.f32").toString());
+        assertThat(byName[0]).as(byName[2]).isEqualTo("0");
+        assertThat(byFile[0]).as(byFile[2]).isEqualTo("0");
+        assertThat(Files.readAllBytes(tmp.resolve("name.f32"))).isEqualTo(Files.readAllBytes(tmp.resolve("file.f32")));
+        String[] onnx = TrainCommandTest.run("export", "--weights", "mobilenet_v2_1.0_224_quant", "--out", tmp.resolve("g.onnx").toString());
+        assertThat(onnx[0]).as(onnx[2]).isEqualTo("0");
+        assertThat(onnx[1]).contains("ONNX float32, mobilenet_v2, 1000 classes, input 224x224");
+    }
+
+    /** PyTorch weights name their architecture with {@code --arch}. */
+    @Test void aPthFileWithItsArchitecture() {
+        String[] r = TrainCommandTest.run("export", "--weights", Shared.path("fixtures/mobilenet_v2/mobilenet_v2_calib.pth").toString(),
+                "--arch", "mobilenet_v2", "--format", "tflite", "--out", tmp.resolve("pth.tflite").toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("TFLite float32, mobilenet_v2, 1000 classes, input 224x224");
+    }
+
     @Test void unsupportedCombinationsGetOneLine() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("bad"));
         String[][] cases = {

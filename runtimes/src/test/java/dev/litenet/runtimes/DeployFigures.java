@@ -26,17 +26,23 @@ import java.util.Map;
 
 /**
  * The figures of docs/DEPLOY.md, by hand, not in CI: {@code ./mvnw -pl runtimes -am test -Dtest=DeployFigures
- * -Dsurefire.failIfNoSpecifiedTests=false -Dlitenet.figures=runs/cats-dogs} (a run folder, relative to the repo). For
- * that run: its ONNX, float TFLite and int8 TFLite files, their agreement with LiteNet on all val photos, the int8
- * accuracy change, and the latency of one photo in LiteNet, ONNX Runtime and LiteRT.js (medians, a rough indication:
- * one shared machine); then the file sizes of every architecture of the zoo at 224, float against int8.
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dlitenet.figures=runs/cats-dogs,runs/cats-dogs-v1} (run folders, relative
+ * to the repo). For each run: its ONNX, float TFLite and int8 TFLite files, their agreement with LiteNet on all val
+ * photos, the int8 accuracy change, and the latency of one photo in LiteNet, ONNX Runtime and LiteRT.js (medians, a
+ * rough indication: one shared machine); then the file sizes of every architecture of the zoo at 224, float against
+ * int8.
  */
 @EnabledIfSystemProperty(named = "litenet.figures", matches = ".+")
 class DeployFigures {
     @Test void figures() throws Exception {
-        Path runDir = Runtimes.repo().resolve(System.getProperty("litenet.figures"));
         Path out = Files.createDirectories(Runtimes.repo().resolve("runtimes/target/figures"));
-        ImageClassifier run = ImageClassifier.load(runDir);
+        for (String run : System.getProperty("litenet.figures").split(",")) runFigures(ImageClassifier.load(Runtimes.repo().resolve(run.strip())), out);
+        zooSizes(out);
+    }
+
+    /** One run's files, their agreement and accuracy on all val photos, and one photo's latency in each runtime. */
+    static void runFigures(ImageClassifier run, Path out) throws Exception {
+        System.out.printf(Locale.ROOT, "== %s, %s at %d, test-time flip %s%n", run.origin(), run.architecture(), run.inputSize(), run.preprocess().flipAverage());
         Path onnx = out.resolve("cats-dogs.onnx"), fp = out.resolve("cats-dogs.tflite"), q = out.resolve("cats-dogs-int8.tflite");
         run.export(onnx, ExportOptions.onnx());
         run.export(fp, ExportOptions.tflite());
@@ -121,8 +127,11 @@ class DeployFigures {
                 Int8Test.median(rf.millis()), Int8Test.median(rqRuns.millis()), n);
         litert.unload(mf);
         litert.unload(mq);
+    }
 
-        // the zoo's file sizes at 224, float against int8
+    /** The zoo's file sizes at 224 with 1000 classes, float against int8. */
+    static void zooSizes(Path out) throws Exception {
+        List<Path> val = Runtimes.photos("val", 1);
         System.out.println("| architecture | parameters | ONNX | TFLite float32 | TFLite int8 | int8/float |");
         for (Architecture a : Architectures.all()) {
             Model model = Exportable.model(a, 1000, 224, false);

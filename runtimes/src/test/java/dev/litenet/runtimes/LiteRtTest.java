@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every exported TFLite file run by Google's LiteRT.js in headless Chromium ({@link LiteRt}): float32 files give
  * LiteNet's logits within 1e-4 of the largest on real photos, for every architecture of the zoo, Google's pretrained
- * MobileNetV2 and trained runs (test-time flip in the graph); and, as a standing check of LiteNet's TFLite importer,
- * Google's own MobileNet files give under LiteRT the top-1 class LiteNet's import of them gives.
+ * MobileNetV2 and MobileNet V1, and trained runs (test-time flip in the graph), which LiteNet's importer reads back to
+ * the runs' probabilities; and, as a standing check of LiteNet's TFLite importer, Google's own MobileNet files give
+ * under LiteRT the top-1 class LiteNet's import of them gives.
  */
 class LiteRtTest {
     static final double TOLERANCE = 1e-4;
@@ -50,12 +51,24 @@ class LiteRtTest {
         System.out.printf("LiteRT float pretrained mobilenet_v2: %.2e%n", agreement(net.model(), file, Runtimes.photos("val", 2)));
     }
 
+    @Test void floatFileOfGooglesPretrainedMobileNetV1() throws Exception {
+        ImageClassifier net = ImageClassifier.pretrained(Shared.path("weights/mobilenet_v1_0.25_128_quant/mobilenet_v1_0.25_128_quant.tflite"));
+        Path file = tmp.resolve("pretrained-v1.tflite");
+        net.export(file);
+        System.out.printf("LiteRT float pretrained mobilenet_v1 0.25/128: %.2e%n", agreement(net.model(), file, Runtimes.photos("val", 2)));
+    }
+
     @Test void floatFilesOfTrainedRuns() throws Exception {
         for (ImageClassifier run : List.of(TrainedRuns.fineTuned(tmp), TrainedRuns.frozenWithFlip(tmp))) {
             Path file = tmp.resolve("run.tflite");
             run.export(file, ExportOptions.tflite());
             System.out.printf("LiteRT float trained run (flip %s): %.2e%n", run.preprocess().flipAverage(),
                     agreement(run.model(), file, Runtimes.photos("val", 2)));
+            ImageClassifier back = ImageClassifier.pretrained(file);            // round trip: LiteNet's importer
+            for (Path p : Runtimes.photos("val", 2)) {
+                float[] a = run.probabilities(List.of(run.prepare(p)))[0], b = back.probabilities(List.of(back.prepare(p)))[0];
+                assertThat(Exportable.relativeError(b, a)).as("read back " + p.getFileName()).isLessThan(1e-5);
+            }
         }
     }
 

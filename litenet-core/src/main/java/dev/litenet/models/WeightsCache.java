@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 /**
  * Turns a {@code --weights} value into a checked file on disk. A path that exists is used as given. A known name
  * ({@link KnownWeights}) is looked up in the cache folder, then on the class path (a weights artifact such as
- * {@code litenet-weights-mobilenet} holds {@code META-INF/litenet/weights/<file>}, copied into the cache on first
+ * {@code litenet-weights-mobilenet} holds {@code META-INF/litenet/weights/<name>/<file>}, copied into the cache on first
  * use), then in a local weights folder laid out as {@code <dir>/<name>/<file>}, else downloaded into the cache. Files found by name are checked against their
  * sha256 (the full hash, or torch.hub's prefix rule) before use. A download is written to a temp file beside
  * its target, checked, then moved into place atomically; a failed download leaves no file behind.
@@ -43,7 +43,10 @@ public final class WeightsCache {
     }
 
     private static final int BUFFER = 1 << 16;
-    /** Where a weights artifact keeps its files on the class path: {@code META-INF/litenet/weights/<file name>}. */
+    /**
+     * Where a weights artifact keeps its files on the class path, laid out as the local weights folder:
+     * {@code META-INF/litenet/weights/<name>/<file name>}. Resources under {@code META-INF} are found across modules.
+     */
     public static final String CLASS_PATH_FOLDER = "META-INF/litenet/weights/";
     private static final Duration DEFAULT_STALL = Duration.ofSeconds(60);
 
@@ -138,7 +141,7 @@ public final class WeightsCache {
      * (application servers, Spring Boot's nested jars), then LiteNet's own.
      */
     private Optional<Path> fromClassPath(WeightsInfo weights) {
-        String resource = CLASS_PATH_FOLDER + weights.fileName();
+        String resource = CLASS_PATH_FOLDER + weights.name() + "/" + weights.fileName();
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         java.net.URL url = context == null ? null : context.getResource(resource);
         if (url == null && WeightsCache.class.getClassLoader() != null) url = WeightsCache.class.getClassLoader().getResource(resource);

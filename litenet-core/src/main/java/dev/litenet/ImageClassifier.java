@@ -38,7 +38,7 @@ import java.util.stream.IntStream;
 
 /**
  * An image classifier: a network of the zoo (MobileNetV2 by default; see {@code litenet compare} and
- * docs/ZOO.md for the others) with its preprocessing and class labels, ready to predict.
+ * <a href="https://github.com/litenet/litenet/blob/main/docs/ZOO.md">docs/ZOO.md</a> for the others) with its preprocessing and class labels, ready to predict.
  *
  * <pre>{@code
  * ImageClassifier net = ImageClassifier.pretrained("mobilenet_v2_1.0_224_quant");

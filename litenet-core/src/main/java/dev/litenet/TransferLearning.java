@@ -48,7 +48,7 @@ public final class TransferLearning {
     public static final int DEFAULT_EPOCHS = 10;
     /** Default photos per step. */
     public static final int DEFAULT_BATCH_SIZE = 32;
-    /** Default square input of the backbone, chosen by cross-validation (docs/ACCURACY.md). */
+    /** Default square input of the backbone, chosen by cross-validation (<a href="https://github.com/litenet/litenet/blob/main/docs/ACCURACY.md">docs/ACCURACY.md</a>). */
     public static final int DEFAULT_INPUT_SIZE = 288;
     /** Default epochs without improvement before early stopping. */
     public static final int DEFAULT_PATIENCE = 3;
@@ -217,7 +217,7 @@ public final class TransferLearning {
      * mirror, and the classifier scores a photo on the mean of both views (test-time flip, stored with the run so
      * predict, eval and serve apply it). Costs a second backbone pass per photo.
      *
-     * @param mirrored on (default; chosen by cross-validation, see docs/ACCURACY.md) or off
+     * @param mirrored on (default; chosen by cross-validation, see <a href="https://github.com/litenet/litenet/blob/main/docs/ACCURACY.md">docs/ACCURACY.md</a>) or off
      * @return this builder
      */
     public TransferLearning mirrored(boolean mirrored) {
@@ -297,7 +297,7 @@ public final class TransferLearning {
 
     /**
      * Square input size of the backbone, 32 to 1024, or 0 for the weights' own (224). The default, 288, was chosen by
-     * cross-validation: the frozen backbone's features of larger inputs tell cats from dogs better (docs/ACCURACY.md).
+     * cross-validation: the frozen backbone's features of larger inputs tell cats from dogs better (<a href="https://github.com/litenet/litenet/blob/main/docs/ACCURACY.md">docs/ACCURACY.md</a>).
      *
      * @param size square input size of the backbone, 32 to 1024, or 0 for the weights' own (default 288)
      * @return this builder

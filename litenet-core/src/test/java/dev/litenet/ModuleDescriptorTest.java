@@ -58,6 +58,12 @@ class ModuleDescriptorTest {
         }
     }
 
+    /** The jar carries the Apache-2.0 licence of the repository. */
+    @Test
+    void theLicenceTravelsInTheJar() throws URISyntaxException, IOException {
+        assertThat(Files.readString(classes().resolve("META-INF/LICENSE"))).contains("Apache License", "Version 2.0, January 2004");
+    }
+
     /** A module that requires dev.litenet and passes a BufferedImage compiles; one that names Simd does not. */
     @Test
     void aModulePathConsumerSeesTheApiAndNotTheEngine(@TempDir Path dir) throws IOException, URISyntaxException {

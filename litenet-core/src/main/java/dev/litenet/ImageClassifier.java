@@ -556,6 +556,49 @@ public final class ImageClassifier {
         return out;
     }
 
+    /**
+     * The raw scores (logits) of every class for each image, one batch: what {@link #probabilities} turns into
+     * probabilities with a softmax, for calibration, ensembling or another threshold.
+     *
+     * @param images images prepared by this classifier
+     * @return {@code [image][class]} logits, classes as in {@link #labels()}
+     */
+    public float[][] logits(List<PreparedImage> images) {
+        checkBatch(images);
+        Tensor logits = run(images, true);
+        int n = images.size(), outputs = logits.size() / Math.max(1, n);
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(logits.data, i * outputs + dropped, i * outputs + outputs);
+        Scratch.release(logits);
+        return out;
+    }
+
+    // ---- asynchronous, batched ---------------------------------------------------------------------------------
+
+    /**
+     * Asynchronous prediction with dynamic batching, for many threads asking one image each: up to
+     * {@value AsyncClassifier#DEFAULT_MAX_BATCH} images per forward pass, the oldest waiting at most 5 ms for
+     * others, {@value AsyncClassifier#DEFAULT_CAPACITY} queued at most. Close it when done.
+     *
+     * @return a new asynchronous front of this classifier, with its own worker threads
+     */
+    public AsyncClassifier async() {
+        return async(AsyncClassifier.DEFAULT_MAX_BATCH, AsyncClassifier.DEFAULT_MAX_DELAY, AsyncClassifier.DEFAULT_CAPACITY);
+    }
+
+    /**
+     * {@link #async()} with other limits.
+     *
+     * @param maxBatch most images per forward pass, 1 to {@value #MAX_BATCH_SIZE}
+     * @param maxDelay how long the oldest queued image waits for others, 0 to 10 s
+     * @param capacity most images queued before further ones are refused
+     * @return a new asynchronous front of this classifier, with its own worker threads
+     * @throws BadInputException if a limit is out of range
+     */
+    public AsyncClassifier async(int maxBatch, java.time.Duration maxDelay, int capacity) {
+        return new AsyncClassifier(this, maxBatch, maxDelay, capacity);
+    }
+
     // ---- embedding --------------------------------------------------------------------------------------------
 
     /**
@@ -901,16 +944,6 @@ public final class ImageClassifier {
         }
     }
 
-    /** Raw logits over {@link #labels()}, one row per image. */
-    private float[][] logits(List<PreparedImage> images) {
-        Tensor logits = run(images, true);
-        int n = images.size(), outputs = logits.size() / n;
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(logits.data, i * outputs + dropped, (i + 1) * outputs);
-        Scratch.release(logits);
-        return out;
-    }
-
     /** Predicting and explaining need a classifier: an embedding extractor's head is a placeholder. */
     private void requireHead() {
         if (model.headless()) {
@@ -976,7 +1009,7 @@ public final class ImageClassifier {
         return order < 0 || order == 0 && a < b;
     }
 
-    private void checkTop(int k) {
+    void checkTop(int k) {
         if (k < 1 || k > labels.size()) {
             throw new BadInputException("top-k must be 1 to " + labels.size() + " (the classes of this model), got " + k);
         }

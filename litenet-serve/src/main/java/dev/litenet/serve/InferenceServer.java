@@ -1,6 +1,7 @@
 package dev.litenet.serve;
 
 import dev.litenet.BadInputException;
+import dev.litenet.Batcher;
 import dev.litenet.WeightsUnavailableException;
 import dev.litenet.Explanation;
 import dev.litenet.ExportOptions;

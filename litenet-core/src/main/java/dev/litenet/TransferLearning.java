@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
 /**
@@ -369,18 +370,24 @@ public final class TransferLearning {
     }
 
     /**
-     * Trains and returns the classifier.
+     * Trains and returns the classifier. An interrupt of the training thread ({@code Future.cancel(true)}, an
+     * executor's {@code shutdownNow()}) stops it within a batch: it throws {@link CancellationException} with the
+     * thread's interrupt flag still set, and the run folder holds what it held before, or the checkpoint of the last
+     * finished epoch when fine-tuning (which {@link #resume} continues from); the model is only written at the end.
      *
      * @return the trained classifier, with its history
-     * @throws BadInputException if the data or the weights are unusable
+     * @throws BadInputException     if the data or the weights are unusable
+     * @throws CancellationException if the thread was interrupted
      */
     public ImageClassifier fit() { return train().classifier(); }
 
     /**
-     * Trains and returns the classifier with how it did on the validation photos and which photos were skipped.
+     * Trains and returns the classifier with how it did on the validation photos and which photos were skipped;
+     * stops on an interrupt as {@link #fit()} does.
      *
      * @return the result of the run
-     * @throws BadInputException if the data or the weights are unusable
+     * @throws BadInputException     if the data or the weights are unusable
+     * @throws CancellationException if the thread was interrupted
      */
     public Training train() {
         if (data == null) throw new BadInputException("no data folder: call data(folder) first");
@@ -399,6 +406,7 @@ public final class TransferLearning {
         Trainer.Result r;
         try {
             r = new Trainer(options, e -> {
+                stopIfInterrupted();
                 if (e instanceof TrainEvent.Skipped s) skipped.add(s.image());
                 listener.accept(e);
             }).run();
@@ -424,6 +432,11 @@ public final class TransferLearning {
      * @param skipped    photos that could not be read, with the reason
      */
     public record Training(ImageClassifier classifier, Evaluation validation, List<BadImage> skipped) {}
+
+    /** Checked at every training event (each batch of photos, each epoch): an interrupted thread stops there. */
+    private static void stopIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) throw new CancellationException("training interrupted");
+    }
 
     /** The options of this recipe, for {@link #train} and {@link CrossValidation} (no run folder there). */
     TrainOptions options(Path weightsFile, Path runFolder, boolean resume) {

@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  * ImageClassifier mine = TransferLearning.from("mobilenet_v2_1.0_224_quant")
  *         .data(Path.of("cats-dogs"))
  *         .epochs(5)
- *         .fit();
+ *         .fit()
+ *         .classifier();
  * }</pre>
  *
  * <p>The data folder holds {@code train/} and {@code val/}, each with one subfolder per class, or just the class
@@ -370,26 +371,18 @@ public final class TransferLearning {
     }
 
     /**
-     * Trains and returns the classifier. An interrupt of the training thread ({@code Future.cancel(true)}, an
-     * executor's {@code shutdownNow()}) stops it within a batch: it throws {@link CancellationException} with the
-     * thread's interrupt flag still set, and the run folder holds what it held before, or the checkpoint of the last
-     * finished epoch when fine-tuning (which {@link #resume} continues from); the model is only written at the end.
-     *
-     * @return the trained classifier, with its history
-     * @throws BadInputException     if the data or the weights are unusable
-     * @throws CancellationException if the thread was interrupted
-     */
-    public ImageClassifier fit() { return train().classifier(); }
-
-    /**
-     * Trains and returns the classifier with how it did on the validation photos and which photos were skipped;
-     * stops on an interrupt as {@link #fit()} does.
+     * Trains, and returns the classifier with how it did on the validation photos and which photos were skipped: the
+     * one way to finish this builder ({@code fit().classifier()} for the classifier alone). An interrupt of the
+     * training thread ({@code Future.cancel(true)}, an executor's {@code shutdownNow()}) stops it within a batch: it
+     * throws {@link CancellationException} with the thread's interrupt flag still set, and the run folder holds what
+     * it held before, or the checkpoint of the last finished epoch when fine-tuning (which {@link #resume} continues
+     * from); the model is only written at the end.
      *
      * @return the result of the run
      * @throws BadInputException     if the data or the weights are unusable
      * @throws CancellationException if the thread was interrupted
      */
-    public Training train() {
+    public Training fit() {
         if (data == null) throw new BadInputException("no data folder: call data(folder) first");
         if (!Files.isDirectory(data)) throw new BadInputException(data, "data folder not found");
         if (resume && runFolder == null) throw new BadInputException("resume needs a run folder");
@@ -438,7 +431,7 @@ public final class TransferLearning {
         if (Thread.currentThread().isInterrupted()) throw new CancellationException("training interrupted");
     }
 
-    /** The options of this recipe, for {@link #train} and {@link CrossValidation} (no run folder there). */
+    /** The options of this recipe, for {@link #fit} and {@link CrossValidation} (no run folder there). */
     TrainOptions options(Path weightsFile, Path runFolder, boolean resume) {
         return new TrainOptions(data, weightsFile, runFolder, epochs, batchSize, learningRate, weightDecay,
                 optimizer.name().toLowerCase(java.util.Locale.ROOT), unfreezeFrom, augment, seed, validationSplit, badImages,

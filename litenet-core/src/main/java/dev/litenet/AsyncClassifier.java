@@ -102,10 +102,18 @@ public final class AsyncClassifier implements AutoCloseable {
         }
     }
 
-    /** @return images queued whose forward pass has not started */
+    /**
+     * Images queued whose forward pass has not started.
+     *
+     * @return images queued whose forward pass has not started
+     */
     public int queued() { return predictions.queued() + embeddings.queued(); }
 
-    /** @return forward passes run so far (each one a batch of one or more images) */
+    /**
+     * Forward passes run so far, each one a batch of one or more images.
+     *
+     * @return forward passes run so far
+     */
     public long batches() { return batches.get(); }
 
     /** Refuses new images, answers the queued ones, and stops the worker threads. */

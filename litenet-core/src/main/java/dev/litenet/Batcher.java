@@ -79,7 +79,11 @@ public final class Batcher<I, O> implements AutoCloseable {
         return job.result();
     }
 
-    /** @return inputs submitted whose batch has not started yet (queued, or gathered into the next batch) */
+    /**
+     * Inputs submitted whose batch has not started yet (queued, or gathered into the next batch).
+     *
+     * @return inputs submitted whose batch has not started yet
+     */
     public int queued() { return waiting.get(); }
 
     /** Refuses new inputs, runs the ones already queued, and waits for the worker to finish them. */

@@ -7,6 +7,8 @@
  * because the API takes and returns {@code java.awt.image.BufferedImage}. Weights are downloaded with
  * {@code java.net.http}, or found on the class path in a weights artifact such as {@code litenet-weights-mobilenet}.
  */
+// LiteNet's own adapters (litenet-cli, litenet-serve, litenet-spark, runtimes, bench) put this jar on the class path,
+// where a module's exports do not apply, so none needs a qualified export; a module-path user sees the API alone.
 module dev.litenet {
     requires static jdk.incubator.vector;
     requires static jdk.management;

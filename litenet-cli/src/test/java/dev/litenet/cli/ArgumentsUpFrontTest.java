@@ -36,7 +36,7 @@ class ArgumentsUpFrontTest {
                 .featureCache(cache).augment(true).listener(e -> {
                     if (e instanceof TrainEvent.EpochEnd end && end.stats().epoch() == 2) throw new IllegalStateException("stopped");
                 });
-        assertThatThrownBy(recipe::train).hasMessage("stopped");
+        assertThatThrownBy(recipe::fit).hasMessage("stopped");
         assertThat(run.resolve(RunFolder.CHECKPOINT)).exists();
     }
 

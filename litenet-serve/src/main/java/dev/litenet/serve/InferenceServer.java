@@ -1,6 +1,8 @@
 package dev.litenet.serve;
 
 import dev.litenet.BadInputException;
+import dev.litenet.Batcher;
+import dev.litenet.WeightsUnavailableException;
 import dev.litenet.Explanation;
 import dev.litenet.ExportOptions;
 import dev.litenet.ImageClassifier;
@@ -122,6 +124,7 @@ public final class InferenceServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.text()));
             config.routes.exception(HttpError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+            config.routes.exception(WeightsUnavailableException.class, (e, ctx) -> error(ctx, 503, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
             config.routes.error(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path()));
         }).start(b.host, b.port);

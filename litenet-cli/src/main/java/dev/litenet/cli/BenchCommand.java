@@ -10,6 +10,7 @@ import dev.litenet.summary.Summary;
 import dev.litenet.summary.SummaryOptions;
 import dev.litenet.summary.Style;
 import dev.litenet.tensor.Parallel;
+import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
 import dev.litenet.train.Adam;
 import picocli.CommandLine.Command;
@@ -149,11 +150,11 @@ public final class BenchCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** The fused eval model on x (B,S,S,3). */
+    /** The fused eval model on x (B,S,S,3); the logits go back to the arena, so a steady pass allocates nothing. */
     private static Step inference(Network model, Tensor x) {
         Layer fused = model.fused();
         return () -> {
-            Inference.forward(fused, x);
+            Scratch.release(Inference.forward(fused, x));
             return Double.NaN;
         };
     }

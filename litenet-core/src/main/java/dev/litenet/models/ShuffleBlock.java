@@ -116,15 +116,19 @@ public final class ShuffleBlock extends Layer {
     static Tensor shuffledConcat(float[] a, int strideA, Tensor b, int half) {
         int M = b.size() / half, C = 2 * half;
         Tensor y = Scratch.uninitialized(b.dim(0), b.dim(1), b.dim(2), C);
-        float[] bv = b.data, out = y.data;
-        Parallel.range(M, 256, (from, to) -> {
-            for (int p = from; p < to; p++) {
-                for (int i = 0, o = p * C, ia = p * strideA, ib = p * half; i < half; i++) {
-                    out[o + 2 * i] = a[ia + i];
-                    out[o + 2 * i + 1] = bv[ib + i];
-                }
-            }
-        });
+        if (Parallel.serial(M, 256)) interleave(a, strideA, b.data, half, y.data, 0, M);
+        else Parallel.range(M, 256, (from, to) -> interleave(a, strideA, b.data, half, y.data, from, to));
         return y;
+    }
+
+    // pixels [from, to) of shuffledConcat
+    private static void interleave(float[] a, int strideA, float[] b, int half, float[] out, int from, int to) {
+        int C = 2 * half;
+        for (int p = from; p < to; p++) {
+            for (int i = 0, o = p * C, ia = p * strideA, ib = p * half; i < half; i++) {
+                out[o + 2 * i] = a[ia + i];
+                out[o + 2 * i + 1] = b[ib + i];
+            }
+        }
     }
 }

@@ -46,6 +46,9 @@ public final class Simd {
      */
     public static void batchComing() { batched = true; }
 
+    /** Whether kernel calls run the Vector API kernels now: enabled, and past the scalar start (see {@link #SCALAR_FLOPS}). */
+    public static boolean vectorKernelsRunning() { return ENABLED && warm; }
+
     /** Whether a kernel call of this many flops runs the Vector API kernel (see {@link #SCALAR_FLOPS}). */
     static boolean vectorFor(long flops) {
         if (!ENABLED) return false;

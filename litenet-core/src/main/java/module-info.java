@@ -7,11 +7,14 @@
 module dev.litenet {
     requires static jdk.incubator.vector;
     requires java.desktop;
+    requires java.management;
     requires java.net.http;
 
     exports dev.litenet;
     exports dev.litenet.data;
     exports dev.litenet.eval;
+    exports dev.litenet.explain;
+    exports dev.litenet.export;
     exports dev.litenet.io;
     exports dev.litenet.models;
     exports dev.litenet.nn;

@@ -1,6 +1,7 @@
 package dev.litenet;
 
 import dev.litenet.data.BadImage;
+import dev.litenet.eval.Calibration;
 import dev.litenet.nn.CrossEntropy;
 import dev.litenet.tensor.Tensor;
 
@@ -24,10 +25,12 @@ import java.util.Map;
  * @param skipped       the files that could not be read, with the reason
  * @param topK          {@code topK[k-1]} is the top-k accuracy (the true class among the k most probable), for k = 1
  *                      to min(5, classes)
+ * @param calibration   how far the predicted class's probability can be trusted: the reliability diagram's bins and
+ *                      the expected calibration error
  */
 public record Evaluation(List<String> classes, int n, double accuracy, double loss, int[][] confusion,
                          double[] precision, double[] recall, List<Misclassified> misclassified, List<BadImage> skipped,
-                         double[] topK) {
+                         double[] topK, Calibration calibration) {
 
     /**
      * One wrong answer.
@@ -56,12 +59,16 @@ public record Evaluation(List<String> classes, int n, double accuracy, double lo
         Tensor probs = CrossEntropy.softmax(logits);
         int correct = 0;
         int[] rank = new int[Math.min(5, k)];
+        double[] confidence = new double[n];
+        boolean[] right = new boolean[n];
         for (int i = 0; i < n; i++) {
             int above = 0;                                     // classes more probable than the true one
             for (int j = 0; j < k; j++) if (probs.data[i * k + j] > probs.data[i * k + labels[i]]) above++;
             for (int r = above; r < rank.length; r++) rank[r]++;
             int predicted = argmax(probs.data, i * k, k);
             confusion[labels[i]][predicted]++;
+            confidence[i] = probs.data[i * k + predicted];
+            right[i] = predicted == labels[i];
             if (predicted == labels[i]) correct++;
             else wrong.add(new Misclassified(files.get(i), classes.get(labels[i]), classes.get(predicted), probs.data[i * k + predicted]));
         }
@@ -75,7 +82,8 @@ public record Evaluation(List<String> classes, int n, double accuracy, double lo
         double loss = n == 0 ? Double.NaN : CrossEntropy.loss(logits, labels);
         return new Evaluation(List.copyOf(classes), n, n == 0 ? Double.NaN : (double) correct / n, loss, confusion,
                 precision, recall, List.copyOf(wrong), List.copyOf(skipped),
-                java.util.Arrays.stream(rank).mapToDouble(c -> n == 0 ? Double.NaN : (double) c / n).toArray());
+                java.util.Arrays.stream(rank).mapToDouble(c -> n == 0 ? Double.NaN : (double) c / n).toArray(),
+                Calibration.of(confidence, right));
     }
 
     /**
@@ -92,7 +100,8 @@ public record Evaluation(List<String> classes, int n, double accuracy, double lo
     }
 
     /**
-     * As JSON-ready values: accuracy, loss, n, confusion, classes, precision, recall, misclassified, skipped.
+     * As JSON-ready values: accuracy, loss, n, confusion, classes, precision, recall, misclassified, skipped,
+     * calibration.
      *
      * @return maps, lists, strings and numbers
      */
@@ -111,6 +120,7 @@ public record Evaluation(List<String> classes, int n, double accuracy, double lo
         m.put("misclassified", misclassified.stream().map(w -> Map.of("file", w.file().toString(), "actual", w.actual(),
                 "predicted", w.predicted(), "probability", w.probability())).toList());
         m.put("skipped", skipped.stream().map(b -> Map.of("file", b.path().toString(), "reason", b.reason())).toList());
+        m.put("calibration", calibration.toJson());
         return m;
     }
 }

@@ -5,6 +5,8 @@ import dev.litenet.data.ImageFolder;
 import dev.litenet.data.Pipeline;
 import dev.litenet.data.Preprocess;
 import dev.litenet.data.RgbImage;
+import dev.litenet.explain.GradCam;
+import dev.litenet.export.Exporter;
 import dev.litenet.io.Locations;
 import dev.litenet.models.Model;
 import dev.litenet.models.Network;
@@ -23,7 +25,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
@@ -48,16 +53,25 @@ import java.util.stream.IntStream;
  * "Egyptian cat" whichever file the weights came from. A trained classifier's indices are its classes in
  * sorted folder order. {@link #labels()} lists them; {@link Prediction#index()} points into it.
  *
+ * <p><b>Why.</b> {@link #explain} shows what the network looked at: a Grad-CAM heatmap of the predicted class (or
+ * any other) at the last convolutional block (or any other), drawn over the photo ({@link Explanation}).
+ *
  * <p><b>Threads.</b> An {@code ImageClassifier} is safe to share: any number of threads may call its methods at
  * once. Decoding and preprocessing run on the calling threads; the network itself runs one batch at a time and
  * spreads each batch over LiteNet's worker threads ({@link LiteNet#setThreads}).
  *
  * <p><b>Errors.</b> An unreadable image or weights file is a {@link BadInputException} naming the file and the
- * problem. The batch methods that take many files report such files one by one in their results instead.
+ * problem. The batch methods that take many files report such files one by one in their results instead. Every
+ * other misuse with bad data is a {@link BadInputException} too: {@code k} outside 1 to the number of classes, an
+ * empty batch or one of more than {@value #MAX_BATCH_SIZE} images, a null element in a list, a prepared image of
+ * another size ({@link PreparedImage} checks its own). A null argument itself (a null list, path or image) is a
+ * {@link NullPointerException} whose message names the parameter.
  */
 public final class ImageClassifier {
     /** Images per forward pass in the methods that take many files. */
     public static final int DEFAULT_BATCH_SIZE = 32;
+    /** The most images one call runs through the network at once ({@link #predictBatch}, a batch size). */
+    public static final int MAX_BATCH_SIZE = 4096;
 
     private final Model model;
     private final List<String> labels;
@@ -65,10 +79,16 @@ public final class ImageClassifier {
     private final Preprocess preprocess;
     private final Pipeline pipeline;
     private final Layer backbone, head;
-    private final ReentrantLock network = new ReentrantLock();
+    private final ReentrantLock network;                   // shared with the classifiers made by withPreprocess: one network
+    private final Map<Integer, GradCam> explainers = new LinkedHashMap<>(4, 0.75f, true) {   // by unit, the last few used
+        @Override protected boolean removeEldestEntry(Map.Entry<Integer, GradCam> eldest) { return size() > 3; }
+    };
 
-    ImageClassifier(Model model) {
+    ImageClassifier(Model model) { this(model, new ReentrantLock()); }
+
+    private ImageClassifier(Model model, ReentrantLock network) {
         this.model = model;
+        this.network = network;
         List<String> outputLabels = model.labels();
         this.dropped = !outputLabels.isEmpty() && outputLabels.get(0).equals("background") ? 1 : 0;
         this.labels = outputLabels.isEmpty() ? numbered(model.network().numClasses())
@@ -221,7 +241,7 @@ public final class ImageClassifier {
      * @return a new classifier sharing this one's weights
      */
     public ImageClassifier withPreprocess(Preprocess preprocess) {
-        return new ImageClassifier(model.withPreprocess(java.util.Objects.requireNonNull(preprocess, "preprocess")));
+        return new ImageClassifier(model.withPreprocess(Objects.requireNonNull(preprocess, "preprocess")), network);
     }
 
     /**
@@ -238,6 +258,74 @@ public final class ImageClassifier {
      */
     public Model model() { return model; }
 
+    // ---- exporting --------------------------------------------------------------------------------------------
+
+    /**
+     * Writes this classifier as an ONNX or TFLite file, float32, in the format its name ends in ({@code .onnx},
+     * {@code .tflite}): see {@link #export(Path, ExportOptions)}.
+     *
+     * @param file the file to write
+     * @return what was written
+     * @throws BadInputException if the name ends in neither, or the model cannot be exported
+     */
+    public Exporter.Result export(Path file) { return export(file, ExportOptions.forFile(file)); }
+
+    /**
+     * Writes this classifier so that other runtimes run it: ONNX (ONNX Runtime in Python, C++, C#, the browser) or
+     * TFLite (LiteRT on Android, iOS, microcontrollers and the web), float32 or, for TFLite, full-integer int8. The file
+     * takes the preprocessed image (ONNX NCHW {@code [batch, 3, S, S]}, TFLite NHWC {@code [1, S, S, 3]}; an int8 file
+     * takes the uint8 pixels) and gives {@code logits} and {@code probabilities}; BatchNorm is folded into the convs;
+     * the architecture, labels, preprocessing and LiteNet's version are in the file's metadata (ONNX
+     * {@code metadata_props}; TFLite metadata with the labels file, which Android's Task Library reads). A model trained
+     * with test-time flip runs both views in the file unless {@link ExportOptions#oneView()}. The file is written beside
+     * its destination and moved into place: a failed export leaves nothing behind.
+     *
+     * @param file    the file to write (replaced if it exists)
+     * @param options format, int8 calibration, test-time flip
+     * @return what was written, with notes for the file's user
+     * @throws BadInputException if the combination is not supported (int8 ONNX, a model without a classifier) or the
+     *                           calibration folder holds no readable photo
+     */
+    public Exporter.Result export(Path file, ExportOptions options) {
+        Objects.requireNonNull(options, "options");
+        List<float[]> calibration = null;
+        if (options.isInt8()) {
+            if (options.format() != Exporter.Format.TFLITE) {
+                throw new BadInputException("int8 quantization is for TFLite files; ONNX export is float32");
+            }
+            calibration = calibrationImages(options.calibration(), options.calibrationImages());
+        }
+        return Exporter.export(model, file, options.format(), calibration, options.bothViews(), LiteNet.VERSION);
+    }
+
+    /** Up to {@code count} photos of a folder (searched recursively), spread over it by a fixed seed, prepared. */
+    private List<float[]> calibrationImages(Path folder, int count) {
+        if (!java.nio.file.Files.isDirectory(folder)) throw new BadInputException(folder, "no such folder of calibration photos");
+        List<Path> files;
+        try (var walk = java.nio.file.Files.walk(folder)) {
+            files = new ArrayList<>(walk.filter(java.nio.file.Files::isRegularFile)
+                    .filter(f -> ImageFolder.isImageName(f.getFileName().toString())).sorted().toList());
+        } catch (IOException e) {
+            throw new BadInputException(folder, "cannot list calibration photos: " + e.getMessage());
+        }
+        java.util.Collections.shuffle(files, new java.util.Random(0));
+        List<float[]> out = new ArrayList<>();
+        for (int from = 0; from < files.size() && out.size() < count; from += DEFAULT_BATCH_SIZE) {
+            List<Path> batch = files.subList(from, Math.min(files.size(), from + DEFAULT_BATCH_SIZE));
+            PreparedImage[] prepared = new PreparedImage[batch.size()];
+            IntStream.range(0, batch.size()).parallel().forEach(i -> {
+                try {
+                    prepared[i] = prepare(batch.get(i));
+                } catch (BadInputException e) {
+                    prepared[i] = null;                            // an unreadable photo does not calibrate
+                }
+            });
+            for (PreparedImage p : prepared) if (p != null && out.size() < count) out.add(p.pixels());
+        }
+        if (out.isEmpty()) throw new BadInputException(folder, "no readable photo (" + String.join(", ", ImageFolder.EXTENSIONS) + ") to calibrate int8 ranges on");
+        return out;
+    }
+
     // ---- preparing images -------------------------------------------------------------------------------------
 
     /**
@@ -248,8 +336,11 @@ public final class ImageClassifier {
      * @throws BadInputException if the file cannot be read as an image, or not in the memory there is
      */
     public PreparedImage prepare(Path image) {
+        Objects.requireNonNull(image, "image");
         try {
-            return prepare(image.toString(), ImageDecoder.decode(image));
+            return ImageDecoder.decode(image, rgb -> prepare(image.toString(), rgb));
+        } catch (BadInputException e) {
+            throw ImageDecoder.naming(image, e);
         } catch (OutOfMemoryError e) {
             throw new BadInputException(image, "not enough memory to decode and preprocess this image (Java heap limit "
                     + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB; raise it with -Xmx, for the litenet command in LITENET_JAVA_OPTS)");
@@ -259,24 +350,42 @@ public final class ImageClassifier {
     /**
      * Decodes and preprocesses an encoded image held in memory (an upload, a row of a table).
      *
-     * @param name  what to call the image in errors
+     * @param name  what to call the image in errors (null: "image")
      * @param bytes the encoded JPEG, PNG, BMP or GIF
      * @return the prepared image
      * @throws BadInputException if the bytes are not a readable image
+     * @throws NullPointerException if {@code bytes} is null
      */
     public PreparedImage prepare(String name, byte[] bytes) {
-        return prepare(name, ImageDecoder.decode(Path.of(safeName(name)), bytes));
+        Objects.requireNonNull(bytes, "bytes");
+        Path named = Path.of(safeName(name));
+        try {
+            return ImageDecoder.decode(named, bytes, rgb -> prepare(named.toString(), rgb));
+        } catch (BadInputException e) {
+            throw ImageDecoder.naming(named, e);
+        } catch (OutOfMemoryError e) {
+            throw new BadInputException(named, "not enough memory to decode and preprocess this image (Java heap limit "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");
+        }
     }
 
     /**
      * Preprocesses a decoded image.
      *
-     * @param name  what to call the image in errors
+     * @param name  what to call the image in errors (null: "image")
      * @param image the image (alpha is dropped, grayscale becomes RGB)
      * @return the prepared image
+     * @throws BadInputException if the image is over the pixel budget
+     * @throws NullPointerException if {@code image} is null
      */
     public PreparedImage prepare(String name, BufferedImage image) {
-        return prepare(name, ImageDecoder.fromImage(Path.of(safeName(name)), image));
+        Objects.requireNonNull(image, "image");
+        Path named = Path.of(safeName(name));
+        try {
+            return prepare(named.toString(), ImageDecoder.fromImage(named, image));
+        } catch (BadInputException e) {
+            throw ImageDecoder.naming(named, e);
+        }
     }
 
     private PreparedImage prepare(String name, RgbImage rgb) {
@@ -284,7 +393,13 @@ public final class ImageClassifier {
     }
 
     private static String safeName(String name) {
-        return name == null || name.isEmpty() || name.indexOf('\0') >= 0 ? "image" : name;
+        if (name == null || name.isEmpty() || name.indexOf('\0') >= 0) return "image";
+        try {
+            Path.of(name);
+            return name;
+        } catch (java.nio.file.InvalidPathException e) {
+            return BadInputException.printable(name).replace('\0', '?');
+        }
     }
 
     // ---- predicting -------------------------------------------------------------------------------------------
@@ -293,11 +408,12 @@ public final class ImageClassifier {
      * The {@code k} most probable classes of an image file, most probable first.
      *
      * @param image a JPEG, PNG, BMP or GIF file
-     * @param k     how many classes (at most the number of classes)
+     * @param k     how many classes, 1 to the number of classes
      * @return the top {@code k} predictions
      * @throws BadInputException if the file cannot be read as an image
      */
     public List<Prediction> predict(Path image, int k) {
+        checkTop(k);
         return predictBatch(List.of(prepare(image)), k).get(0);
     }
 
@@ -305,10 +421,11 @@ public final class ImageClassifier {
      * The {@code k} most probable classes of a decoded image.
      *
      * @param image the image
-     * @param k     how many classes
+     * @param k     how many classes, 1 to the number of classes
      * @return the top {@code k} predictions
      */
     public List<Prediction> predict(BufferedImage image, int k) {
+        checkTop(k);
         return predictBatch(List.of(prepare("image", image)), k).get(0);
     }
 
@@ -318,7 +435,7 @@ public final class ImageClassifier {
      * still predicted.
      *
      * @param images image files
-     * @param k      how many classes per image
+     * @param k      how many classes per image, 1 to the number of classes
      * @return one result per file, in the order given
      */
     public List<FilePrediction> predictAll(List<Path> images, int k) { return predictAll(images, k, DEFAULT_BATCH_SIZE); }
@@ -328,10 +445,11 @@ public final class ImageClassifier {
      *
      * @param images    image files
      * @param k         how many classes per image
-     * @param batchSize images per forward pass, at least 1
+     * @param batchSize images per forward pass, 1 to {@value #MAX_BATCH_SIZE}
      * @return one result per file, in the order given
      */
     public List<FilePrediction> predictAll(List<Path> images, int k, int batchSize) {
+        checkFiles(images);
         checkTop(k);
         List<FilePrediction> out = new ArrayList<>(images.size());
         forEachBatch(images, batchSize, (files, prepared, errors) -> {
@@ -350,11 +468,12 @@ public final class ImageClassifier {
      * Runs prepared images through the network as one batch.
      *
      * @param images images prepared by this classifier
-     * @param k      how many classes per image
+     * @param k      how many classes per image, 1 to the number of classes
      * @return the top {@code k} predictions of each image, in the order given
      */
     public List<List<Prediction>> predictBatch(List<PreparedImage> images, int k) {
         checkTop(k);
+        checkBatch(images);
         float[][] probs = probabilities(images);
         List<List<Prediction>> out = new ArrayList<>(probs.length);
         for (float[] p : probs) out.add(top(p, k));
@@ -413,10 +532,11 @@ public final class ImageClassifier {
      * {@link #embedAll(List)} with another batch size.
      *
      * @param images    image files
-     * @param batchSize images per forward pass, at least 1
+     * @param batchSize images per forward pass, 1 to {@value #MAX_BATCH_SIZE}
      * @return one result per file, in the order given
      */
     public List<FileEmbedding> embedAll(List<Path> images, int batchSize) {
+        checkFiles(images);
         List<FileEmbedding> out = new ArrayList<>(images.size());
         forEachBatch(images, batchSize, (files, prepared, errors) -> {
             List<PreparedImage> ok = prepared.stream().filter(p -> p != null).toList();
@@ -445,6 +565,174 @@ public final class ImageClassifier {
         return out;
     }
 
+    // ---- explaining -------------------------------------------------------------------------------------------
+
+    /**
+     * Why the classifier predicts what it does for an image file: a Grad-CAM heatmap (Selvaraju et al. 2017) of the
+     * predicted class at the last convolutional block, with the class, its probability and the photo as the
+     * network saw it ({@link Explanation#overlay()} draws them together).
+     *
+     * @param image a JPEG, PNG, BMP or GIF file
+     * @return the explanation
+     * @throws BadInputException if the file cannot be read as an image
+     */
+    public Explanation explain(Path image) { return explain(prepare(image), Explanation.PREDICTED, null); }
+
+    /**
+     * A Grad-CAM heatmap of a chosen class for an image file: where the image speaks for that class, whether or not
+     * it is the one predicted ("why not cat?").
+     *
+     * @param image      a JPEG, PNG, BMP or GIF file
+     * @param classIndex the class, an index into {@link #labels()} ({@link #classIndex(String)} finds it by label)
+     * @return the explanation
+     * @throws BadInputException if the file cannot be read as an image or the class is not one of the model's
+     */
+    public Explanation explain(Path image, int classIndex) { return explain(prepare(image), checkClass(classIndex), null); }
+
+    /**
+     * {@link #explain(Path)} for a decoded image.
+     *
+     * @param image the image
+     * @return the explanation
+     */
+    public Explanation explain(BufferedImage image) { return explain(prepare("image", image), Explanation.PREDICTED, null); }
+
+    /**
+     * {@link #explain(Path, int)} for a decoded image.
+     *
+     * @param image      the image
+     * @param classIndex the class, an index into {@link #labels()}
+     * @return the explanation
+     * @throws BadInputException if the class is not one of the model's
+     */
+    public Explanation explain(BufferedImage image, int classIndex) { return explain(prepare("image", image), checkClass(classIndex), null); }
+
+    /**
+     * A Grad-CAM heatmap of a class at a layer, for a prepared image. One forward pass to the layer on the folded
+     * network, then the rest of the network forward and backward from the class's logit (see
+     * {@link GradCam}); it takes the network's lock like any other pass.
+     *
+     * <p>A classifier trained with test-time flip ({@link Preprocess#flipAverage()}) predicts from the mean of the
+     * image and its mirror; the heatmap is of the image as given (the plain view), while the probabilities, and so
+     * the predicted class, are the classifier's own, the same as {@link #predict} gives.
+     *
+     * @param image      an image prepared by this classifier
+     * @param classIndex an index into {@link #labels()}, or {@link Explanation#PREDICTED} for the most probable class
+     * @param layer      a layer's torch-style name ({@link #explainLayers()}: a unit such as {@code features.14}, or a
+     *                   stage such as {@code layer3}, meaning its last unit), or null for the last convolutional block
+     * @return the explanation
+     * @throws BadInputException if the class or the layer is not one of the model's, or the model is an embedding
+     *                           extractor without a classifier
+     */
+    public Explanation explain(PreparedImage image, int classIndex, String layer) {
+        requireHead();
+        if (classIndex != Explanation.PREDICTED) checkClass(classIndex);
+        checkBatch(List.of(Objects.requireNonNull(image, "image")));
+        int s = inputSize();
+        Network net = model.network();
+        int unit = GradCam.unitIndex(net, layer);
+        Tensor x = new Tensor(image.pixels().clone(), 1, s, s, 3);
+        network.lock();
+        try {
+            float[] own = preprocess.flipAverage() ? probabilities(List.of(image))[0] : null;   // both views, as predict
+            GradCam cam = explainers.computeIfAbsent(unit, u -> GradCam.of(net, net.units().get(u).name()));
+            float[][] probs = new float[1][];
+            int[] chosen = new int[1];
+            GradCam.Result r = cam.run(x, logits -> {
+                probs[0] = own != null ? own : softmax(logits, dropped);
+                chosen[0] = classIndex == Explanation.PREDICTED ? Evaluation.argmax(probs[0], 0, probs[0].length) : classIndex;
+                return chosen[0] + dropped;
+            });
+            float[] p = probs[0];
+            int top = Evaluation.argmax(p, 0, p.length), c = chosen[0];
+            return new Explanation(image.name(), new Prediction(c, labels.get(c), p[c]), new Prediction(top, labels.get(top), p[top]),
+                    cam.layer(), r.heatmaps().getFirst(), view(image));
+        } finally {
+            network.unlock();
+        }
+    }
+
+    /**
+     * The layers {@link #explain(PreparedImage, int, String)} can be asked for: the trunk's units in forward order
+     * ({@code features.0} ... {@code features.18}), then its stages ({@code features}, meaning its last unit).
+     *
+     * @return torch-style names
+     */
+    public List<String> explainLayers() { return GradCam.layers(model.network()); }
+
+    /**
+     * The unit a layer name means, checked: for commands that check their arguments before any work.
+     *
+     * @param layer a layer name, or null for the default (the last convolutional block)
+     * @return the unit's torch-style name ({@code features.18} for MobileNetV2's default)
+     * @throws BadInputException if the network has no such layer, naming the ones it has
+     */
+    public String explainLayer(String layer) {
+        return model.network().units().get(GradCam.unitIndex(model.network(), layer)).name();
+    }
+
+    /**
+     * A class by its label: the whole label ({@code tabby, tabby cat}, case ignored), one of the comma-separated
+     * names of an ImageNet label when only one label has it ({@code tabby}), or an index ({@code 281}).
+     *
+     * @param labelOrIndex what a person typed
+     * @return an index into {@link #labels()}
+     * @throws BadInputException if no class (or more than one) has that name
+     */
+    public int classIndex(String labelOrIndex) {
+        String name = labelOrIndex == null ? "" : labelOrIndex.strip();
+        for (int i = 0; i < labels.size(); i++) if (labels.get(i).equals(name)) return i;
+        for (int i = 0; i < labels.size(); i++) if (labels.get(i).equalsIgnoreCase(name)) return i;
+        if (name.matches("[0-9]{1,9}") && Integer.parseInt(name) < labels.size()) return Integer.parseInt(name);
+        List<Integer> named = IntStream.range(0, labels.size()).filter(i -> Arrays.stream(labels.get(i).split(","))
+                .anyMatch(part -> part.strip().equalsIgnoreCase(name))).boxed().toList();
+        if (named.size() == 1) return named.getFirst();
+        if (named.size() > 1) {
+            throw new BadInputException("class '" + name + "' is ambiguous: " + named.stream().map(i -> i + " '" + labels.get(i) + "'")
+                    .collect(java.util.stream.Collectors.joining(", ")) + "; give the whole label or the index");
+        }
+        throw new BadInputException("no class '" + name + "' in this model; " + (labels.size() <= 20 ? "its classes are " + String.join(", ", labels)
+                : "it has " + labels.size() + " classes: give a label as 'litenet predict' prints it, or an index 0 to " + (labels.size() - 1)));
+    }
+
+    private int checkClass(int classIndex) {
+        if (classIndex < 0 || classIndex >= labels.size()) {
+            throw new BadInputException("class index " + classIndex + " is out of range: the model has " + labels.size() + " classes (0 to "
+                    + (labels.size() - 1) + ")");
+        }
+        return classIndex;
+    }
+
+    /** Softmax over the outputs that are classes (TFLite's "background" left out), in double. */
+    private static float[] softmax(float[] logits, int dropped) {
+        int k = logits.length - dropped;
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int i = 0; i < k; i++) max = Math.max(max, logits[dropped + i]);
+        double[] e = new double[k];
+        for (int i = 0; i < k; i++) sum += e[i] = Math.exp(logits[dropped + i] - max);
+        float[] p = new float[k];
+        for (int i = 0; i < k; i++) p[i] = (float) (e[i] / sum);
+        return p;
+    }
+
+    /** A prepared image as the network saw it: normalization undone, 0..255 RGB. (S,S,3) floats -> S×S picture. */
+    private BufferedImage view(PreparedImage image) {
+        float[] offset = preprocess.normalize().offset(), scale = preprocess.normalize().scale(), px = image.pixels();
+        int s = image.size();
+        BufferedImage out = new BufferedImage(s, s, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < s; y++) {
+            for (int x = 0; x < s; x++) {
+                int rgb = 0;
+                for (int c = 0; c < 3; c++) {
+                    float v = px[(y * s + x) * 3 + c] * scale[c] + offset[c];
+                    rgb = rgb << 8 | (int) Math.clamp(Math.round(v), 0, 255);
+                }
+                out.setRGB(x, y, rgb);
+            }
+        }
+        return out;
+    }
+
     // ---- evaluating -------------------------------------------------------------------------------------------
 
     /**
@@ -461,10 +749,11 @@ public final class ImageClassifier {
      * {@link #evaluate(Path)} with another batch size.
      *
      * @param folder    a folder with one subfolder per class
-     * @param batchSize images per forward pass, at least 1
+     * @param batchSize images per forward pass, 1 to {@value #MAX_BATCH_SIZE}
      * @return the evaluation
      */
     public Evaluation evaluate(Path folder, int batchSize) {
+        Objects.requireNonNull(folder, "folder");
         ImageFolder data = ImageFolder.open(folder);
         if (!data.classes().equals(labels)) {
             throw new BadInputException(folder, "classes " + data.classes() + " differ from the model's " + labels);
@@ -535,7 +824,7 @@ public final class ImageClassifier {
 
     /** Prepares files in parallel, a batch at a time, and hands each batch over (null where a file was bad). */
     private void forEachBatch(List<Path> images, int batchSize, BatchBody body) {
-        if (batchSize < 1) throw new BadInputException("batch size must be at least 1, got " + batchSize);
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) throw new BadInputException("batch size must be 1 to " + MAX_BATCH_SIZE + ", got " + batchSize);
         for (int from = 0; from < images.size(); from += batchSize) {
             List<Path> files = images.subList(from, Math.min(images.size(), from + batchSize));
             String[] errors = new String[files.size()];
@@ -561,27 +850,25 @@ public final class ImageClassifier {
         return out;
     }
 
+    /** Predicting and explaining need a classifier: an embedding extractor's head is a placeholder. */
+    private void requireHead() {
+        if (model.headless()) {
+            throw new BadInputException(origin() + " is an embedding extractor, without a classifier: train a head on it "
+                    + "(litenet train --weights ..., TransferLearning.from) or use its embeddings");
+        }
+    }
+
     /**
      * (N, S, S, 3) through the backbone (and the head), one batch at a time across callers: a {@link Scratch} tensor
      * of this thread's, which the caller gives back once it has copied the answers out (every activation and the
      * input batch come from there too, so a steady stream of batches allocates only their answers).
      */
     private Tensor run(List<PreparedImage> images, boolean withHead) {
-        if (withHead && model.headless()) {
-            throw new BadInputException(origin() + " is an embedding extractor, without a classifier: train a head on it "
-                    + "(litenet train --weights ..., TransferLearning.from) or use its embeddings");
-        }
-        if (images.isEmpty()) throw new IllegalArgumentException("no images");
+        if (withHead) requireHead();
+        checkBatch(images);
         int s = inputSize(), per = s * s * 3;
         Tensor x = Scratch.uninitialized(images.size(), s, s, 3);
-        for (int i = 0; i < images.size(); i++) {
-            PreparedImage p = images.get(i);
-            if (p.size() != s) {
-                Scratch.release(x);
-                throw new IllegalArgumentException(p.name() + ": prepared at " + p.size() + ", this classifier takes " + s);
-            }
-            System.arraycopy(p.pixels(), 0, x.data, i * per, per);
-        }
+        for (int i = 0; i < images.size(); i++) System.arraycopy(images.get(i).pixels(), 0, x.data, i * per, per);
         network.lock();
         try {
             Tensor f = Inference.forward(backbone, x);
@@ -628,8 +915,37 @@ public final class ImageClassifier {
         return order < 0 || order == 0 && a < b;
     }
 
-    private static void checkTop(int k) {
-        if (k < 1) throw new BadInputException("top-k must be at least 1, got " + k);
+    private void checkTop(int k) {
+        if (k < 1 || k > labels.size()) {
+            throw new BadInputException("top-k must be 1 to " + labels.size() + " (the classes of this model), got " + k);
+        }
+    }
+
+    /** A batch this classifier can run: 1 to MAX_BATCH_SIZE images, none null, each prepared at its input size. */
+    private void checkBatch(List<PreparedImage> images) {
+        Objects.requireNonNull(images, "images");
+        if (images.isEmpty()) throw new BadInputException("an empty batch: give at least one prepared image");
+        if (images.size() > MAX_BATCH_SIZE) {
+            throw new BadInputException("a batch of " + images.size() + " images is over the most of " + MAX_BATCH_SIZE + "; split it");
+        }
+        int s = inputSize();
+        if ((long) images.size() * s * s * 3 > Integer.MAX_VALUE - 8) {
+            throw new BadInputException("a batch of " + images.size() + " images of " + s + "x" + s + " does not fit one array; split it");
+        }
+        for (int i = 0; i < images.size(); i++) {
+            PreparedImage p = images.get(i);
+            if (p == null) throw new BadInputException("images[" + i + "] is null");
+            if (p.size() != s) {
+                throw new BadInputException(BadInputException.printable(p.name()) + ": prepared at " + p.size() + ", this classifier takes " + s
+                        + " (prepare it with this classifier)");
+            }
+        }
+    }
+
+    /** A list of files: not null, no null element. */
+    private static void checkFiles(List<Path> images) {
+        Objects.requireNonNull(images, "images");
+        for (int i = 0; i < images.size(); i++) if (images.get(i) == null) throw new BadInputException("images[" + i + "] is null");
     }
 
     @Override public String toString() {

@@ -10,6 +10,9 @@ import dev.litenet.tensor.Simd;
 public final class LiteNet {
     private LiteNet() {}
 
+    /** LiteNet's version, as exported files record it. */
+    public static final String VERSION = "0.1.0";
+
     /**
      * Sets the number of worker threads every kernel uses (default: the machine's cores).
      *

@@ -26,7 +26,8 @@ import java.nio.file.Path;
  */
 final class AccuracyChart {
     static final int WIDTH = 900, HEIGHT = 560;
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+    /** The series colours of the CLI's charts (matplotlib's first six). */
+    static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
             new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b)};
 
     private AccuracyChart() {}

@@ -7,7 +7,10 @@ import dev.litenet.eval.ComparisonJson;
 import dev.litenet.eval.ComparisonTable;
 import dev.litenet.eval.Latency;
 import dev.litenet.BadInputException;
+import dev.litenet.CrossValidation;
+import dev.litenet.io.Locations;
 import dev.litenet.models.Models;
+import dev.litenet.models.WeightsCache;
 import dev.litenet.nn.Layer;
 import dev.litenet.summary.LayerTrace;
 import dev.litenet.summary.ModelStatistics;
@@ -29,27 +32,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * {@code litenet compare}: why lightweight. Trains the lesson's MNIST nets on an IDX data set and prints, per net,
- * parameters, true multiply-adds, test accuracy, training time and latency; then measures MobileNetV2 at widths
- * 1.0, 0.5 and 0.35 against ResNet-18 at 224x224 (parameters, multiply-adds, latency).
+ * {@code litenet compare}: how small can the network get before accuracy suffers? Trains the lesson's MNIST nets on
+ * an IDX data set (parameters, true multiply-adds, test accuracy, training time, latency); measures every
+ * architecture of the zoo (and the narrower MobileNet widths) at one input size (parameters, multiply-adds, weights
+ * file, latency at batch 1 on one thread and at batch 32 on two); and, with {@code --transfer}, cross-validates every
+ * pretrained backbone on this machine as a frozen feature extractor on the user's photos, with a chart of accuracy
+ * against latency.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Small nets vs MobileNetV2 vs ResNet-18: parameters, multiply-adds, accuracy, latency.",
-        description = "Bigger models buy little accuracy. Trains the lesson's small nets (dense 784-10, mlp "
-                + "784-100-10, cnn1 one conv, cnn2 two convs) with Adam on an MNIST-style IDX folder and prints "
-                + "parameters, multiply-adds, test accuracy, training time and inference latency (ms per image at "
-                + "batch 1 and batch 64). Then compares MobileNetV2 (width 1.0, 0.5, 0.35) with ResNet-18: "
-                + "parameters, multiply-adds and measured latency of the fused eval forward. The lesson trained 5 "
-                + "epochs with Adam at lr 0.01 on MNIST; the default here is lr 0.001.%n",
-        footer = {"", "Example:", "  litenet compare --data /usr/share/datasets/fashion-mnist --chart accuracy.png"})
+        header = "How small can the network get? Parameters, multiply-adds, latency, accuracy.",
+        description = "Bigger models buy little accuracy. With --data, trains the lesson's small nets (dense 784-10, "
+                + "mlp 784-100-10, cnn1 one conv, cnn2 two convs) with Adam on an MNIST-style IDX folder: parameters, "
+                + "multiply-adds, test accuracy, training time, latency. Then measures every architecture of the zoo "
+                + "(and MobileNetV2 at 0.5 and 0.35, MobileNet V1 at 0.75, 0.5 and 0.25) with 1000 classes: parameters, "
+                + "multiply-adds, float32 weights file size, latency of the fused eval forward at batch 1 on 1 thread and "
+                + "at batch 32 on 2 threads, and the published ImageNet top-1. With --transfer, cross-validates every "
+                + "known pretrained backbone on this machine as a frozen feature extractor on a photo folder (the same "
+                + "folds for all, the default head recipe, each at its own input size): accuracy and log-loss mean and "
+                + "sd, against the backbone's cost and latency.%n",
+        footer = {"", "Examples:", "  litenet compare --archs mobilenet_v2,mobilenet_v2_0.35,resnet18",
+                "  litenet compare --no-image-models --transfer ../shared/data/cats-dogs --transfer-chart t.png",
+                "  litenet compare --data /usr/share/datasets/fashion-mnist --chart accuracy.png"})
 public final class CompareCommand implements Callable<Integer> {
     static final int CLASSES = 10, SIDE = 28, MAX_EPOCHS = 1000, MAX_BATCH = 65_536;
     static final int MIN_IMAGE = 16, MAX_IMAGE = 1024;
-    static final List<String> IMAGE_MODELS = List.of("mobilenet_v2", "mobilenet_v2_0.5", "mobilenet_v2_0.35", "resnet18");
     static final Map<String, String> SMALL_MODELS = new LinkedHashMap<>();
 
     static {
@@ -89,27 +98,68 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin ThreadsOption threads;
 
     @Option(names = "--image-models", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Also measure MobileNetV2 1.0/0.5/0.35 and ResNet-18 (default: on; --no-image-models skips them).")
+            description = "Measure the zoo's architectures (default: on; --no-image-models skips them).")
     private boolean imageModels;
 
-    @Option(names = "--image-size", defaultValue = "224", paramLabel = "<S>", description = "Input side of the image models (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--archs", split = ",", paramLabel = "<NAME>",
+            description = "Rows of the zoo to measure, in this order (default: all; --list lists them).")
+    private List<String> archs;
+
+    @Option(names = "--image-size", defaultValue = "224", paramLabel = "<S>", description = "Input side of the zoo's architectures (default: ${DEFAULT-VALUE}).")
     private int imageSize;
 
     @Option(names = "--min-time", defaultValue = "1.0", paramLabel = "<SECONDS>",
-            description = "Least time of the timed runs of each latency measurement, after as long a warm-up half (default: ${DEFAULT-VALUE}).")
+            description = "Least time of the warm-up and least time of the timed runs of each latency measurement "
+                    + "(warm-up: also at least " + Latency.WARMUP_IMAGES + " images; default: ${DEFAULT-VALUE}).")
     private double minTime;
+
+    @Option(names = "--transfer", paramLabel = "<DIR>",
+            description = "Photo folder (train/ + val/, pooled, or class folders): cross-validate pretrained backbones on it as frozen feature extractors.")
+    private Path transfer;
+
+    @Option(names = "--backbones", split = ",", paramLabel = "<NAME>",
+            description = "Known weights to cross-validate (fetched if absent); default: every known weights file on this machine.")
+    private List<String> backbones;
+
+    @Option(names = "--transfer-input-size", defaultValue = "0", paramLabel = "<PIXELS>",
+            description = "Input side of every backbone, 32 to 1024, or 0 for each one's own (default: ${DEFAULT-VALUE}).")
+    private int transferInputSize;
+
+    @Option(names = "--folds", defaultValue = "" + CrossValidation.DEFAULT_FOLDS, paramLabel = "<K>", description = "Folds of the cross-validation, 2 to 100 (default: ${DEFAULT-VALUE}).")
+    private int folds;
+
+    @Option(names = "--fold-seed", defaultValue = "0", paramLabel = "<N>", description = "Seed of the fold assignment (default: ${DEFAULT-VALUE}).")
+    private long foldSeed;
+
+    @Option(names = "--cache", paramLabel = "<DIR>", description = "Feature cache folder (default: $LITENET_CACHE/features or ~/.cache/litenet/features).")
+    private Path cache;
 
     @Option(names = "--json", description = "Print the results as JSON instead of tables.")
     private boolean json;
 
-    @Option(names = "--chart", paramLabel = "<FILE.png>", description = "Also draw test accuracy against multiply-adds (log scale) to a PNG.")
+    @Option(names = "--chart", paramLabel = "<FILE.png>", description = "Also draw the small nets' test accuracy against multiply-adds (log scale) to a PNG.")
     private Path chart;
+
+    @Option(names = "--transfer-chart", paramLabel = "<FILE.png>",
+            description = "Also draw the backbones' CV accuracy against their latency (log scale) to a PNG.")
+    private Path transferChart;
+
+    @Option(names = "--list", description = "List the zoo's rows and the known weights (whether each is on this machine), and exit.")
+    private boolean list;
 
     @Override
     public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        if (list) {
+            out.print(KnownList.format(ZooMeasure.rows(), WeightsCache.standard(Locations.localWeights())));
+            out.flush();
+            return Main.OK;
+        }
         checkOptions();
         threads.apply();
-        PrintWriter err = spec.commandLine().getErr();
+        List<ZooMeasure.Row> rows = !imageModels ? List.of() : archs == null ? ZooMeasure.rows() : ZooMeasure.select(archs);
+        List<TransferCompare.Loaded> loaded = transfer == null ? List.of()
+                : TransferCompare.loadAll(TransferCompare.resolve(backbones, err), transferInputSize, backbones == null);
         Comparison.Setup setup = null;
         List<Comparison.TrainedModel> trained = new ArrayList<>();
         if (data != null) {
@@ -120,18 +170,43 @@ public final class CompareCommand implements Callable<Integer> {
             setup = new Comparison.Setup(data.toString(), n, train.size(), test.size(), epochs, batchSize, lr, seed);
             for (String name : models) trained.add(trainAndMeasure(name, images, labels, test, err));
         }
-        List<Comparison.ImageModel> image = new ArrayList<>();
-        if (imageModels) for (String name : IMAGE_MODELS) image.add(measureImageModel(name, err));
-        Comparison result = new Comparison(setup, trained, image, imageSize, Parallel.threads());
+        List<Comparison.ImageModel> image = measureZoo(rows, err);
+        Comparison.Transfer transferred = transfer == null ? null : TransferCompare.run(loaded,
+                new TransferCompare.Settings(transfer, folds, foldSeed, transferInputSize, cache, seed, minTime), err);
+        Comparison result = new Comparison(setup, trained, image, imageSize, Parallel.threads(), transferred);
 
-        PrintWriter out = spec.commandLine().getOut();
         out.print(json ? ComparisonJson.write(result) : ComparisonTable.format(result));
         out.flush();
         if (chart != null) {
             AccuracyChart.write(chart, result);
             err.println("chart written to " + chart);
         }
+        if (transferChart != null) {
+            TransferChart.write(transferChart, transferred);
+            err.println("transfer chart written to " + transferChart);
+        }
         return Main.OK;
+    }
+
+    /** The zoo's rows: their cost first (one traced forward each), then their latencies, with a line per row and the time left. */
+    private List<Comparison.ImageModel> measureZoo(List<ZooMeasure.Row> rows, PrintWriter err) {
+        if (rows.isEmpty()) return List.of();
+        err.printf(Locale.ROOT, "counting parameters and multiply-adds of %d architectures at %dx%d%n", rows.size(), imageSize, imageSize);
+        err.flush();
+        List<ModelStatistics> costs = rows.stream().map(r -> ZooMeasure.cost(ZooMeasure.build(r, seed), imageSize)).toList();
+        List<Comparison.ImageModel> image = new ArrayList<>();
+        long start = System.nanoTime(), doneMultAdds = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            ZooMeasure.Row row = rows.get(i);
+            String eta = i == 0 ? "" : ", " + ProgressBar.eta(ZooMeasure.secondsLeft(doneMultAdds,
+                    costs.subList(i, costs.size()).stream().map(ModelStatistics::multAdds).toList(), i, (System.nanoTime() - start) / 1e9, minTime));
+            err.printf(Locale.ROOT, "architecture %d/%d: %s, latency at batch %d on %d thread and batch %d on %d threads%s%n", i + 1, rows.size(),
+                    row.name(), ZooMeasure.SINGLE_BATCH, ZooMeasure.SINGLE_THREADS, ZooMeasure.BATCH, ZooMeasure.BATCH_THREADS, eta);
+            err.flush();
+            image.add(ZooMeasure.measure(row, costs.get(i), imageSize, seed, minTime));
+            doneMultAdds += costs.get(i).multAdds();
+        }
+        return image;
     }
 
     private Comparison.TrainedModel trainAndMeasure(String name, Tensor images, int[] labels, IdxDataset test, PrintWriter err) {
@@ -153,18 +228,6 @@ public final class CompareCommand implements Callable<Integer> {
                 seconds, finalLoss, one.msPerImage(), batch.msPerImage());
     }
 
-    private Comparison.ImageModel measureImageModel(String name, PrintWriter err) {
-        err.printf(Locale.ROOT, "measuring %s at %dx%d%n", name, imageSize, imageSize);
-        err.flush();
-        Layer net = Models.create(name, new Models.Config(1000, 1f, seed));
-        ModelStatistics cost = ModelStatistics.of(LayerTrace.collect(net, List.of(1, 3, imageSize, imageSize)));
-        Tensor x = Tensor.zeros(1, imageSize, imageSize, 3);
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < x.size(); i++) x.data[i] = (float) (random.nextDouble() * 2 - 1);
-        Latency latency = Latency.measure(net.fused(), x, 5, minTime);
-        return new Comparison.ImageModel(name, cost.totalParams(), cost.multAdds(), latency.msPerImage(), latency.runs());
-    }
-
     private void checkOptions() {
         if (epochs < 1 || epochs > MAX_EPOCHS) throw bad("--epochs must be 1 to " + MAX_EPOCHS + ", got " + epochs);
         if (batchSize < 1 || batchSize > MAX_BATCH) throw bad("--batch-size must be 1 to " + MAX_BATCH + ", got " + batchSize);
@@ -177,10 +240,29 @@ public final class CompareCommand implements Callable<Integer> {
             if (!SMALL_MODELS.containsKey(m)) throw bad("unknown small net '" + m + "'; known: " + String.join(", ", SMALL_MODELS.keySet()));
         }
         if (models.stream().distinct().count() != models.size()) throw bad("--models lists a net twice");
-        if (data == null && !imageModels) throw bad("nothing to compare: give --data DIR, or leave the image models on");
+        if (data == null && !imageModels && transfer == null) {
+            throw bad("nothing to compare: give --data DIR or --transfer DIR, or leave the image models on");
+        }
         if (chart != null && data == null) throw bad("--chart plots test accuracy: it needs --data DIR");
+        if (archs != null && !imageModels) throw bad("--archs chooses rows of the zoo: drop --no-image-models");
+        if (archs != null && archs.isEmpty()) throw bad("--archs needs at least one name");
+        if (archs != null) ZooMeasure.select(archs);
+        if (transfer == null) {
+            for (var o : List.of(new Object[]{"--backbones", backbones}, new Object[]{"--transfer-chart", transferChart},
+                    new Object[]{"--cache", cache})) {
+                if (o[1] != null) throw bad(o[0] + " belongs to the transfer comparison: it needs --transfer DIR");
+            }
+        }
+        if (transferInputSize != 0) Args.range("--transfer-input-size", transferInputSize, 32, 1024);
+        Args.range("--folds", folds, 2, 100);
         if (data != null) Args.inputFolder("--data", data);
+        if (transfer != null) Args.inputFolder("--transfer", transfer);
+        if (cache != null) Args.outputFolder("--cache", cache);
         if (chart != null) Args.outputFile("--chart", chart);
+        if (transferChart != null) Args.outputFile("--transfer-chart", transferChart);
+        if (chart != null && transferChart != null && chart.toAbsolutePath().normalize().equals(transferChart.toAbsolutePath().normalize())) {
+            throw bad("--chart and --transfer-chart name the same file");
+        }
     }
 
     /** The lesson's nets take 28x28 grey images and 10 classes. */

@@ -46,6 +46,8 @@ public final class CvCommand implements Callable<Integer> {
     @Override public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         threads.apply();
+        Args.range("--folds", folds, 2, 100);
+        if (outFile != null) Args.outputFile("--out", outFile);
         WeightsOption.resolve(recipe.weights, err);
         CrossValidation.Result r = CrossValidation.of(recipe.recipe().listener(recipe.printer(err))).folds(folds).seed(foldSeed).run();
         Map<String, Object> m = new LinkedHashMap<>();

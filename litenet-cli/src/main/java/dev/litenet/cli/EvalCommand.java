@@ -3,6 +3,7 @@ package dev.litenet.cli;
 import dev.litenet.data.BadImage;
 import dev.litenet.data.BadImagePolicy;
 import dev.litenet.Evaluation;
+import dev.litenet.EvaluationReport;
 import dev.litenet.ImageClassifier;
 import dev.litenet.BadInputException;
 import dev.litenet.io.Json;
@@ -20,8 +21,9 @@ import java.util.concurrent.Callable;
 /** {@code litenet eval}: a trained run on a labelled folder it did not train on. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         header = "Evaluate a trained run on labelled images it did not train on.",
-        description = "Accuracy, loss, confusion matrix, per-class precision and recall, and the misclassified files of a trained run "
-                + "(or of pretrained weights, on folders named as their classes) on a folder of class subfolders.")
+        description = "Accuracy, loss, confusion matrix, per-class precision and recall, calibration, and the misclassified files of a "
+                + "trained run (or of pretrained weights, on folders named as their classes) on a folder of class subfolders; "
+                + "--report also writes them as one HTML page, each misclassified photo with its Grad-CAM heatmaps.")
 public final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -43,7 +45,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--confusion-png", paramLabel = "<FILE>", description = "Also draw the confusion matrix as a PNG.")
     Path confusionPng;
 
-    @Option(names = "--json", description = "Print JSON: accuracy, loss, n, confusion, classes, precision, recall, misclassified, skipped.")
+    @Option(names = "--report", paramLabel = "<FILE>",
+            description = "Also write one self-contained HTML page: accuracy, confusion matrix, precision and recall, a reliability "
+                    + "diagram, and every misclassified photo with its Grad-CAM heatmaps, most confident first.")
+    Path report;
+
+    @Option(names = "--json", description = "Print JSON: accuracy, loss, n, confusion, classes, precision, recall, misclassified, skipped, calibration.")
     boolean json;
 
     @Override public Integer call() {
@@ -51,12 +58,15 @@ public final class EvalCommand implements Callable<Integer> {
         threads.apply();
         Args.range("--batch-size", batchSize, 1, 4096);
         Args.inputFolder("--data", data);
+        if (report != null) Args.outputFile("--report", report);
+        if (confusionPng != null) Args.outputFile("--confusion-png", confusionPng);
         ImageClassifier net = crop.apply(model.classifier(err));
         Evaluation e = net.evaluate(data, batchSize);
         if (onBadImage == BadImagePolicy.FAIL && !e.skipped().isEmpty()) {
             BadImage first = e.skipped().getFirst();
             throw new BadInputException(first.path(), first.reason());
         }
+        if (report != null) writeReport(net, e, err);
         List<String> classes = net.labels();
         int k = classes.size();
         if (confusionPng != null) {
@@ -91,6 +101,20 @@ public final class EvalCommand implements Callable<Integer> {
             out.println("misclassified:");
             for (var m : e.misclassified()) out.printf("  %s: %s, predicted %s (p=%.3f)%n", Main.shown(m.file()), Main.shown(m.actual()), Main.shown(m.predicted()), m.probability());
         }
+        if (report != null) out.println("\nreport: " + Main.shown(report));
         return Main.OK;
+    }
+
+    /** The HTML report, the misclassified photos explained with a progress bar on stderr. */
+    private void writeReport(ImageClassifier net, Evaluation e, PrintWriter err) {
+        ProgressBar bar = new ProgressBar(err, ProgressBar.isTerminal());
+        String source = model.source.model != null ? model.source.model.toString() : model.source.weights;
+        EvaluationReport r = EvaluationReport.of(net, e, source + " on " + data,
+                p -> bar.update(p.what(), p.done(), p.total(), p.imagesPerSecond(), ProgressBar.eta(p)));
+        try {
+            dev.litenet.models.RunFolder.writeAtomically(report, r.html().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException io) {
+            throw new java.io.UncheckedIOException("cannot write " + report + ": " + io.getMessage(), io);
+        }
     }
 }

@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 /** The {@code litenet} command: one subcommand per job. Exit codes: 0 ok, 1 failure, 2 bad input. */
 @Command(name = Main.NAME, mixinStandardHelpOptions = true, version = Main.VERSION, description = Main.DESCRIPTION,
         subcommands = {CommandLine.HelpCommand.class, SummaryCommand.class, TrainCommand.class, EvalCommand.class,
-                PredictCommand.class, CvCommand.class, ServeCommand.class, ForwardCommand.class, CompareCommand.class, BenchCommand.class})
+                PredictCommand.class, ExplainCommand.class, CvCommand.class, ServeCommand.class, ForwardCommand.class, ExportCommand.class, CompareCommand.class, BenchCommand.class})
 public final class Main {
     public static final int OK = 0, FAILURE = 1, BAD_INPUT = 2;
     static final String NAME = "litenet", VERSION = "LiteNet 0.1.0",

@@ -36,8 +36,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Mixin CropOption crop;
 
-    @Option(names = "--top", defaultValue = "5", paramLabel = "<K>", description = "How many classes to show (default: ${DEFAULT-VALUE}).")
-    int top;
+    @Option(names = "--top", paramLabel = "<K>", description = "How many classes to show, 1 to the model's classes (default: 5, or all of a model with fewer).")
+    Integer top;
 
     @Option(names = "--batch-size", defaultValue = "" + ImageClassifier.DEFAULT_BATCH_SIZE, paramLabel = "<N>", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -59,10 +59,12 @@ public final class PredictCommand implements Callable<Integer> {
     @Override public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         threads.apply();
-        Args.range("--top", top, 1, Integer.MAX_VALUE);
-        Args.range("--batch-size", batchSize, 1, 4096);
+        if (top != null) Args.range("--top", top, 1, Integer.MAX_VALUE);
+        Args.range("--batch-size", batchSize, 1, ImageClassifier.MAX_BATCH_SIZE);
         List<Path> files = imageFiles(inputs);
         ImageClassifier net = crop.apply(model.classifier(err));
+        int classes = net.labels().size();
+        int top = this.top == null ? Math.min(5, classes) : Args.range("--top", this.top, 1, classes);
         if (json) format = Format.JSON;
         if (format == Format.CSV) out.println("file,rank,index,label,probability,error");
         int bad = 0;

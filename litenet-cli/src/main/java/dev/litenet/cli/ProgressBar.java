@@ -23,7 +23,12 @@ final class ProgressBar {
     /** "ETA 12 s" for a pass over images, from its rate so far; empty when done or unknown. */
     static String eta(dev.litenet.TrainEvent.Progress p) {
         if (p.done() >= p.total() || !(p.imagesPerSecond() > 0)) return "";
-        long s = Math.round((p.total() - p.done()) / p.imagesPerSecond());
+        return eta((p.total() - p.done()) / p.imagesPerSecond());
+    }
+
+    /** "ETA 12 s", "ETA 3 min 05 s" for an estimate of the seconds left. */
+    static String eta(double secondsLeft) {
+        long s = Math.round(Math.max(0, secondsLeft));
         return s >= 60 ? String.format("ETA %d min %02d s", s / 60, s % 60) : "ETA " + s + " s";
     }
 

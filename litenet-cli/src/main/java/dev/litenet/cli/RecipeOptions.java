@@ -79,12 +79,15 @@ final class RecipeOptions {
                 .batchSize(batchSize).learningRate(lr).schedule(schedule).weightDecay(weightDecay).labelSmoothing(labelSmoothing)
                 .earlyStopping(earlyStopping, patience).mirrored(mirror).optimizer(optimizer).unfreezeFrom(unfreezeFrom)
                 .augment(augment).seed(seed).badImages(onBadImage).inputSize(inputSize).cropFraction(cropFraction);
-        if (cache != null) recipe.featureCache(cache);
+        if (cache != null) recipe.featureCache(Args.outputFolder("--cache", cache));
         return recipe;
     }
 
     /** What a run tells on stderr: notes, a progress bar, the photos it skipped (names escaped), a line per epoch. */
-    java.util.function.Consumer<TrainEvent> printer(java.io.PrintWriter err) {
+    java.util.function.Consumer<TrainEvent> printer(java.io.PrintWriter err) { return printer(err, epochs); }
+
+    /** What a run of {@code epochs} epochs tells on stderr, for commands that run the default recipe. */
+    static java.util.function.Consumer<TrainEvent> printer(java.io.PrintWriter err, int epochs) {
         ProgressBar bar = new ProgressBar(err, ProgressBar.isTerminal());
         return e -> {
             switch (e) {

@@ -91,6 +91,32 @@ class ArgumentsUpFrontTest {
         badInput(run("compare", "--no-image-models", "--data", tmp.toString(), "--chart", folder.toString()), "is a folder");
     }
 
+    /** Round three: output files of cv and eval, the feature cache folder, --top against the model's classes. */
+    @Test void moreOptionsAreCheckedBeforeTheWork() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("cv-out-folder"));
+        String[] cv = {"cv", "--data", data.toString(), "--weights", weights.toString(), "--input-size", "64", "--cache", cache.toString()};
+        badInput(run(concat(cv, "--out", folder.toString())), folder.toString(), "--out: is a folder");
+        badInput(run(concat(cv, "--out", tmp.resolve("no-such-folder/cv.json").toString())), "--out: its folder", "does not exist");
+        badInput(run(concat(cv, "--folds", "1")), "--folds must be 2 to 100, got 1");
+        badInput(train("--cache", ""), "--cache is empty");
+        Path file = Files.writeString(tmp.resolve("cache-file"), "x");
+        badInput(train("--cache", file.toString()), "--cache: exists and is not a folder");
+        Path photo = data.resolve("val/cat").toFile().listFiles()[0].toPath();
+        badInput(run("eval", "--weights", weights.toString(), "--data", data.resolve("val").toString(), "--confusion-png", folder.toString()),
+                "--confusion-png: is a folder");
+        badInput(run("predict", "--weights", weights.toString(), "--top", "100000", photo.toString()), "--top must be 1 to 1000, got 100000");
+        badInput(run("predict", "--weights", weights.toString(), "--top", "0", photo.toString()), "--top must be 1 to");
+        String[] ok = run("predict", "--weights", weights.toString(), "--top", "1000", "--format", "csv", photo.toString());
+        assertThat(ok[0]).as(ok[2]).isEqualTo("0");
+        assertThat(ok[1].lines()).hasSize(1001);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test void resumeWithOtherTrainingOptionsIsRefused() {
         String[] r = train("--out", run.toString(), "--resume", "--augment", "--unfreeze-from", "17", "--epochs", "2");
         badInput(r, run.resolve(RunFolder.CHECKPOINT).toString(), "--unfreeze-from -1, this run has 17");

@@ -17,5 +17,11 @@ public record CenterCropFraction(double fraction) implements Transform {
         return image.crop(top, left, image.height() - 2 * top, image.width() - 2 * left);
     }
 
+    /** The same crop of decoded bytes: in (H,W,3) -> out (H - 2*top, W - 2*left, 3) */
+    public RgbImage apply(RgbImage image) {
+        int top = start(image.height()), left = start(image.width());
+        return image.crop(top, left, image.height() - 2 * top, image.width() - 2 * left);
+    }
+
     private int start(int length) { return (int) ((length - length * fraction) / 2); }
 }

@@ -70,19 +70,38 @@ public record Resize(int shorterSide, int height, int width, Interpolation inter
 
     /** in (H,W,3) -> out (height,width,3), or the shorter side scaled to {@code shorterSide} */
     @Override public FloatImage apply(FloatImage image, RandomGenerator random) {
+        long[] size = outputSize(image.height(), image.width());
+        return resize(image, (int) size[0], (int) size[1], interpolation);
+    }
+
+    /** The same resize of decoded bytes, without holding them as floats first: the same result to the bit. */
+    public FloatImage apply(RgbImage image) {
+        long[] size = outputSize(image.height(), image.width());
+        int outHeight = (int) size[0], outWidth = (int) size[1];
+        Budget.imagePixels(null, outHeight, outWidth);
+        Budget.imagePixels(null, image.height(), outWidth);
+        FloatImage out = outWidth != image.width()
+                ? clipped(resizeRows(image, Filter.of(image.width(), outWidth, interpolation)), interpolation)
+                : FloatImage.of(image);
+        if (outHeight != image.height()) out = clipped(resizeColumns(out, Filter.of(image.height(), outHeight, interpolation)), interpolation);
+        return out;
+    }
+
+    // {height, width} of the output for an input of this size
+    private long[] outputSize(int inHeight, int inWidth) {
         long h = height, w = width;
         if (shorterSide > 0) {
             // torchvision _compute_resized_output_size: new_long = int(size * long / short)
-            if (image.height() <= image.width()) {
+            if (inHeight <= inWidth) {
                 h = shorterSide;
-                w = (long) shorterSide * image.width() / image.height();
+                w = (long) shorterSide * inWidth / inHeight;
             } else {
                 w = shorterSide;
-                h = (long) shorterSide * image.height() / image.width();
+                h = (long) shorterSide * inHeight / inWidth;
             }
         }
         Budget.imagePixels(null, h, w);   // a 1 x 20,000 image would become 256 x 5,120,000
-        return resize(image, (int) h, (int) w, interpolation);
+        return new long[] {h, w};
     }
 
     /** Bilinear: in (H,W,3) -> out (outHeight,outWidth,3). */
@@ -121,6 +140,30 @@ public record Resize(int shorterSide, int height, int width, Interpolation inter
                     r += k * src[s];
                     g += k * src[s + 1];
                     b += k * src[s + 2];
+                    s += 3;
+                }
+                int d = (y * outW + x) * 3;
+                dst[d] = r;
+                dst[d + 1] = g;
+                dst[d + 2] = b;
+            }
+        }
+        return new FloatImage(h, outW, dst);
+    }
+
+    // in (H,W,3) bytes -> out (H,filter.out,3): resizeRows of the same values as floats
+    private static FloatImage resizeRows(RgbImage in, Filter filter) {
+        int h = in.height(), inRow = in.width() * 3, outW = filter.first.length;
+        byte[] src = in.rgb();
+        float[] dst = new float[h * outW * 3];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < outW; x++) {
+                float r = 0, g = 0, b = 0;
+                int s = y * inRow + filter.first[x] * 3;
+                for (float k : filter.weights[x]) {
+                    r += k * (src[s] & 0xFF);
+                    g += k * (src[s + 1] & 0xFF);
+                    b += k * (src[s + 2] & 0xFF);
                     s += 3;
                 }
                 int d = (y * outW + x) * 3;

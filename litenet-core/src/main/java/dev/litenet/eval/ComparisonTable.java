@@ -6,8 +6,10 @@ import java.util.Locale;
 
 /**
  * {@link Comparison} as text: a header saying how the small nets were trained, their table (parameters,
- * multiply-adds, test accuracy, training time, latency), then the image models' table with each model's
- * multiply-adds and time as a fraction of the heaviest one's. A pure function of the comparison.
+ * multiply-adds, test accuracy, training time, latency); the zoo's table (parameters, multiply-adds, weights file,
+ * latency at batch 1 on one thread and batched on more, multiply-adds per second, published ImageNet top-1); the
+ * backbones' cross-validation table (input size, embedding, cost, latency, accuracy and log-loss mean ± sd). A pure
+ * function of the comparison.
  */
 public final class ComparisonTable {
     private ComparisonTable() {}
@@ -33,24 +35,76 @@ public final class ComparisonTable {
         }
         if (!c.image().isEmpty()) {
             if (c.setup() != null) out.append('\n');
-            long heavyMacs = c.image().stream().mapToLong(Comparison.ImageModel::multAdds).max().orElse(1);
-            Comparison.ImageModel heavy = c.image().stream().filter(m -> m.multAdds() == heavyMacs).findFirst().orElseThrow();
-            out.append(String.format(Locale.ROOT, "Image models at %dx%d, 1000 classes: fused eval forward, batch 1, median of timed runs after warm-up, %d threads%n",
-                    c.imageSize(), c.imageSize(), c.threads()));
-            List<String[]> rows = new ArrayList<>();
-            rows.add(new String[]{"Model", "Params", "Mult-adds", "ms/img", "Mult-adds vs " + heavy.name(), "Time vs " + heavy.name()});
-            for (Comparison.ImageModel m : c.image()) {
-                rows.add(new String[]{m.name(), count(m.params()), giga(m.multAdds()), ms(m.msPerImage()),
-                        String.format(Locale.ROOT, "%.3f", (double) m.multAdds() / heavy.multAdds()),
-                        String.format(Locale.ROOT, "%.3f", m.msPerImage() / heavy.msPerImage())});
-            }
-            out.append('\n').append(align(rows, 1));
+            out.append(zoo(c.image(), c.imageSize()));
+        }
+        if (c.transfer() != null) {
+            if (c.setup() != null || !c.image().isEmpty()) out.append('\n');
+            out.append(transfer(c.transfer()));
         }
         return out.toString();
     }
 
+    /** The zoo's rows: cost, file size, latency in both settings, throughput, and the published top-1 with its weights. */
+    static String zoo(List<Comparison.ImageModel> rows, int imageSize) {
+        Latency single = rows.getFirst().single(), batched = rows.getFirst().batched();
+        String one = setting(single), many = setting(batched);
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "Architectures at %dx%d, 1000 classes: fused eval forward, median ms per image after warm-up; "
+                        + "%s = batch %d on %d %s, %s = batch %d on %d %s%n", imageSize, imageSize,
+                one, single.batch(), single.threads(), single.threads() == 1 ? "thread" : "threads",
+                many, batched.batch(), batched.threads(), batched.threads() == 1 ? "thread" : "threads"));
+        List<String[]> table = new ArrayList<>();
+        table.add(new String[]{"Model", "Params", "Mult-adds", "File", "ms " + one, "ms " + many, "GMAC/s " + one, "ImageNet top-1 (published, weights)"});
+        for (Comparison.ImageModel m : rows) {
+            Comparison.Published p = m.published();
+            table.add(new String[]{m.name(), count(m.params()), giga(m.multAdds()), megabytes(m.fileBytes()),
+                    ms(m.single().msPerImage()), ms(m.batched().msPerImage()),
+                    String.format(Locale.ROOT, "%.1f", m.multAdds() / m.single().msPerImage() / 1e6),
+                    p == null ? "-" : decimal(p.top1()) + " % (" + p.weights() + (p.inputSize() == imageSize ? "" : ", at " + p.inputSize()) + ")"});
+        }
+        out.append('\n').append(align(table, 1, 1));
+        return out.toString();
+    }
+
+    /** The backbones' cross-validation: what each costs at its input size and how well its frozen features do. */
+    static String transfer(Comparison.Transfer t) {
+        StringBuilder out = new StringBuilder();
+        int photos = t.backbones().isEmpty() ? 0 : t.backbones().getFirst().cv().photos();
+        out.append(String.format(Locale.ROOT, "Frozen-feature transfer on %s: %d-fold cross-validation (fold seed %d) of %s photos, %s%n",
+                t.data(), t.folds(), t.foldSeed(), count(photos),
+                t.inputSize() == 0 ? "each backbone at its own input size" : "every backbone at " + t.inputSize() + "x" + t.inputSize()));
+        out.append("Head: ").append(t.recipe()).append('\n');
+        List<String[]> table = new ArrayList<>();
+        String one = t.backbones().isEmpty() ? "b1 t1" : setting(t.backbones().getFirst().latency());
+        table.add(new String[]{"Backbone", "Input", "Embedding", "Params", "Mult-adds", "ms " + one, "CV accuracy", "CV log-loss", "Wrong",
+                "ImageNet top-1", "Time"});
+        for (Comparison.Backbone b : t.backbones()) {
+            Comparison.CrossValidated cv = b.cv();
+            table.add(new String[]{b.weights(), Integer.toString(b.inputSize()), Integer.toString(b.embeddingSize()), count(b.params()),
+                    giga(b.multAdds()), ms(b.latency().msPerImage()),
+                    String.format(Locale.ROOT, "%.2f %% ± %.2f", 100 * cv.accuracyMean(), 100 * cv.accuracySd()),
+                    String.format(Locale.ROOT, "%.4f ± %.4f", cv.logLossMean(), cv.logLossSd()),
+                    count(cv.wrong()) + (cv.photos() == photos ? "" : " of " + count(cv.photos())),
+                    Double.isNaN(b.imagenetTop1()) ? "-" : decimal(b.imagenetTop1()) + " %",
+                    String.format(Locale.ROOT, "%.1f s", cv.seconds())});
+        }
+        out.append('\n').append(align(table, 1));
+        return out.toString();
+    }
+
+    /** "b1 t1": batch and threads of a latency, as the column headers name them. */
+    static String setting(Latency l) { return "b" + l.batch() + " t" + l.threads(); }
+
     /** Columns padded to their widest cell, two spaces apart; the first {@code textColumns} left-aligned, the rest right. */
-    static String align(List<String[]> rows, int textColumns) {
+    static String align(List<String[]> rows, int textColumns) { return align(rows, textColumns, 0); }
+
+    /**
+     * Text columns padded to their widest cell, two spaces apart, lines without trailing spaces: the first
+     * {@code textColumns} and the last {@code trailingText} columns left-aligned, the others (numbers) right-aligned.
+     *
+     * @param rows one array of cells per line, all of the same length, the header first
+     */
+    public static String align(List<String[]> rows, int textColumns, int trailingText) {
         int[] width = new int[rows.getFirst().length];
         for (String[] r : rows) for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
         StringBuilder out = new StringBuilder();
@@ -59,7 +113,7 @@ public final class ComparisonTable {
             for (int i = 0; i < r.length; i++) {
                 if (i > 0) line.append("  ");
                 String pad = " ".repeat(width[i] - r[i].length());
-                line.append(i < textColumns ? r[i] + pad : pad + r[i]);
+                line.append(i < textColumns || i >= r.length - trailingText ? r[i] + pad : pad + r[i]);
             }
             out.append(line.toString().stripTrailing()).append('\n');
         }
@@ -79,6 +133,9 @@ public final class ComparisonTable {
         if (v >= 0.1) return String.format(Locale.ROOT, "%.3f", v);
         return String.format(Locale.ROOT, "%.5f", v);
     }
+
+    /** 14,020,096 bytes -> "14.0 MB" (decimal megabytes). */
+    static String megabytes(long bytes) { return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6); }
 
     static String decimal(double v) { return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString(); }
 }

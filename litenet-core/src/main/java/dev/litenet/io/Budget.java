@@ -23,6 +23,38 @@ public final class Budget {
     public static final long FREE_PIXELS = 1L << 20;
     /** Bytes of one image file. */
     public static final long IMAGE_FILE_BYTES = 256L << 20;
+    /**
+     * Pixels an image is decoded to (16.8 M: a 12 MP photo whole). A larger one is decoded subsampled, every 2nd
+     * (3rd, ...) pixel of every 2nd (3rd, ...) row, to at most this: still 8 to 16 times what any network here
+     * looks at, and 1/4 (1/9, ...) of the memory.
+     */
+    public static final long DECODE_PIXELS = 1L << 24;
+    /**
+     * Heap bytes a decode may hold per decoded pixel, counted generously: the decoder's picture (up to 6 bytes per
+     * pixel for 16-bit PNG), a 4-byte ARGB copy for palette and 16-bit pictures, the 3-byte RGB result, a crop.
+     */
+    public static final long DECODE_BYTES_PER_PIXEL = 16;
+    /** Scans of one JPEG: a baseline JPEG has 1, a progressive one about 10. */
+    public static final int JPEG_SCANS = 64;
+    /**
+     * Scans times pixels of one JPEG: the JDK's decoder makes one pass over the whole picture per scan, 5 to 10 ns
+     * a pixel (a 48 MP progressive photo of 10 scans is 480 M, about 3 s; at most 5 s).
+     */
+    public static final long JPEG_SCAN_PIXELS = 512L << 20;
+    /** Bytes of a PNG's ancillary chunks (text, ICC profile, metadata), and what a compressed one may inflate to. */
+    public static final long PNG_ANCILLARY_BYTES = 8L << 20;
+    /** CPU time of decoding one image (the thread's, so a busy machine does not fail good images): 10 s. */
+    public static final long DECODE_CPU_NANOS = 10_000_000_000L;
+
+    /**
+     * Heap the decodes of one JVM may hold at once (2/5 of the heap, and at least one decode of
+     * {@link #DECODE_PIXELS}): each decode holds {@link #DECODE_BYTES_PER_PIXEL} per pixel of it until its image is
+     * prepared, and waits while the others hold the rest. So any number of threads may decode at once, and the
+     * decodes of one JVM fit its heap whatever the images.
+     */
+    public static long decodeBytesInFlight() {
+        return Math.max(DECODE_PIXELS * DECODE_BYTES_PER_PIXEL, Runtime.getRuntime().maxMemory() / 5 * 2);
+    }
     /** Float values one weights file may expand to: every storage and every tensor view counted (1 GB of floats). */
     public static final long WEIGHT_VALUES = 256L << 20;
     /** Bytes of a weights file read into memory whole (TFLite, legacy .pth). */

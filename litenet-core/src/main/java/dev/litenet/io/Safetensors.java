@@ -81,29 +81,7 @@ public final class Safetensors {
      * same folder is filled, forced to disk and renamed over {@code file}.
      */
     public static void write(Path file, Map<String, TorchTensor> tensors, Map<String, String> metadata) throws IOException {
-        Map<String, Object> json = new LinkedHashMap<>();
-        if (!metadata.isEmpty()) {
-            for (Map.Entry<String, String> m : metadata.entrySet()) {
-                if (m.getKey() == null || m.getValue() == null) throw new IllegalArgumentException("metadata keys and values must not be null");
-            }
-            json.put(METADATA, new LinkedHashMap<>(metadata));
-        }
-        long offset = 0;
-        for (Map.Entry<String, TorchTensor> t : tensors.entrySet()) {
-            if (t.getKey() == null || t.getKey().equals(METADATA)) throw new IllegalArgumentException("bad tensor name: " + t.getKey());
-            long bytes = 4L * t.getValue().data().length;
-            List<Long> shape = Arrays.stream(t.getValue().shape()).mapToObj(d -> (long) d).toList();
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("dtype", DType.F32.name());
-            entry.put("shape", shape);
-            entry.put("data_offsets", List.of(offset, offset + bytes));
-            json.put(t.getKey(), entry);
-            offset += bytes;
-        }
-        byte[] text = Json.write(json).getBytes(StandardCharsets.UTF_8);
-        byte[] header = Arrays.copyOf(text, (text.length + 7) / 8 * 8);
-        Arrays.fill(header, text.length, header.length, (byte) ' ');
-
+        byte[] header = header(tensors, metadata);
         Path dir = file.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
@@ -128,6 +106,43 @@ public final class Safetensors {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /**
+     * The bytes {@link #write} would write for these tensors and metadata, without writing: the 8-byte length, the
+     * JSON header padded to a multiple of 8, and 4 bytes per value.
+     */
+    public static long size(Map<String, TorchTensor> tensors, Map<String, String> metadata) {
+        long data = 0;
+        for (TorchTensor t : tensors.values()) data += 4L * t.data().length;
+        return 8 + header(tensors, metadata).length + data;
+    }
+
+    /** The JSON header of F32 tensors in map order, space-padded to a multiple of 8 bytes as the format's writers do. */
+    private static byte[] header(Map<String, TorchTensor> tensors, Map<String, String> metadata) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (!metadata.isEmpty()) {
+            for (Map.Entry<String, String> m : metadata.entrySet()) {
+                if (m.getKey() == null || m.getValue() == null) throw new IllegalArgumentException("metadata keys and values must not be null");
+            }
+            json.put(METADATA, new LinkedHashMap<>(metadata));
+        }
+        long offset = 0;
+        for (Map.Entry<String, TorchTensor> t : tensors.entrySet()) {
+            if (t.getKey() == null || t.getKey().equals(METADATA)) throw new IllegalArgumentException("bad tensor name: " + t.getKey());
+            long bytes = 4L * t.getValue().data().length;
+            List<Long> shape = Arrays.stream(t.getValue().shape()).mapToObj(d -> (long) d).toList();
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("dtype", DType.F32.name());
+            entry.put("shape", shape);
+            entry.put("data_offsets", List.of(offset, offset + bytes));
+            json.put(t.getKey(), entry);
+            offset += bytes;
+        }
+        byte[] text = Json.write(json).getBytes(StandardCharsets.UTF_8);
+        byte[] header = Arrays.copyOf(text, (text.length + 7) / 8 * 8);
+        Arrays.fill(header, text.length, header.length, (byte) ' ');
+        return header;
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {

@@ -41,7 +41,7 @@ public final class TfliteFile {
             TENSOR_QUANTIZATION = 4;
     private static final int QUANT_SCALE = 2, QUANT_ZERO_POINT = 3, QUANT_DIMENSION = 6;
     private static final int OP_OPCODE_INDEX = 0, OP_INPUTS = 1, OP_OUTPUTS = 2, OP_OPTIONS_TYPE = 3, OP_OPTIONS = 4;
-    private static final int BUFFER_DATA = 0, METADATA_NAME = 0;
+    private static final int BUFFER_DATA = 0, METADATA_NAME = 0, METADATA_BUFFER = 1;
     // BuiltinOptions union members used here.
     private static final int CONV2D_OPTIONS = 1, DEPTHWISE_OPTIONS = 2, POOL2D_OPTIONS = 5, SOFTMAX_OPTIONS = 9,
             ADD_OPTIONS = 11;
@@ -295,6 +295,24 @@ public final class TfliteFile {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < entries.length(); i++) names.add(fb.string(fb.tableAt(entries, i), METADATA_NAME));
         return List.copyOf(names);
+    }
+
+    /**
+     * The bytes of a named metadata entry ({@code Model.metadata}: a name and a buffer), or null when the file has none
+     * of that name: {@code TFLITE_METADATA} (the Task Library's), {@code litenet} (what LiteNet's export records).
+     */
+    public static byte[] metadata(Path file, String name) {
+        FlatBuffer fb = new FlatBuffer(file, readBytes(file));
+        int model = fb.root();
+        Vec entries = fb.vector(model, MODEL_METADATA, 4), buffers = fb.vector(model, MODEL_BUFFERS, 4);
+        for (int i = 0; i < entries.length(); i++) {
+            int entry = fb.tableAt(entries, i);
+            if (!fb.string(entry, METADATA_NAME).equals(name)) continue;
+            long buffer = Integer.toUnsignedLong(fb.intField(entry, METADATA_BUFFER, 0));
+            if (buffer >= buffers.length()) throw fb.bad("metadata '" + name + "' refers to buffer " + buffer + " of " + buffers.length());
+            return fb.ubytes(fb.tableAt(buffers, (int) buffer), BUFFER_DATA);
+        }
+        return null;
     }
 
     /** The labels that come with a TFLite file: {@code imagenet_labels.txt} beside it, else inside it (a zip entry), else none. */

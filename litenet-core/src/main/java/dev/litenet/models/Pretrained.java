@@ -51,6 +51,13 @@ public final class Pretrained {
         if (architecture != null) Architectures.get(architecture);          // an unknown name fails before any work
         String sha = sha256(file);
         boolean tflite = file.getFileName().toString().endsWith(".tflite");
+        if (tflite && !FileHashes.known(sha) && TfliteFile.metadata(file, TfliteLiteNet.METADATA) != null) {
+            Model exported = TfliteLiteNet.read(TfliteFile.read(file));          // a file LiteNet exported: its own labels and preprocessing
+            if (architecture != null && !architecture.equals(exported.architecture())) {
+                throw new BadInputException(file, "is a LiteNet export of " + exported.architecture() + ", not " + architecture);
+            }
+            return new Model(exported.network(), exported.labels(), exported.preprocess(), exported.origin(), sha, List.of());
+        }
         PreparedWeights.Prepared prepared = PreparedWeights.read(PreparedWeights.defaultDir(), sha);
         if (prepared != null && architecture != null && !prepared.network().config().architecture().equals(architecture)) prepared = null;
         if (prepared == null) {

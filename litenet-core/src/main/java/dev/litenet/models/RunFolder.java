@@ -52,6 +52,13 @@ public final class RunFolder {
     }
 
     private static final String FORMAT = "litenet-run-2", FORMAT_1 = "litenet-run-1";
+    private static final Map<String, String> MODEL_METADATA = Map.of("format", "litenet");
+
+    /**
+     * What the {@code model.safetensors} of this network would weigh in bytes, computed without writing: every
+     * parameter and buffer of its state_dict as float32, with the header {@link #save} writes.
+     */
+    public static long modelBytes(Network network) { return Safetensors.size(StateDict.of(network), MODEL_METADATA); }
 
     /**
      * Writes a model in one commit: weights, metadata, history (and its chart when there is one). Whatever the
@@ -60,7 +67,7 @@ public final class RunFolder {
     public static void save(Path dir, Model model) throws IOException {
         List<TrainEvent.EpochStats> history = model.history();
         Map<String, RunManifest.Content> files = new LinkedHashMap<>();
-        files.put(MODEL, f -> Safetensors.write(f, StateDict.of(model.network()), Map.of("format", "litenet")));
+        files.put(MODEL, f -> Safetensors.write(f, StateDict.of(model.network()), MODEL_METADATA));
         files.put(META, json(meta(model)));
         files.put(HISTORY, json(historyJson(history)));
         if (!history.isEmpty()) files.put(HISTORY_PNG, f -> RunManifest.writeForced(f, HistoryChart.png(history)));

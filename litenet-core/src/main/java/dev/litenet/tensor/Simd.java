@@ -49,6 +49,13 @@ public final class Simd {
     /** Whether kernel calls run the Vector API kernels now: enabled, and past the scalar start (see {@link #SCALAR_FLOPS}). */
     public static boolean vectorKernelsRunning() { return ENABLED && warm; }
 
+    /**
+     * For timing the steady state (latency measurements, benchmarks): the Vector API kernels from now on, without the
+     * scalar start of {@link #SCALAR_FLOPS}. The results are the same bits; only the time changes. No effect when the
+     * Vector API is off.
+     */
+    public static void skipScalarStart() { warm = true; }
+
     /** Whether a kernel call of this many flops runs the Vector API kernel (see {@link #SCALAR_FLOPS}). */
     static boolean vectorFor(long flops) {
         if (!ENABLED) return false;

@@ -1,6 +1,8 @@
 package dev.litenet.serve;
 
 import dev.litenet.BadInputException;
+import dev.litenet.Explanation;
+import dev.litenet.ExportOptions;
 import dev.litenet.ImageClassifier;
 import dev.litenet.Prediction;
 import dev.litenet.PreparedImage;
@@ -13,6 +15,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +38,11 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code POST /v1/predict?top=K}: an image (raw bytes, or the {@code file} field of a multipart form) →
  *       {@code {"top":[{"index":285,"label":"Egyptian cat","prob":0.76}],"model":"...","ms":12.3}}</li>
  *   <li>{@code POST /v1/embed}: an image → {@code {"embedding":[...1280 floats],"model":"...","ms":...}}</li>
+ *   <li>{@code POST /v1/explain?class=LABEL&layer=NAME&format=png|json}: an image → its Grad-CAM overlay as a PNG
+ *       (the photo as the network saw it, the heatmap of the predicted class, or of {@code class}, and a legend), or
+ *       with {@code format=json} (or {@code Accept: application/json}) {@code {"class":{..},"predicted":{..},
+ *       "layer":..,"heatmap":{"height":7,"width":7,"max":..,"values":[[..]]},"model":..,"ms":..}}; an unknown class
+ *       or layer is a 400. Explanations run one at a time beside the batches, not in them.</li>
  *   <li>{@code GET /}: a page to drop a photo on; {@code GET /healthz}; {@code GET /metrics} (Prometheus)</li>
  * </ul>
  * Images are decoded and preprocessed on the request threads, in parallel; a {@link Batcher} then runs the
@@ -49,15 +58,18 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  */
 public final class InferenceServer implements AutoCloseable {
-    private static final Set<String> ROUTES = Set.of("/", "/app.js", "/style.css", "/healthz", "/metrics", "/v1/predict", "/v1/embed");
+    private static final Set<String> ROUTES = Set.of("/", "/app.js", "/style.css", "/classify.html", "/healthz", "/metrics", "/v1/predict",
+            "/v1/embed", "/v1/explain", "/v1/model.tflite", "/v1/model.onnx");
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
     private static final long DRAIN_MILLIS = 30_000;
 
     private record Ask(PreparedImage image, int k) {}
 
     private final ImageClassifier net;
+    private final Map<String, byte[]> exports = new java.util.HashMap<>();
     private final long maxBodyBytes;
     private final Semaphore decoders = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private final Semaphore explaining;                        // explanations running or waiting for the network
     private final Batcher<Ask, List<Prediction>> predictions;
     private final Batcher<PreparedImage, float[]> embeddings;
     private final Metrics metrics;
@@ -68,6 +80,7 @@ public final class InferenceServer implements AutoCloseable {
     private InferenceServer(Builder b) {
         this.net = b.net;
         this.maxBodyBytes = b.maxBodyBytes;
+        this.explaining = new Semaphore(b.queue);
         this.metrics = new Metrics(this::queued);
         long delay = b.maxDelay.toNanos();
         this.predictions = new Batcher<>("litenet-predict", this::predictBatch, b.maxBatch, delay, b.queue, metrics::recordBatch);
@@ -98,9 +111,13 @@ public final class InferenceServer implements AutoCloseable {
                     metrics.recordRequest(ROUTES.contains(ctx.path()) ? ctx.path() : "other", ctx.statusCode(), ms / 1000.0));
             config.routes.post("/v1/predict", this::predict);
             config.routes.post("/v1/embed", this::embed);
+            config.routes.post("/v1/explain", this::explain);
             config.routes.get("/", ctx -> page(ctx, "index.html", "text/html; charset=utf-8"));
             config.routes.get("/app.js", ctx -> page(ctx, "app.js", "text/javascript; charset=utf-8"));
             config.routes.get("/style.css", ctx -> page(ctx, "style.css", "text/css; charset=utf-8"));
+            config.routes.get("/classify.html", ctx -> page(ctx, "classify.html", "text/html; charset=utf-8"));
+            config.routes.get("/v1/model.tflite", ctx -> exported(ctx, ExportOptions.tflite(), ".tflite"));
+            config.routes.get("/v1/model.onnx", ctx -> exported(ctx, ExportOptions.onnx(), ".onnx"));
             config.routes.get("/healthz", this::health);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.text()));
             config.routes.exception(HttpError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
@@ -171,12 +188,84 @@ public final class InferenceServer implements AutoCloseable {
         json(ctx, 200, out);
     }
 
+    private void explain(Context ctx) {
+        long start = System.nanoTime();
+        PreparedImage image;
+        try {
+            image = prepare(ctx);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "server is shutting down");
+        }
+        int cls;
+        String layer = ctx.queryParam("layer");
+        try {
+            String c = ctx.queryParam("class");
+            cls = c == null || c.isBlank() ? Explanation.PREDICTED : net.classIndex(c);
+            net.explainLayer(layer);
+        } catch (BadInputException e) {
+            throw new HttpError(400, e.getMessage());
+        }
+        boolean asJson = wantsJson(ctx);
+        if (closing) throw new HttpError(503, "server is shutting down");
+        if (!explaining.tryAcquire()) throw new HttpError(503, "server busy: too many explanations waiting; try again shortly");
+        Explanation e;
+        try {
+            e = net.explain(image, cls, layer);
+        } finally {
+            explaining.release();
+        }
+        if (asJson) {
+            Map<String, Object> out = new LinkedHashMap<>(e.toJson());
+            out.remove("image");
+            out.put("model", net.origin());
+            out.put("ms", millis(start));
+            json(ctx, 200, out);
+        } else {
+            ctx.status(200).contentType("image/png").result(e.overlayPng());
+        }
+    }
+
+    /** {@code format=json}, or no format and an Accept header that asks for JSON rather than an image. */
+    private static boolean wantsJson(Context ctx) {
+        String format = ctx.queryParam("format");
+        if (format != null) {
+            return switch (format.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "json" -> true;
+                case "png" -> false;
+                default -> throw new HttpError(400, "format must be png or json, got '" + format + "'");
+            };
+        }
+        String accept = ctx.header("Accept");
+        return accept != null && accept.contains("application/json") && !accept.contains("image/");
+    }
+
     private void health(Context ctx) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", closing ? "stopping" : "ok");
         out.put("model", net.origin());
         out.put("classes", net.labels().size());
         json(ctx, closing ? 503 : 200, out);
+    }
+
+    /** The model as a file for other runtimes (docs/DEPLOY.md), exported on first request and kept. */
+    private void exported(Context ctx, ExportOptions options, String extension) throws IOException {
+        byte[] bytes;
+        synchronized (exports) {
+            bytes = exports.get(extension);
+            if (bytes == null) {
+                Path tmp = Files.createTempFile("litenet-serve-", extension);
+                try {
+                    net.export(tmp, options);
+                    bytes = Files.readAllBytes(tmp);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+                exports.put(extension, bytes);
+            }
+        }
+        ctx.header("Content-Disposition", "attachment; filename=\"" + net.architecture() + extension + "\"");
+        ctx.contentType("application/octet-stream").result(bytes);
     }
 
     private static void page(Context ctx, String file, String type) throws IOException {

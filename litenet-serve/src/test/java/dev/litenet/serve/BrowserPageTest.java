@@ -4,6 +4,7 @@ import dev.litenet.ImageClassifier;
 import dev.litenet.Shared;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -25,14 +26,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The page in a real browser: headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) opens it,
- * uploads a cat photo, and must see the right label drawn as the first bar. The screenshot goes to
- * {@code target/serve-page.png}, and with {@code -Dgolden.update=true} to {@code docs/serve-page.png}. Without
- * Chromium the test is skipped with the reason, except in CI ({@code CI=true}), where it fails.
+ * uploads a cat photo, and must see the right label drawn as the first bar; then the "why?" toggle must put the
+ * Grad-CAM overlay in place of the photo, and take it away again. The screenshots go to
+ * {@code target/serve-page.png} and {@code target/serve-page-why.png}, and with {@code -Dgolden.update=true} to
+ * {@code docs/serve-page.png} and {@code docs/explain-page.png}. Without Chromium the test is skipped with the
+ * reason, except in CI ({@code CI=true}), where it fails.
  */
 class BrowserPageTest {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver"), CHROMIUM = Path.of("/usr/bin/chromium");
 
-    @Test void uploadAPhotoAndSeeItsLabels() throws IOException {
+    @Test void uploadAPhotoSeeItsLabelsAndWhy() throws IOException {
         requireChromium();
         Path photo = Shared.path("data/cats-dogs/val/cat/cat.100.jpg").toRealPath();     // chromedriver wants a canonical path
         ImageClassifier net = ImageClassifier.pretrained(Shared.path(InferenceServerTest.WEIGHTS));
@@ -64,6 +67,28 @@ class BrowserPageTest {
                 if (Boolean.getBoolean("golden.update")) {                  // -Dgolden.update=true refreshes the docs' copy
                     Files.write(Path.of(System.getenv().getOrDefault("LITENET_REPO", "..")).resolve("docs/serve-page.png"), png);
                 }
+
+                WebElement why = browser.findElement(By.id("why"));
+                assertThat(why.isDisplayed()).isTrue();
+                why.click();
+                try {
+                    wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                            "const p = document.getElementById('preview');"
+                                    + " return p.src.startsWith('blob:') && p.complete && p.naturalWidth === 448"
+                                    + " && document.getElementById('why').getAttribute('aria-pressed') === 'true';")));
+                } catch (org.openqa.selenium.TimeoutException e) {
+                    throw new AssertionError("no overlay shown; the page says: '" + browser.findElement(By.id("status")).getText() + "'", e);
+                }
+                assertThat(browser.findElement(By.id("status")).getText()).startsWith("Grad-CAM");
+                byte[] whyPng = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+                Files.write(Path.of("target/serve-page-why.png"), whyPng);
+                if (Boolean.getBoolean("golden.update")) {
+                    Files.write(Path.of(System.getenv().getOrDefault("LITENET_REPO", "..")).resolve("docs/explain-page.png"), whyPng);
+                }
+                why.click();                                                // and back to the photo
+                wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                        "const p = document.getElementById('preview'); return p.complete && p.naturalWidth === 403"
+                                + " && document.getElementById('why').getAttribute('aria-pressed') === 'false';")));
             } finally {
                 browser.quit();
                 service.stop();

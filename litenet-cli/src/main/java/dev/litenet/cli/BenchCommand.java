@@ -1,5 +1,6 @@
 package dev.litenet.cli;
 
+import dev.litenet.eval.Warmup;
 import dev.litenet.io.Json;
 import dev.litenet.models.Model;
 import dev.litenet.models.Network;
@@ -11,6 +12,7 @@ import dev.litenet.summary.SummaryOptions;
 import dev.litenet.summary.Style;
 import dev.litenet.tensor.Parallel;
 import dev.litenet.tensor.Scratch;
+import dev.litenet.tensor.Simd;
 import dev.litenet.tensor.Tensor;
 import dev.litenet.train.Adam;
 import picocli.CommandLine.Command;
@@ -63,8 +65,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "10", paramLabel = "<N>", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--warmup", defaultValue = "3", paramLabel = "<W>", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "3", paramLabel = "<W>", description = "Untimed iterations first, at least (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--warmup-until-compiled", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Inference: after --warmup, go on until the JIT has compiled nothing for 20 iterations and 1 s "
+                    + "(at most 60 s), on the Vector API kernels from the first iteration (default: ${DEFAULT-VALUE}).")
+    boolean untilCompiled;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
@@ -101,7 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
         Tensor x = randomInput(batch, inputSize, new SplittableRandom(42));
         Step step = mode == Mode.infer ? inference(net, x) : trainingStep(net, x, randomLabels(batch, net.numClasses(), new SplittableRandom(7)));
 
-        for (int i = 0; i < warmup; i++) step.run();
+        Warmup w = warmUp(step);
         double[] ms = new double[iterations];
         double loss = Double.NaN;
         for (int i = 0; i < iterations; i++) {
@@ -125,6 +132,9 @@ public final class BenchCommand implements Callable<Integer> {
             j.put("input_size", inputSize);
             j.put("threads", Parallel.threads());
             j.put("warmup", warmup);
+            j.put("warmup_passes", w.passes());
+            j.put("warmup_s", w.seconds());
+            j.put("jit_quiet", w.quiet());
             j.put("iterations", iterations);
             j.put("median_ms", t.medianMs());
             j.put("min_ms", t.minMs());
@@ -149,6 +159,20 @@ public final class BenchCommand implements Callable<Integer> {
         }
         return Main.OK;
     }
+
+    /**
+     * The untimed iterations: --warmup of them; for inference with --warmup-until-compiled, on the Vector API kernels
+     * from the first (no scalar start whose profiles the JIT would compile, then throw away at the switch), and then
+     * on until the JIT is quiet (see {@link Warmup}), so that every process is timed on finished machine code.
+     */
+    private Warmup warmUp(Step step) {
+        if (mode != Mode.infer || !untilCompiled) return Warmup.untilCompiled(step::run, warmup, 1, 0, 0);
+        Simd.skipScalarStart();
+        return Warmup.untilCompiled(step::run, warmup, QUIET_ITERATIONS, QUIET_SECONDS, MAX_WARMUP_SECONDS);
+    }
+
+    static final int QUIET_ITERATIONS = 20;
+    static final double QUIET_SECONDS = 1, MAX_WARMUP_SECONDS = 60;
 
     /** The fused eval model on x (B,S,S,3); the logits go back to the arena, so a steady pass allocates nothing. */
     private static Step inference(Network model, Tensor x) {

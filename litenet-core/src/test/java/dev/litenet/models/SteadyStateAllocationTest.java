@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A steady-state forward pass of a fused network at batch 1 on one thread allocates nothing on the calling thread
+ * A steady-state forward pass of a fused network at batch 1 on one thread allocates nothing on the calling thread,
+ * for every architecture of the zoo, and a batch split over two threads allocates nothing on either thread
  * (docs/BENCHMARKS.md, "Steady-state allocation"): every activation and scratch buffer comes from the thread's
  * arena ({@link Scratch}), and no kernel boxes a vector. Counted with {@code ThreadMXBean.getThreadAllocatedBytes},
  * which does not depend on the load of the machine. A pass is steady once the kernels it runs are compiled: the test
@@ -44,12 +45,38 @@ class SteadyStateAllocationTest {
     private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     @ParameterizedTest
-    @ValueSource(strings = {"mobilenet_v2", "efficientnet_b0", "mobilenet_v3_small", "shufflenet_v2_x0_5", "resnet18"})
+    @ValueSource(strings = {"mobilenet_v1", "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large", "efficientnet_b0",
+            "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "resnet18", "resnet50"})
     void aSteadyForwardAllocatesNothing(String arch) {
         int threads = Parallel.threads();
         Parallel.setThreads(1);
         try {
             assertThat(steadyBytesPerPass(arch)).as("%s: bytes per steady pass, %s kernels", arch, Simd.ENABLED ? "vector" : "scalar")
+                    .isLessThanOrEqualTo(BOUND);
+        } finally {
+            Parallel.setThreads(threads);
+        }
+    }
+
+    /**
+     * A batch split over two threads, one image per thread at a time: nothing on the calling thread nor on the kernel
+     * worker, summed (the batch's input and output come from the caller's arena, each image's activations from the
+     * arena of the thread that runs it).
+     */
+    @Test
+    void aSteadyBatchOnTwoThreadsAllocatesNothing() {
+        int threads = Parallel.threads();
+        Parallel.setThreads(2);
+        try {
+            Layer fused = Architectures.get("mobilenet_v2").build(1000).fused();
+            Tensor x = input(4);
+            Runnable pass = () -> Scratch.release(Inference.forward(fused, x));
+            warmUntilVector(pass);
+            long[] ids = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("litenet-"))
+                    .mapToLong(Thread::threadId).toArray();
+            assertThat(ids).as("kernel workers").hasSize(1);
+            long[] all = {Thread.currentThread().threadId(), ids[0]};
+            assertThat(steady(pass, all)).as("mobilenet_v2 batch 4, 2 threads: bytes per steady pass, caller and worker")
                     .isLessThanOrEqualTo(BOUND);
         } finally {
             Parallel.setThreads(threads);
@@ -82,23 +109,40 @@ class SteadyStateAllocationTest {
     // enabled), then windows until one averages at most BOUND bytes a pass; that window's average, or the last one's
     static double steadyBytesPerPass(String arch) {
         Layer fused = Architectures.get(arch).build(1000).fused();
-        Tensor x = Tensor.zeros(1, SIZE, SIZE, 3);
+        Tensor x = input(1);
+        Runnable pass = () -> Scratch.release(Inference.forward(fused, x));
+        warmUntilVector(pass);
+        return steady(pass, new long[]{Thread.currentThread().threadId()});
+    }
+
+    private static Tensor input(int batch) {
+        Tensor x = Tensor.zeros(batch, SIZE, SIZE, 3);
         SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < x.data.length; i++) x.data[i] = (float) (r.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    // passes until the kernels in use are the vector ones, when enabled
+    private static void warmUntilVector(Runnable pass) {
         Simd.batchComing();                                   // the vector kernels take over after 2 GFLOP, not 20
-        int passes = 0;
-        while (Simd.ENABLED && !Simd.vectorKernelsRunning() && passes < MAX_PASSES) {
-            Scratch.release(Inference.forward(fused, x));
-            passes++;
-        }
-        long me = Thread.currentThread().threadId();
+        for (int passes = 0; Simd.ENABLED && !Simd.vectorKernelsRunning() && passes < MAX_PASSES; passes++) pass.run();
+    }
+
+    // windows of passes until one averages at most BOUND bytes a pass over these threads; that average, or the last
+    private static double steady(Runnable pass, long[] threads) {
         double bytes = Double.NaN;
-        for (; passes < MAX_PASSES; passes += WINDOW) {
-            long before = THREADS.getThreadAllocatedBytes(me);
-            for (int i = 0; i < WINDOW; i++) Scratch.release(Inference.forward(fused, x));
-            bytes = (THREADS.getThreadAllocatedBytes(me) - before) / (double) WINDOW;
+        for (int passes = 0; passes < MAX_PASSES; passes += WINDOW) {
+            long before = allocated(threads);
+            for (int i = 0; i < WINDOW; i++) pass.run();
+            bytes = (allocated(threads) - before) / (double) WINDOW;
             if (bytes <= BOUND) break;
         }
         return bytes;
+    }
+
+    private static long allocated(long[] threads) {
+        long sum = 0;
+        for (long id : threads) sum += THREADS.getThreadAllocatedBytes(id);
+        return sum;
     }
 }

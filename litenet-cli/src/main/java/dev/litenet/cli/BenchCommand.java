@@ -111,11 +111,13 @@ public final class BenchCommand implements Callable<Integer> {
         Warmup w = warmUp(step);
         double[] ms = new double[iterations];
         double loss = Double.NaN;
+        long jitBefore = jitMillis(), gcBefore = gcCount();
         for (int i = 0; i < iterations; i++) {
             long t0 = System.nanoTime();
             loss = step.run();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
+        long jitWhileTimed = jitMillis() - jitBefore, gcsWhileTimed = gcCount() - gcBefore;
         Timings t = Timings.of(ms);
         double flopsPerIteration = 2.0 * macsPerImage * batch * (mode == Mode.train ? 3 : 1);
         double imagesPerS = batch / (t.medianMs() / 1e3);
@@ -145,6 +147,13 @@ public final class BenchCommand implements Callable<Integer> {
             j.put("gflop_per_iteration", flopsPerIteration / 1e9);
             j.put("gflops", gflops);
             j.put("peak_rss_mb", peakRssKb < 0 ? null : peakRssKb / 1024.0);
+            long huge = statusKb(Path.of("/proc/self/smaps_rollup"), "AnonHugePages:"), anon = statusKb(Path.of("/proc/self/smaps_rollup"), "Anonymous:");
+            j.put("anon_mb", anon < 0 ? null : anon / 1024.0);
+            j.put("anon_huge_pages_mb", huge < 0 ? null : huge / 1024.0);
+            j.put("jit_ms_while_timed", jitWhileTimed);
+            j.put("gcs_while_timed", gcsWhileTimed);
+            j.put("jvm_flags", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(f -> f.startsWith("-X")).toList());
             if (mode == Mode.train) j.put("loss", loss);
             j.put("samples_ms", Arrays.stream(t.samplesMs()).boxed().toList());
             out.println(Json.write(j));
@@ -213,16 +222,33 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** VmHWM of /proc/self/status in kB: the most memory this process ever had resident; -1 where unknown. */
-    static long peakRssKb() {
-        Path status = Path.of("/proc/self/status");
+    static long peakRssKb() { return statusKb(Path.of("/proc/self/status"), "VmHWM:"); }
+
+    /**
+     * The kB of one line of a /proc status file ({@code VmHWM:} of status, {@code AnonHugePages:} of smaps_rollup:
+     * how much of the process's memory the kernel backs with 2 MB pages, which varies from process to process);
+     * -1 where unknown.
+     */
+    static long statusKb(Path file, String key) {
         try {
-            if (!Files.isReadable(status)) return -1;
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            if (!Files.isReadable(file)) return -1;
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith(key)) return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
         return -1;
+    }
+
+    /** Milliseconds the JIT has spent compiling in this JVM so far (-1 where unknown). */
+    static long jitMillis() {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
+    /** Collections run in this JVM so far. */
+    static long gcCount() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionCount())).sum();
     }
 }

@@ -117,8 +117,13 @@ public final class ShuffleBlock extends Layer {
         int M = b.size() / half, C = 2 * half;
         Tensor y = Scratch.uninitialized(b.dim(0), b.dim(1), b.dim(2), C);
         if (Parallel.serial(M, 256)) interleave(a, strideA, b.data, half, y.data, 0, M);
-        else Parallel.range(M, 256, (from, to) -> interleave(a, strideA, b.data, half, y.data, from, to));
+        else Parallel.range(M, 256, Parallel.call(ShuffleBlock::interleave).objects(a, b.data, y.data, null, null).ints(strideA, half, 0, 0));
         return y;
+    }
+
+    // interleave with the operands of shuffledConcat's split call
+    private static void interleave(Parallel.Call c, int from, int to) {
+        interleave((float[]) c.o0, c.i0, (float[]) c.o1, c.i1, (float[]) c.o2, from, to);
     }
 
     // pixels [from, to) of shuffledConcat

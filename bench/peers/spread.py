@@ -71,6 +71,9 @@ def evidence(runs):
             return "—" if v is None else format(v, fmt)
         print(f"| {case} | {rnd} | {res['median_ms']:.2f} | {f('anon_mb')} | {f('anon_huge_pages_mb')} "
               f"| {res.get('warmup_passes', '—')} ({'yes' if res.get('jit_quiet') else 'no'}) | {f('jit_ms_while_timed', 'd')} | {f('gcs_while_timed', 'd')} |")
+    flags = sorted({" ".join(res.get("jvm_flags") or []) for _, _, res in rows})
+    print()
+    print("LiteNet's JVM flags: " + "; ".join(f"`{f}`" for f in flags))
 
 
 def windows(runs, size):

@@ -54,6 +54,9 @@ public final class Simd {
      */
     public static void batchComing() { batched = true; }
 
+    /** Whether kernel calls run the Vector API kernels now: enabled, and past the scalar start (see {@link #SCALAR_FLOPS}). */
+    public static boolean vectorKernelsRunning() { return ENABLED && warm; }
+
     /**
      * For timing the steady state (latency measurements, benchmarks): the Vector API kernels from now on, without the
      * scalar start of {@link #SCALAR_FLOPS}. The results are the same bits; only the time changes. No effect when the

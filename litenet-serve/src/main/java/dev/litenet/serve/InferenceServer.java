@@ -8,7 +8,9 @@ import dev.litenet.ExportOptions;
 import dev.litenet.ImageClassifier;
 import dev.litenet.Prediction;
 import dev.litenet.PreparedImage;
+import dev.litenet.eval.Warmup;
 import dev.litenet.io.Json;
+import dev.litenet.tensor.Simd;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -88,7 +90,7 @@ public final class InferenceServer implements AutoCloseable {
         this.predictions = new Batcher<>("litenet-predict", this::predictBatch, b.maxBatch, delay, b.queue, metrics::recordBatch);
         this.embeddings = new Batcher<>("litenet-embed", images -> Arrays.asList(net.embedBatch(images)), b.maxBatch, delay, b.queue, metrics::recordBatch);
         try {
-            warmUp();
+            warmUp(b.warmUp);
             this.app = javalin(b);
         } catch (RuntimeException e) {
             predictions.close();
@@ -335,11 +337,22 @@ public final class InferenceServer implements AutoCloseable {
         return out;
     }
 
-    /** A few forward passes before the first request, so that it does not pay for class loading and JIT. */
-    private void warmUp() {
+    /**
+     * Forward passes before the first request, so that it does not pay for class loading and JIT: three, or with a
+     * warm-up time, passes on the Vector API kernels (no scalar start, whose compiled code the switch would throw
+     * away under traffic) until the JIT has compiled nothing for 20 passes and 1 s, at most that long, so that
+     * requests meet finished machine code whatever the process drew (docs/BENCHMARKS.md, "Process-to-process spread").
+     */
+    private void warmUp(Duration max) {
         int s = net.inputSize();
         PreparedImage blank = new PreparedImage("warm-up", s, new float[s * s * 3]);
-        for (int i = 0; i < 3; i++) net.predictBatch(List.of(blank), 1);
+        Runnable pass = () -> net.predictBatch(List.of(blank), 1);
+        if (max.isZero()) {
+            for (int i = 0; i < 3; i++) pass.run();
+            return;
+        }
+        Simd.skipScalarStart();
+        Warmup.untilCompiled(pass, 3, 20, 1, max.toMillis() / 1e3);
     }
 
     // ---- answers ----------------------------------------------------------------------------------------------
@@ -367,6 +380,7 @@ public final class InferenceServer implements AutoCloseable {
         private int port = DEFAULT_PORT, maxBatch = DEFAULT_MAX_BATCH, queue = DEFAULT_QUEUE;
         private Duration maxDelay = Duration.ofMillis(DEFAULT_MAX_DELAY_MS);
         private long maxBodyBytes = (long) DEFAULT_MAX_BODY_MB << 20;
+        private Duration warmUp = Duration.ZERO;
 
         private Builder(ImageClassifier net) { this.net = Objects.requireNonNull(net, "net"); }
 
@@ -435,6 +449,20 @@ public final class InferenceServer implements AutoCloseable {
         public Builder maxBodyBytes(long maxBodyBytes) {
             if (maxBodyBytes < 1 || maxBodyBytes > (1L << 30)) throw new BadInputException("max body must be 1 byte to 1 GB, got " + maxBodyBytes);
             this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /**
+         * How long the model may warm up before the server listens: passes on the Vector API kernels until the JIT
+         * has compiled nothing for 20 passes and 1 s, at most this long (default 0: three passes, and the kernels
+         * start scalar, switching under traffic; {@code litenet serve} gives 30 s).
+         *
+         * @param warmUp the value, 0 to 10 minutes
+         * @return this builder
+         */
+        public Builder warmUp(Duration warmUp) {
+            if (warmUp.isNegative() || warmUp.toSeconds() > 600) throw new BadInputException("warm-up must be 0 to 600 s, got " + warmUp.toSeconds() + " s");
+            this.warmUp = warmUp;
             return this;
         }
 

@@ -10,7 +10,7 @@ import org.apache.spark.sql.RowFactory;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code predict}: rows of {@link Schemas#PREDICT}, the top {@code k} classes of each image. */
+/** {@code predict}: rows of {@link Schemas#PREDICT}, the top {@code k} classes of each image (all of them when the model has fewer). */
 final class PredictPartition extends BatchedPartition {
     private final int k;
 
@@ -20,7 +20,7 @@ final class PredictPartition extends BatchedPartition {
     }
 
     @Override List<Row> rows(ImageClassifier net, List<Item> items, List<PreparedImage> readable) {
-        List<List<Prediction>> tops = readable.isEmpty() ? List.of() : net.predictBatch(readable, k);
+        List<List<Prediction>> tops = readable.isEmpty() ? List.of() : net.predictBatch(readable, Math.min(k, net.labels().size()));
         List<Row> out = new ArrayList<>(items.size());
         int next = 0;
         for (Item it : items) {

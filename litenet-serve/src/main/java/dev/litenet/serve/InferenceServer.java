@@ -75,7 +75,14 @@ public final class InferenceServer implements AutoCloseable {
     private final ImageClassifier net;
     private final Map<String, byte[]> exports = new java.util.HashMap<>();
     private final long maxBodyBytes;
-    private final Semaphore decoders = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private static final int DECODERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private final Semaphore decoders = new Semaphore(DECODERS);
+    /**
+     * Decodes and explanations run here, on platform threads, never on the request's virtual thread: a virtual thread
+     * that computes holds its carrier until it is done, and with every carrier computing, /healthz would wait.
+     */
+    private final java.util.concurrent.ExecutorService compute = java.util.concurrent.Executors.newFixedThreadPool(DECODERS + 1,
+            Thread.ofPlatform().name("litenet-decode-", 0).daemon(true).factory());
     private final long bodyBytesInFlight;
     private final AtomicLong bodyBytes = new AtomicLong();      // reserved by the requests reading or decoding a body
     private final Duration idleTimeout;
@@ -103,6 +110,7 @@ public final class InferenceServer implements AutoCloseable {
         } catch (RuntimeException e) {
             predictions.close();
             embeddings.close();
+            compute.shutdownNow();
             throw e;
         }
     }
@@ -159,6 +167,9 @@ public final class InferenceServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.text()));
             config.routes.exception(HttpError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+            config.routes.exception(org.eclipse.jetty.http.BadMessageException.class, (e, ctx) -> error(ctx, e.getCode(), e.getCode() == 408
+                    ? "request body too slow: under " + MIN_BODY_BYTES_PER_SECOND + " bytes a second, or stopped for " + idleTimeout.toSeconds() + " s"
+                    : JsonErrors.text(e.getCode(), e.getReason())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.warn("{} {}: internal error", ctx.method(), BadInputException.printable(ctx.path()), e);
                 error(ctx, 500, "internal error");
@@ -201,6 +212,7 @@ public final class InferenceServer implements AutoCloseable {
         } finally {
             predictions.close();
             embeddings.close();
+            compute.shutdownNow();
             closed.countDown();
         }
     }
@@ -260,7 +272,11 @@ public final class InferenceServer implements AutoCloseable {
         if (!explaining.tryAcquire()) throw new HttpError(503, "server busy: too many explanations waiting; try again shortly");
         Explanation e;
         try {
-            e = net.explain(image, cls, layer);
+            int target = cls;
+            e = computed(() -> net.explain(image, target, layer));
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "server is shutting down");
         } finally {
             explaining.release();
         }
@@ -358,7 +374,7 @@ public final class InferenceServer implements AutoCloseable {
                 throw new HttpError(503, "server busy: every decoder busy for " + DECODE_WAIT.toSeconds() + " s; try again shortly");
             }
             try {
-                return net.prepare(upload.name(), upload.bytes());
+                return computed(() -> net.prepare(upload.name(), upload.bytes()));
             } catch (BadInputException e) {
                 throw new HttpError(422, e.getMessage());
             } catch (OutOfMemoryError e) {
@@ -370,6 +386,26 @@ public final class InferenceServer implements AutoCloseable {
             throw new HttpError(503, "not enough memory to read the request body now; try again shortly");
         } finally {
             bodyBytes.addAndGet(-reserved);
+        }
+    }
+
+    /** Runs work on the compute threads and waits for it; its exceptions and errors are thrown here as they were. */
+    private <T> T computed(java.util.concurrent.Callable<T> work) throws InterruptedException {
+        java.util.concurrent.Future<T> f;
+        try {
+            f = compute.submit(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new HttpError(503, "server is shutting down");
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
         }
     }
 

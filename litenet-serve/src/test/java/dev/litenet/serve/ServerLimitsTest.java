@@ -142,6 +142,28 @@ class ServerLimitsTest {
         assertThat(r[1]).doesNotContain("Timeout").doesNotContain("Exception");
     }
 
+    /** A body sent a few bytes a second is cut off with a 408 in JSON (Jetty's minimum data rate), not a 500. */
+    @Test void aBodyTooSlowIsA408() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(60_000);
+            OutputStream out = s.getOutputStream();
+            out.write("POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String[] r = null;
+            for (int i = 0; i < 100 && r == null; i++) {                 // 10 bytes every 300 ms: 33 bytes a second
+                try {
+                    out.write("0123456789".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                } catch (IOException closed) {
+                    break;
+                }
+                Thread.sleep(300);
+                if (s.getInputStream().available() > 0) r = answer(s.getInputStream());
+            }
+            if (r == null) r = answer(s.getInputStream());
+            if (!r[0].isBlank()) jsonError(Integer.parseInt(r[0]), 408, r[1], "too slow");
+        }
+    }
+
     @Test void bodiesInFlightAreBoundedAndHealthzKeepsAnswering() throws Exception {
         List<Socket> stalled = new ArrayList<>();
         List<Socket> idle = new ArrayList<>();

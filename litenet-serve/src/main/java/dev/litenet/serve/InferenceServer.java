@@ -120,14 +120,30 @@ public final class InferenceServer implements AutoCloseable {
         try {
             return javalin(b);
         } catch (RuntimeException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof java.net.BindException || t instanceof java.nio.channels.UnresolvedAddressException
-                        || t instanceof java.net.UnknownHostException || t instanceof java.net.SocketException) {
-                    String why = t.getMessage() == null || t instanceof java.nio.channels.UnresolvedAddressException ? "unknown host" : t.getMessage();
-                    throw new BadInputException("cannot listen on " + b.host + ":" + b.port + ": " + JsonErrors.text(0, why));
-                }
+            boolean bind = e instanceof io.javalin.util.JavalinBindException;
+            for (Throwable t = e; t != null && !bind; t = t.getCause()) {
+                bind = t instanceof java.net.SocketException || t instanceof java.nio.channels.UnresolvedAddressException
+                        || t instanceof java.net.UnknownHostException;
             }
+            if (bind) throw new BadInputException("cannot listen on " + b.host + ":" + b.port + ": " + whyNotListening(b.host, b.port));
             throw e;
+        }
+    }
+
+    /** Why an address cannot be listened on, in the operating system's words (Javalin says "port in use" for all). */
+    private static String whyNotListening(String host, int port) {
+        java.net.InetAddress address;
+        try {
+            address = java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            return "unknown host";
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, address)) {
+            return "the address cannot be bound";
+        } catch (IOException e) {
+            String m = e.getMessage();
+            return m == null || m.isBlank() ? "the address cannot be bound" : JsonErrors.text(0, m).toLowerCase(java.util.Locale.ROOT)
+                    + (m.contains("assign") ? " (not an address of this machine)" : "");
         }
     }
 

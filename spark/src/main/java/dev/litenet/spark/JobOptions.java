@@ -96,9 +96,11 @@ final class JobOptions {
         if (LocalImages.isLocal(input) && !java.nio.file.Files.exists(LocalImages.base(input), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new BadInputException("--input " + input + ": no such file or folder");
         }
+        boolean localOutput = LocalImages.isLocal(output);
+        if (localOutput) OutputCheck.check(input, output, overwrite, null);        // before Spark starts (and logs)
         ModelBundle bundle = model.bundle(arch);
         SparkSession spark = session();
-        OutputCheck.check(input, output, overwrite, spark.sparkContext().hadoopConfiguration());
+        if (!localOutput) OutputCheck.check(input, output, overwrite, spark.sparkContext().hadoopConfiguration());
         int perTask = threads > 0 ? threads : Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<ModelBundle> shared = jsc.broadcast(bundle);

@@ -27,7 +27,8 @@ final class OutputCheck {
      * @param input     the job's {@code --input}
      * @param output    the job's {@code --output}
      * @param overwrite the job's {@code --overwrite}
-     * @param hadoop    the Hadoop configuration, for outputs not on the local file system
+     * @param hadoop    the Hadoop configuration, for outputs not on the local file system (unused, may be null, for a
+     *                  local output)
      * @throws BadInputException naming the option and the problem
      */
     static void check(String input, String output, boolean overwrite, Configuration hadoop) {

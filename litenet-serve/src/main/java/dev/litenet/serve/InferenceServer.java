@@ -47,9 +47,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code GET /}: a page to drop a photo on; {@code GET /healthz}; {@code GET /metrics} (Prometheus)</li>
  * </ul>
  * Images are decoded and preprocessed on the request threads, in parallel; a {@link Batcher} then runs the
- * requests that arrive within {@code maxDelay} as one batch. Every error is {@code {"error":"..."}}: 400 missing
- * image, 413 body too large, 415 not an image type, 422 unreadable image, 503 queue full (with
- * {@code Retry-After}) or shutting down.
+ * requests that arrive within {@code maxDelay} as one batch. Every error is {@code {"error":"..."}}, Jetty's and
+ * Javalin's own included ({@link JsonErrors}): 400 missing image or malformed form ({@link Multipart}), 404, 405,
+ * 408 body too slow, 413 body too large, 415 not an image type, 422 unreadable image, 431 headers too large, 503
+ * (with {@code Retry-After}) when the request bodies in flight, the decoders or the queue are full, or shutting
+ * down. docs/SECURITY.md lists the budgets.
  *
  * <pre>{@code
  * try (InferenceServer server = InferenceServer.builder(ImageClassifier.pretrained("mobilenet_v2_1.0_224_quant"))

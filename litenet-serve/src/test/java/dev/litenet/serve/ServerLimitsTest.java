@@ -83,6 +83,12 @@ class ServerLimitsTest {
         jsonError(a.status(), 405, a.body(), "not allowed");
         String[] r = raw(("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         jsonError(Integer.parseInt(r[0]), 431, r[1]);
+        for (String path : List.of("/no/such/page", "/v1/predict")) {                 // a browser's Accept gets JSON too
+            r = raw(("GET " + path + " HTTP/1.1\r\nHost: x\r\nAccept: text/html,application/xhtml+xml\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            jsonError(Integer.parseInt(r[0]), path.equals("/v1/predict") ? 405 : 404, r[1]);
+        }
+        r = raw(("GET /healthz HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        jsonError(Integer.parseInt(r[0]), 431, r[1]);
         r = raw("GARBAGE\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         jsonError(Integer.parseInt(r[0]), 400, r[1]);
         r = raw(("POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 99999999999\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));

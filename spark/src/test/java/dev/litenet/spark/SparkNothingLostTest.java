@@ -119,6 +119,14 @@ class SparkNothingLostTest {
                 .anyMatch(row -> ((String) row.getAs("path")).contains("not-utf8-\uFFFD\uFFFD.jpg"));
     }
 
+    /** Spark's wrapped failures become the first cause's message, without class names or more lines. */
+    @Test void sparkExceptionsAreOneLineAtTheEdge() {
+        Throwable job = new org.apache.spark.SparkException("Job aborted due to stage failure: Task 0 in stage 1.0 failed 1 times",
+                new RuntimeException("java.io.IOException: No space left on device\n\tat org.apache.hadoop.fs.RawLocalFileSystem.write"));
+        assertThat(LiteNetJob.oneLine(job)).isEqualTo("No space left on device");
+        assertThat(LiteNetJob.oneLine(new IllegalStateException((String) null))).doesNotContain("\n").isEqualTo("failed (IllegalStateException)");
+    }
+
     static void sh(String command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("bash", "-c", command).inheritIO().start();
         assertThat(p.waitFor()).as(command).isZero();

@@ -1,7 +1,7 @@
 package dev.litenet.models;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.litenet.BadInputException;
+import dev.litenet.WeightsUnavailableException;
 import dev.litenet.Torch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,8 +83,8 @@ class TorchvisionWeightsTest {
 
         // under the published name and hash: this file is not the published one, so it is refused and nothing stays
         WeightsInfo published = served(entry, arch + "-" + entry.sha256Prefix() + ".pth");
-        assertThatThrownBy(() -> cache.fetch(published, WeightsCache.Progress.NONE)).isInstanceOf(BadInputException.class)
-                .hasMessageContaining(entry.sha256Prefix());
+        assertThatThrownBy(() -> cache.fetch(published, WeightsCache.Progress.NONE)).isInstanceOf(WeightsUnavailableException.class)
+                .hasMessageContaining("checksum mismatch").hasMessageContaining(entry.sha256Prefix());
         try (Stream<Path> left = Files.list(cache.dir())) {
             assertThat(left.filter(Files::isRegularFile)).isEmpty();
         }

@@ -65,8 +65,9 @@ public final class EvalCommand implements Callable<Integer> {
         Args.inputFolder("--data", data);
         if (report != null) Args.outputFile("--report", report);
         if (confusionPng != null) Args.outputFile("--confusion-png", confusionPng);
+        if (cache != null) Args.outputFolder("--cache", cache);
         ImageClassifier net = crop.apply(model.classifier(err));
-        Evaluation e = cache == null ? net.evaluate(data, batchSize) : net.evaluate(data, batchSize, Args.outputFolder("--cache", cache));
+        Evaluation e = cache == null ? net.evaluate(data, batchSize) : net.evaluate(data, batchSize, cache);
         if (onBadImage == BadImagePolicy.FAIL && !e.skipped().isEmpty()) {
             BadImage first = e.skipped().getFirst();
             throw new BadInputException(first.path(), first.reason());

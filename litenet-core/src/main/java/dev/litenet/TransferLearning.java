@@ -325,6 +325,8 @@ public final class TransferLearning {
 
     /**
      * Where backbone features are cached, or null for no cache (default {@code ~/.cache/litenet/features}).
+     * {@link ImageClassifier#evaluate(Path, int, Path)} reads the same folder, so evaluating a classifier trained with
+     * a frozen backbone runs only its head on the photos training saw.
      *
      * @param folder where backbone features are cached, or null for no cache (default {@code ~/.cache/litenet/features})
      * @return this builder

@@ -858,7 +858,7 @@ public final class ImageClassifier {
      * @param batchSize images per forward pass, 1 to {@value #MAX_BATCH_SIZE}
      * @return the evaluation
      */
-    public Evaluation evaluate(Path folder, int batchSize) { return evaluate(folder, batchSize, Locations.cache().resolve("features")); }
+    public Evaluation evaluate(Path folder, int batchSize) { return evaluate(folder, batchSize, Locations.features()); }
 
     /**
      * {@link #evaluate(Path, int)} with the backbone features taken from (and added to) a feature cache folder, as
@@ -889,41 +889,31 @@ public final class ImageClassifier {
         List<dev.litenet.data.BadImage> skipped = new ArrayList<>();
         List<float[]> rows = new ArrayList<>();
         int[] index = {0};
-        BatchBody scored = (batch, prepared, errors) -> {
-            List<PreparedImage> ok = prepared.stream().filter(p -> p != null).toList();
-            float[][] p = ok.isEmpty() ? new float[0][] : logits(ok);
-            int next = 0;
+        ScoredBatch collect = (batch, logits, errors) -> {
             for (int i = 0; i < batch.size(); i++, index[0]++) {
-                if (prepared.get(i) == null) {
+                if (logits[i] == null) {
                     skipped.add(new dev.litenet.data.BadImage(batch.get(i), errors[i]));
                     continue;
                 }
-                rows.add(p[next++]);
+                rows.add(logits[i]);
                 read.add(batch.get(i));
                 truth.add(data.samples().get(index[0]).label());
             }
         };
         if (caches.isEmpty()) {
-            forEachBatch(files, batchSize, scored);
+            forEachBatch(files, batchSize, (batch, prepared, errors) -> {
+                List<PreparedImage> ok = prepared.stream().filter(p -> p != null).toList();
+                collect.accept(batch, spread(ok.isEmpty() ? new float[0][] : logits(ok), prepared), errors);
+            });
         } else {
             forEachCachedBatch(files, batchSize, caches, (batch, features, errors) -> {
                 List<float[]> ok = Arrays.stream(features).filter(f -> f != null).toList();
-                float[][] p = ok.isEmpty() ? new float[0][] : headLogits(ok);
-                int next = 0;
-                for (int i = 0; i < batch.size(); i++, index[0]++) {
-                    if (features[i] == null) {
-                        skipped.add(new dev.litenet.data.BadImage(batch.get(i), errors[i]));
-                        continue;
-                    }
-                    rows.add(p[next++]);
-                    read.add(batch.get(i));
-                    truth.add(data.samples().get(index[0]).label());
-                }
+                collect.accept(batch, spread(ok.isEmpty() ? new float[0][] : headLogits(ok), Arrays.asList(features)), errors);
             });
             for (dev.litenet.train.FeatureCache cache : caches) {
                 try {
                     cache.save();
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException e) {        // best effort: the next evaluation computes them again
                     System.getLogger("dev.litenet").log(System.Logger.Level.DEBUG, "feature cache not saved: " + cache.file() + ": " + e);
                 }
             }
@@ -998,6 +988,15 @@ public final class ImageClassifier {
     private List<dev.litenet.train.FeatureCache> featureCaches(Path dir) {
         if (dir == null || !model.backboneUnchanged() || model.sha256().isEmpty() || model.headless()) return List.of();
         return dev.litenet.train.Trainer.View.caches(dir, model, preprocess, preprocess.flipAverage());
+    }
+
+    private interface ScoredBatch { void accept(List<Path> files, float[][] logits, String[] errors); }
+
+    /** The rows of the inputs that were there, put back in place: {@code [file]} rows, null where {@code inputs} was. */
+    private static float[][] spread(float[][] rows, List<?> inputs) {
+        float[][] out = new float[inputs.size()][];
+        for (int i = 0, next = 0; i < out.length; i++) if (inputs.get(i) != null) out[i] = rows[next++];
+        return out;
     }
 
     private interface FeatureBody { void accept(List<Path> files, float[][] features, String[] errors); }

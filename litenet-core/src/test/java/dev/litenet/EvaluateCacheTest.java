@@ -61,6 +61,20 @@ class EvaluateCacheTest {
     }
 
     @Test
+    void anUnreadablePhotoIsSkippedAsWithoutTheCache() throws IOException {
+        Path mixed = tmp.resolve("val-with-bad");
+        for (String cls : List.of("cat", "dog")) {
+            Path dst = Files.createDirectories(mixed.resolve(cls));
+            for (Path photo : photos(val.resolve(cls))) Files.copy(photo, dst.resolve(photo.getFileName()));
+        }
+        Files.copy(Shared.path("data/bad-images/truncated.jpg"), mixed.resolve("dog/truncated.jpg"));
+        ImageClassifier net = ImageClassifier.load(mirroredRun);
+        Evaluation uncached = net.evaluate(mixed, 4, null);
+        assertThat(uncached.skipped()).hasSize(1);
+        assertThat(net.evaluate(mixed, 4, copyOf(trainedCache))).usingRecursiveComparison(SAME).isEqualTo(uncached);
+    }
+
+    @Test
     void theCacheIsReallyReadAndNewFeaturesAreAddedToIt() {
         ImageClassifier net = ImageClassifier.load(mirroredRun);
         Path empty = tmp.resolve("empty-cache");

@@ -841,7 +841,9 @@ public final class ImageClassifier {
 
     /**
      * Accuracy, loss, confusion matrix and the misclassified files on a folder of class subfolders named as this
-     * classifier's labels. Unreadable files are left out and listed in {@link Evaluation#skipped()}.
+     * classifier's labels. Unreadable files are left out and listed in {@link Evaluation#skipped()}. Backbone
+     * features come from the feature cache that training uses ({@code $LITENET_CACHE/features}, default
+     * {@code ~/.cache/litenet/features}) when they can: see {@link #evaluate(Path, int, Path)}.
      *
      * @param folder a folder with one subfolder per class
      * @return the evaluation
@@ -856,32 +858,66 @@ public final class ImageClassifier {
      * @param batchSize images per forward pass, 1 to {@value #MAX_BATCH_SIZE}
      * @return the evaluation
      */
-    public Evaluation evaluate(Path folder, int batchSize) {
+    public Evaluation evaluate(Path folder, int batchSize) { return evaluate(folder, batchSize, Locations.features()); }
+
+    /**
+     * {@link #evaluate(Path, int)} with the backbone features taken from (and added to) a feature cache folder, as
+     * {@link TransferLearning#featureCache} keeps it: then only the head runs on photos training has seen. The cache
+     * is used only when it holds this network's own features: the backbone is the pretrained weights it names,
+     * unchanged ({@link Model#backboneUnchanged()}: pretrained weights, or a run trained with the backbone frozen;
+     * never a fine-tuned run, nor a run folder saved before LiteNet recorded this), and the preprocessing is the one
+     * the features were computed with (both views' features when it averages each image with its mirror). The
+     * evaluation is then the same, bit for bit, as without the cache. A cache file that cannot be read whole is
+     * ignored and rebuilt.
+     *
+     * @param folder       a folder with one subfolder per class
+     * @param batchSize    images per forward pass, 1 to {@value #MAX_BATCH_SIZE}
+     * @param featureCache where backbone features are cached, or null for no cache
+     * @return the evaluation
+     * @throws BadInputException if the folder's classes differ from {@link #labels()} or it holds no readable image
+     */
+    public Evaluation evaluate(Path folder, int batchSize, Path featureCache) {
         Objects.requireNonNull(folder, "folder");
         ImageFolder data = ImageFolder.open(folder);
         if (!data.classes().equals(labels)) {
             throw new BadInputException(folder, "classes " + data.classes() + " differ from the model's " + labels);
         }
+        List<dev.litenet.train.FeatureCache> caches = featureCaches(featureCache);
         List<Path> files = data.samples().stream().map(s -> s.path()).toList();
         List<Path> read = new ArrayList<>();
         List<Integer> truth = new ArrayList<>();
         List<dev.litenet.data.BadImage> skipped = new ArrayList<>();
         List<float[]> rows = new ArrayList<>();
         int[] index = {0};
-        forEachBatch(files, batchSize, (batch, prepared, errors) -> {
-            List<PreparedImage> ok = prepared.stream().filter(p -> p != null).toList();
-            float[][] p = ok.isEmpty() ? new float[0][] : logits(ok);
-            int next = 0;
+        ScoredBatch collect = (batch, logits, errors) -> {
             for (int i = 0; i < batch.size(); i++, index[0]++) {
-                if (prepared.get(i) == null) {
+                if (logits[i] == null) {
                     skipped.add(new dev.litenet.data.BadImage(batch.get(i), errors[i]));
                     continue;
                 }
-                rows.add(p[next++]);
+                rows.add(logits[i]);
                 read.add(batch.get(i));
                 truth.add(data.samples().get(index[0]).label());
             }
-        });
+        };
+        if (caches.isEmpty()) {
+            forEachBatch(files, batchSize, (batch, prepared, errors) -> {
+                List<PreparedImage> ok = prepared.stream().filter(p -> p != null).toList();
+                collect.accept(batch, spread(ok.isEmpty() ? new float[0][] : logits(ok), prepared), errors);
+            });
+        } else {
+            forEachCachedBatch(files, batchSize, caches, (batch, features, errors) -> {
+                List<float[]> ok = Arrays.stream(features).filter(f -> f != null).toList();
+                collect.accept(batch, spread(ok.isEmpty() ? new float[0][] : headLogits(ok), Arrays.asList(features)), errors);
+            });
+            for (dev.litenet.train.FeatureCache cache : caches) {
+                try {
+                    cache.save();
+                } catch (IOException | RuntimeException e) {        // best effort: the next evaluation computes them again
+                    System.getLogger("dev.litenet").log(System.Logger.Level.DEBUG, "feature cache not saved: " + cache.file() + ": " + e);
+                }
+            }
+        }
         if (rows.isEmpty()) throw new BadInputException(folder, "no readable image to evaluate");
         Tensor all = Tensor.zeros(rows.size(), labels.size());
         for (int i = 0; i < rows.size(); i++) System.arraycopy(rows.get(i), 0, all.data, i * labels.size(), labels.size());
@@ -942,6 +978,131 @@ public final class ImageClassifier {
             });
             body.accept(files, Arrays.asList(prepared), errors);
         }
+    }
+
+    /**
+     * The feature caches that hold this network's own backbone features for {@code dir}: the plain view's and, with
+     * test-time flip, the mirrors' (keyed as training keys them); none when the backbone may differ from the
+     * weights its checksum names, or without a folder or a head.
+     */
+    private List<dev.litenet.train.FeatureCache> featureCaches(Path dir) {
+        if (dir == null || !model.backboneUnchanged() || model.sha256().isEmpty() || model.headless()) return List.of();
+        return dev.litenet.train.Trainer.View.caches(dir, model, preprocess, preprocess.flipAverage());
+    }
+
+    private interface ScoredBatch { void accept(List<Path> files, float[][] logits, String[] errors); }
+
+    /** The rows of the inputs that were there, put back in place: {@code [file]} rows, null where {@code inputs} was. */
+    private static float[][] spread(float[][] rows, List<?> inputs) {
+        float[][] out = new float[inputs.size()][];
+        for (int i = 0, next = 0; i < out.length; i++) if (inputs.get(i) != null) out[i] = rows[next++];
+        return out;
+    }
+
+    private interface FeatureBody { void accept(List<Path> files, float[][] features, String[] errors); }
+
+    /**
+     * {@link #forEachBatch} with backbone features: each file's from {@code caches} (one per view) when every view
+     * has it, else prepared and run through the backbone, and then cached. Hands over each batch's head inputs
+     * (N, dim), the views averaged as {@link #run} averages them (null where a file was bad).
+     */
+    private void forEachCachedBatch(List<Path> images, int batchSize, List<dev.litenet.train.FeatureCache> caches, FeatureBody body) {
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) throw new BadInputException("batch size must be 1 to " + MAX_BATCH_SIZE + ", got " + batchSize);
+        int views = caches.size();
+        for (int from = 0; from < images.size(); from += batchSize) {
+            List<Path> files = images.subList(from, Math.min(images.size(), from + batchSize));
+            int n = files.size();
+            String[] sha = new String[n], errors = new String[n];
+            float[][][] found = new float[views][n][];
+            PreparedImage[] prepared = new PreparedImage[n];
+            IntStream.range(0, n).parallel().forEach(i -> {
+                try {
+                    sha[i] = Pretrained.sha256(files.get(i));
+                } catch (BadInputException e) {
+                    sha[i] = null;                                      // unreadable: prepare says why
+                }
+                boolean all = sha[i] != null;
+                for (int v = 0; v < views && all; v++) {
+                    found[v][i] = caches.get(v).get(sha[i]);           // only read while the batch is prepared
+                    all = found[v][i] != null;
+                }
+                if (all) return;
+                try {
+                    prepared[i] = prepare(files.get(i));
+                } catch (BadInputException e) {
+                    errors[i] = e.getMessage();
+                }
+            });
+            List<Integer> todo = IntStream.range(0, n).filter(i -> prepared[i] != null).boxed().toList();
+            if (!todo.isEmpty()) {
+                float[][][] computed = backboneViews(todo.stream().map(i -> prepared[i]).toList(), views);
+                for (int t = 0; t < todo.size(); t++) {
+                    int i = todo.get(t);
+                    for (int v = 0; v < views; v++) {
+                        found[v][i] = computed[v][t];
+                        if (sha[i] != null) caches.get(v).put(sha[i], computed[v][t]);
+                    }
+                }
+            }
+            float[][] features = new float[n][];
+            for (int i = 0; i < n; i++) {
+                if (errors[i] != null) continue;
+                float[] f = found[0][i].clone();
+                if (views == 2) {                                       // as run(): the mean of both views' features
+                    float[] g = found[1][i];
+                    for (int j = 0; j < f.length; j++) f[j] = 0.5f * (f[j] + g[j]);
+                }
+                features[i] = f;
+            }
+            body.accept(files, features, errors);
+        }
+    }
+
+    /**
+     * Prepared images through the backbone, each view apart: {@code [view][image]} features, view 1 (when asked
+     * for) the mirrored images'. (N, S, S, 3) -> views × (N, dim)
+     */
+    private float[][][] backboneViews(List<PreparedImage> images, int views) {
+        checkBatch(images);
+        int s = inputSize(), per = s * s * 3, n = images.size();
+        Tensor x = Scratch.uninitialized(n, s, s, 3);
+        for (int i = 0; i < n; i++) System.arraycopy(images.get(i).pixels(), 0, x.data, i * per, per);
+        float[][][] out = new float[views][n][];
+        network.lock();
+        try {
+            for (int v = 0; v < views; v++) {
+                Tensor m = v == 0 ? x : dev.litenet.train.Features.mirrored(x, Scratch.like(x));
+                Tensor f = Inference.forward(backbone, m);
+                int dim = f.size() / n;
+                for (int i = 0; i < n; i++) out[v][i] = Arrays.copyOfRange(f.data, i * dim, (i + 1) * dim);
+                Scratch.release(f);
+                if (m != x) Scratch.release(m);
+            }
+        } finally {
+            network.unlock();
+            Scratch.release(x);
+        }
+        return out;
+    }
+
+    /** Head inputs (N, dim) through the head: {@code [image][class]} logits, classes as in {@link #labels()}. */
+    private float[][] headLogits(List<float[]> features) {
+        requireHead();
+        int n = features.size(), dim = features.getFirst().length;
+        Tensor f = Tensor.zeros(n, dim);
+        for (int i = 0; i < n; i++) System.arraycopy(features.get(i), 0, f.data, i * dim, dim);
+        Tensor logits;
+        network.lock();
+        try {
+            logits = head.forward(f);
+        } finally {
+            network.unlock();
+        }
+        int outputs = logits.size() / n;
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(logits.data, i * outputs + dropped, i * outputs + outputs);
+        Scratch.release(logits);
+        return out;
     }
 
     /** Predicting and explaining need a classifier: an embedding extractor's head is a placeholder. */

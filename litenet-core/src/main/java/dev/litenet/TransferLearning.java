@@ -69,7 +69,7 @@ public final class TransferLearning {
 
     private final String weights;
     private String architecture;
-    private Path data, runFolder, featureCache = Locations.cache().resolve("features");
+    private Path data, runFolder, featureCache = Locations.features();
     private int epochs = DEFAULT_EPOCHS, batchSize = DEFAULT_BATCH_SIZE, unfreezeFrom = -1, inputSize = DEFAULT_INPUT_SIZE;
     private double cropFraction = 0;
     private double learningRate = DEFAULT_LEARNING_RATE, weightDecay = DEFAULT_WEIGHT_DECAY, validationSplit = DEFAULT_VALIDATION_SPLIT;
@@ -325,6 +325,8 @@ public final class TransferLearning {
 
     /**
      * Where backbone features are cached, or null for no cache (default {@code ~/.cache/litenet/features}).
+     * {@link ImageClassifier#evaluate(Path, int, Path)} reads the same folder, so evaluating a classifier trained with
+     * a frozen backbone runs only its head on the photos training saw.
      *
      * @param folder where backbone features are cached, or null for no cache (default {@code ~/.cache/litenet/features})
      * @return this builder

@@ -39,6 +39,11 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Mixin ThreadsOption threads;
 
+    @Option(names = "--cache", paramLabel = "<DIR>", description = "Feature cache folder, the one train used (default: $LITENET_CACHE/features "
+            + "or ~/.cache/litenet/features). A run trained with its backbone frozen takes the backbone features of photos found there "
+            + "and runs only its head on them.")
+    Path cache;
+
     @Option(names = "--on-bad-image", paramLabel = "<POLICY>", defaultValue = "skip", description = "skip (report and leave out) or fail (default: ${DEFAULT-VALUE}).")
     BadImagePolicy onBadImage;
 
@@ -60,8 +65,9 @@ public final class EvalCommand implements Callable<Integer> {
         Args.inputFolder("--data", data);
         if (report != null) Args.outputFile("--report", report);
         if (confusionPng != null) Args.outputFile("--confusion-png", confusionPng);
+        if (cache != null) Args.outputFolder("--cache", cache);
         ImageClassifier net = crop.apply(model.classifier(err));
-        Evaluation e = net.evaluate(data, batchSize);
+        Evaluation e = cache == null ? net.evaluate(data, batchSize) : net.evaluate(data, batchSize, cache);
         if (onBadImage == BadImagePolicy.FAIL && !e.skipped().isEmpty()) {
             BadImage first = e.skipped().getFirst();
             throw new BadInputException(first.path(), first.reason());

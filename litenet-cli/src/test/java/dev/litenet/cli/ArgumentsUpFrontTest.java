@@ -101,6 +101,8 @@ class ArgumentsUpFrontTest {
         badInput(train("--cache", ""), "--cache is empty");
         Path file = Files.writeString(tmp.resolve("cache-file"), "x");
         badInput(train("--cache", file.toString()), "--cache: exists and is not a folder");
+        badInput(run("eval", "--weights", weights.toString(), "--data", data.resolve("val").toString(), "--cache", file.toString()),
+                "--cache: exists and is not a folder");
         Path photo = data.resolve("val/cat").toFile().listFiles()[0].toPath();
         badInput(run("eval", "--weights", weights.toString(), "--data", data.resolve("val").toString(), "--confusion-png", folder.toString()),
                 "--confusion-png: is a folder");

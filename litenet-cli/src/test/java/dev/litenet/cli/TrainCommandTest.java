@@ -79,6 +79,14 @@ class TrainCommandTest {
         // the train command's own val figure is the same measurement
         Map<String, Object> trained = (Map<String, Object>) Json.parse(r[1].strip());
         assertThat((Double) trained.get("val_accuracy")).isEqualTo((Double) eval.get("accuracy"));
+        // with train's feature cache (warm) or a new one (filled as it goes), eval prints the same, digit for digit
+        Path fresh = tmp.resolve("eval-cache");
+        for (Path c : List.of(cache, fresh)) {
+            String[] cached = run("eval", "--model", out.toString(), "--data", data.resolve("val").toString(), "--json", "--cache", c.toString());
+            assertThat(cached[0]).as(cached[2]).isEqualTo("0");
+            assertThat(cached[1]).isEqualTo(e[1]);
+        }
+        assertThat(fresh.toFile().list()).hasSize(2).allSatisfy(f -> assertThat(f).startsWith("features-"));   // plain and mirrored views
 
         Path cat = data.resolve("val/cat").toFile().listFiles()[0].toPath();
         String[] p = run("predict", "--model", out.toString(), "--json", "--top", "2", cat.toString());

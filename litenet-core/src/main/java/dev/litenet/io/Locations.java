@@ -19,6 +19,9 @@ public final class Locations {
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "litenet");
     }
 
+    /** The feature cache training and evaluation share: {@link #cache()}'s {@code features/}. */
+    public static Path features() { return cache().resolve("features"); }
+
     /** The shared folder: {@code $LITENET_SHARED}, else {@code ../shared} beside {@code $LITENET_HOME} or the working folder. */
     public static Path shared() {
         String env = System.getenv("LITENET_SHARED");

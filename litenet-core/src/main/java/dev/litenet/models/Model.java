@@ -21,13 +21,24 @@ import java.util.Objects;
  * @param history    the epochs of training; empty for pretrained weights
  * @param headless   the weights came without a classifier (an embedding extractor): the head is a placeholder for
  *                   training to replace, and only embeddings are meaningful
+ * @param backboneUnchanged the backbone's weights are exactly those of the file {@code sha256} names: pretrained
+ *                   weights as loaded, or a head trained on a frozen backbone. Then the backbone computes what it
+ *                   computed in training, and features cached under that checksum are its own. False when the
+ *                   backbone was fine-tuned, and when nothing says (a model built in code, a run folder saved
+ *                   before this was recorded)
  */
 public record Model(Network network, List<String> labels, Preprocess preprocess, String origin, String sha256,
-                    List<TrainEvent.EpochStats> history, boolean headless) {
-    /** A model with a classifier. */
+                    List<TrainEvent.EpochStats> history, boolean headless, boolean backboneUnchanged) {
+    /** A model with a classifier, its backbone not known to be unchanged. */
     public Model(Network network, List<String> labels, Preprocess preprocess, String origin, String sha256,
                  List<TrainEvent.EpochStats> history) {
-        this(network, labels, preprocess, origin, sha256, history, false);
+        this(network, labels, preprocess, origin, sha256, history, false, false);
+    }
+
+    /** A model, its backbone not known to be unchanged. */
+    public Model(Network network, List<String> labels, Preprocess preprocess, String origin, String sha256,
+                 List<TrainEvent.EpochStats> history, boolean headless) {
+        this(network, labels, preprocess, origin, sha256, history, headless, false);
     }
 
     public Model {
@@ -43,5 +54,5 @@ public record Model(Network network, List<String> labels, Preprocess preprocess,
     public String architecture() { return network.config().architecture(); }
 
     /** The same model with other preprocessing. */
-    public Model withPreprocess(Preprocess p) { return new Model(network, labels, p, origin, sha256, history, headless); }
+    public Model withPreprocess(Preprocess p) { return new Model(network, labels, p, origin, sha256, history, headless, backboneUnchanged); }
 }

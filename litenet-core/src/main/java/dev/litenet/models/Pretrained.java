@@ -128,7 +128,7 @@ public final class Pretrained {
             if (architecture != null && !architecture.equals(exported.architecture())) {
                 throw new BadInputException(file, "is a LiteNet export of " + exported.architecture() + ", not " + architecture);
             }
-            return new Model(exported.network(), exported.labels(), exported.preprocess(), exported.origin(), sha, List.of());
+            return new Model(exported.network(), exported.labels(), exported.preprocess(), exported.origin(), sha, List.of(), false, true);
         }
         PreparedWeights.Prepared prepared = PreparedWeights.read(PreparedWeights.defaultDir(), sha);
         if (prepared != null && architecture != null && !prepared.network().config().architecture().equals(architecture)) prepared = null;
@@ -145,7 +145,7 @@ public final class Pretrained {
             labels = classes == 1000 ? imagenetLabels() : List.of();
         }
         return new Model(prepared.network(), labels, prepared.preprocess(), file.getFileName().toString(), sha, List.of(),
-                prepared.headless());
+                prepared.headless(), true);
     }
 
     /** Google's MobileNet files: V1 is a plain stack of convs, V2 has residual additions. */

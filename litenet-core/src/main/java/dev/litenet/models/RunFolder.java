@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * A trained model's folder: {@code model.safetensors} (every weight, the reference's names) and {@code model.json}
- * (architecture, width, class names, preprocessing, padding, where the backbone came from),
+ * (architecture, width, class names, preprocessing, padding, where the backbone came from and whether it is unchanged),
  * {@code history.json}, {@code history.png}, and while training, {@code checkpoint.safetensors} for
  * {@code --resume}. {@code manifest.json} vouches for them all with their sha256 and changes them all at once
  * ({@link RunManifest}): after a crash at any moment the folder is the old run or the new one, never a mix.
@@ -47,7 +47,11 @@ public final class RunFolder {
         m.put("classes", model.labels());
         m.put("padding", net.padding() == Padding.TF_SAME ? "tf-same" : "torch");
         m.put("preprocess", model.preprocess().toJson());
-        m.put("weights", Map.of("origin", model.origin(), "sha256", model.sha256()));
+        Map<String, Object> weights = new LinkedHashMap<>();
+        weights.put("origin", model.origin());
+        weights.put("sha256", model.sha256());
+        weights.put("backbone_unchanged", model.backboneUnchanged());   // absent in older runs: not known, so false
+        m.put("weights", weights);
         return m;
     }
 
@@ -143,7 +147,8 @@ public final class RunFolder {
             Preprocess p = Preprocess.fromJson((Map<String, Object>) meta.get("preprocess"));
             Map<String, Object> weightsMeta = (Map<String, Object>) meta.getOrDefault("weights", Map.of());
             return new Model(net, classes, p, String.valueOf(weightsMeta.getOrDefault("origin", "")),
-                    String.valueOf(weightsMeta.getOrDefault("sha256", "")), historyFile == null ? List.of() : readHistory(historyFile));
+                    String.valueOf(weightsMeta.getOrDefault("sha256", "")), historyFile == null ? List.of() : readHistory(historyFile),
+                    false, Boolean.TRUE.equals(weightsMeta.get("backbone_unchanged")));
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
             throw new BadInputException(metaFile, "malformed run metadata: " + e.getMessage());
         }

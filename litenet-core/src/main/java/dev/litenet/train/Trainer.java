@@ -97,7 +97,8 @@ public final class Trainer {
             }, events);
             System.arraycopy(fitted.head().weight.data, 0, head.weight.data, 0, head.weight.data.length);
             System.arraycopy(fitted.head().bias.data, 0, head.bias.data, 0, head.bias.data.length);
-            Model trained = new Model(net, split.classes(), preprocess.withFlipAverage(o.mirrored()), pre.origin(), pre.sha256(), fitted.history());
+            Model trained = new Model(net, split.classes(), preprocess.withFlipAverage(o.mirrored()), pre.origin(), pre.sha256(),
+                    fitted.history(), false, true);
             Evaluation finalVal = Evaluation.of(split.classes(), head.forward(valInput), val.plain().labels(), val.plain().files(), List.of());
             if (o.out() != null) RunFolder.save(o.out(), trained);
             return new Result(trained, finalVal);
@@ -138,7 +139,8 @@ public final class Trainer {
         }
         if (moments != null) foldStandardization(head, moments);
         Evaluation finalVal = evaluateHead(head, val, split.classes());
-        Model trained = new Model(net, split.classes(), preprocess, pre.origin(), pre.sha256(), history);
+        Model trained = new Model(net, split.classes(), preprocess, pre.origin(), pre.sha256(), history, false,
+                o.unfreezeFrom() < 0);                          // augmented or fine-tuned: only fine-tuning changes the backbone
         if (o.out() != null) RunFolder.save(o.out(), trained);
         return new Result(trained, finalVal);
     }

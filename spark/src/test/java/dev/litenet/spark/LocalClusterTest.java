@@ -62,6 +62,9 @@ class LocalClusterTest {
             stopActive();
         }
 
+        for (String line : List.of(local.predictSummary, local.embedSummary, cluster.predictSummary, cluster.embedSummary)) {
+            System.out.print(line);                                          // the test report keeps the figures
+        }
         assertThat(local.predict).hasSize(20);
         assertThat(local.predict.stream().filter(r -> r.getAs("error") != null).count()).isEqualTo(4);
         assertThat(local.embed.stream().filter(r -> r.getAs("error") != null).count()).isEqualTo(4);

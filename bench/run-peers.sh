@@ -3,31 +3,53 @@
 # (one fresh process per run, the engines alternating so that drifts of the machine hit all of them alike), then
 # a Markdown table of median milliseconds and LiteNet/peer ratios. See docs/BENCHMARKS.md.
 #
-#   bench/run-peers.sh [--quick] [--rounds R] [--cases REGEX] [--archs A,B,...] [--out DIR]
+#   bench/run-peers.sh [--quick] [--rounds R] [--cases REGEX] [--engines E,E] [--archs A,B,...] [--out DIR]
+#                      [--iterations N] [--warmup W] [--long-run IMAGES] [--window W] [--litenet-opts "FLAGS"]
 #
+# --rounds: fresh processes per case and engine (default 3); the spread table gives min, median and max of their
+#          medians and max/min (docs/BENCHMARKS.md, "Process-to-process spread": 20 for the measurement).
 # --quick: one round of one iteration without warm-up per run, a smoke test of the tools, not a measurement.
-# --cases: only the cases whose name matches REGEX (grep -E), e.g. "b32".
+# --cases: only the cases whose name matches REGEX (grep -E), e.g. "b32"; "^infer" leaves out training.
+# --engines: only these engines (litenet, onnxruntime, torch), e.g. litenet,onnxruntime.
+# --iterations, --warmup: every case's timed iterations and warm-up instead of its own (a short smoke run).
+# --long-run: one more process per engine at batch 1 on one thread timing IMAGES images (0: none; default 3000),
+#          its medians over successive windows of W images (--window, default 250) against the whole run's median.
+# --litenet-opts: JVM flags added to LiteNet's (after the launcher's, so they win), for an A/B of one flag, e.g.
+#          "-XX:ObjectAlignmentInBytes=8" (the JVM's default alignment) or "-XX:-UseTransparentHugePages".
 # --archs: also the zoo's other architectures, inference at batch 1 on one thread and batch 32 on two, against ONNX
 #          Runtime running the same torchvision architecture (exported by Debian's torch: tools/export_torchvision_onnx.py).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 python=/usr/bin/python3
-onnx="${LITENET_ONNX:-$repo/../shared/fixtures/mobilenet_v2/mobilenet_v2_calib.onnx}"
+shared="${LITENET_SHARED:-$repo/../shared}"
+onnx="${LITENET_ONNX:-$shared/fixtures/mobilenet_v2/mobilenet_v2_calib.onnx}"
 
 quick=0
 rounds=3
 only=""
 out=""
 archs=""
+engines_only=""
+iterations=""
+warmup=""
+long_run=3000
+window=250
+litenet_opts=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) quick=1; rounds=1 ;;
+    --quick) quick=1; rounds=1; long_run=0 ;;
     --rounds) rounds="$2"; shift ;;
+    --engines) engines_only="${2//,/ }"; shift ;;
+    --iterations) iterations="$2"; shift ;;
+    --warmup) warmup="$2"; shift ;;
+    --long-run) long_run="$2"; shift ;;
+    --window) window="$2"; shift ;;
+    --litenet-opts) litenet_opts="$2"; shift ;;
     --out) out="$2"; shift ;;
     --cases) only="$2"; shift ;;
     --archs) archs="$2"; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-peers: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -49,11 +71,12 @@ train_heap="${LITENET_TRAIN_HEAP:--Xmx1800m}"
 
 # case name | mode | batch | threads | iterations | warm-up | engines
 # The warm-up is long enough for HotSpot to have compiled LiteNet's kernels (about 200 single images, or 15 batches
-# of 32); every engine gets the same, except that PyTorch (eager mode, nothing to compile, 5-10 s a batch of 32)
+# of 32), and LiteNet's goes on until the JIT is quiet (litenet bench --warmup-until-compiled; the JSON says how
+# many iterations that took); every engine gets the same least warm-up, except that PyTorch (eager mode, nothing to compile, 5-10 s a batch of 32)
 # gets at most 2 warm-up iterations.
 cases=(
-  "infer b1 t1|infer|1|1|50|200|litenet onnxruntime torch"
-  "infer b1 t2|infer|1|2|50|200|litenet onnxruntime torch"
+  "infer b1 t1|infer|1|1|100|200|litenet onnxruntime torch"
+  "infer b1 t2|infer|1|2|100|200|litenet onnxruntime torch"
   "infer b32 t1|infer|32|1|5|15|litenet onnxruntime torch"
   "infer b32 t2|infer|32|2|5|15|litenet onnxruntime torch"
   "train b32 t2|train|32|2|5|3|litenet torch"
@@ -86,7 +109,7 @@ EOF
 run_engine() {   # ENGINE MODE BATCH THREADS ITERATIONS WARMUP [ARCH]
   local engine=$1 mode=$2 batch=$3 threads=$4 n=$5 w=$6 arch=${7:-}
   case "$engine" in
-    litenet) LITENET_JAVA_OPTS="$([ "$mode" = train ] && echo "$train_heap" || echo "$infer_heap")" \
+    litenet) LITENET_JAVA_OPTS="$([ "$mode" = train ] && echo "$train_heap" || echo "$infer_heap") $litenet_opts" \
         "$repo/litenet" bench ${arch:+--arch "$arch"} --mode "$mode" --batch-size "$batch" --threads "$threads" --iterations "$n" --warmup "$w" --json ;;
     onnxruntime) "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.litenet.bench.OrtBench --model "${arch:+$out/onnx/$arch.onnx}${arch:-$onnx}" \
         --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" ;;
@@ -94,13 +117,28 @@ run_engine() {   # ENGINE MODE BATCH THREADS ITERATIONS WARMUP [ARCH]
   esac
 }
 
+# the long run: one process per engine at batch 1 on one thread, its windows of $window images
+if [ "$long_run" -gt 0 ]; then
+  cases+=("long b1 t1|infer|1|1|$long_run|200|litenet onnxruntime")
+fi
+
 for spec in "${cases[@]}"; do
   IFS='|' read -r name mode batch threads n w engines <<<"$spec"
   if [ -n "$only" ] && ! grep -qE "$only" <<<"$name"; then continue; fi
+  if [ -n "$engines_only" ]; then
+    keep=""
+    for e in $engines; do [[ " $engines_only " == *" $e "* ]] && keep="$keep $e"; done
+    engines="${keep# }"
+  fi
+  case_rounds=$rounds
+  if [[ "$name" == long* ]]; then case_rounds=1; else
+    [ -n "$iterations" ] && n=$iterations
+    [ -n "$warmup" ] && w=$warmup
+  fi
   if [ "$quick" = 1 ]; then n=1; w=0; fi
-  for ((r = 1; r <= rounds; r++)); do
+  for ((r = 1; r <= case_rounds; r++)); do
     for engine in $engines; do
-      echo "run-peers: $name, round $r/$rounds, $engine" >&2
+      echo "run-peers: $name, round $r/$case_rounds, $engine" >&2
       code=0
       arch=""; [[ "$name" =~ ^infer\ b[0-9]+\ t[0-9]+\ (.+)$ ]] && arch="${BASH_REMATCH[1]}"
       run_engine "$engine" "$mode" "$batch" "$threads" "$n" "$w" "$arch" >"$out/last.out" 2>"$out/last.err" || code=$?
@@ -116,5 +154,7 @@ rm -f "$out/last.out" "$out/last.err"
   echo "$(date -u +%Y-%m-%d), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
   echo
   "$python" "$here/peers/table.py" "$results"
+  echo
+  "$python" "$here/peers/spread.py" --window "$window" "$results"
 } | tee "$out/table.md"
 echo "run-peers: results in $out" >&2

@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * <p>What it shows: the places whose activations at that layer raised the class's score. What it does not show:
  * that those places are the reason in a human sense, how the network combines them, or anything finer than the
- * grid (one cell covers 32×32 input pixels at the last block). See docs/EXPLAIN.md.
+ * grid (one cell covers 32×32 input pixels at the last block). See <a href="https://github.com/litenet/litenet/blob/main/docs/EXPLAIN.md">docs/EXPLAIN.md</a>.
  *
  * @param image     what the image is called (a path, an upload's name)
  * @param explained the class explained, with its index, label and probability

@@ -21,7 +21,10 @@ import dev.litenet.tensor.Tensor;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLConnection;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,7 +38,7 @@ import java.util.stream.IntStream;
 
 /**
  * An image classifier: a network of the zoo (MobileNetV2 by default; see {@code litenet compare} and
- * docs/ZOO.md for the others) with its preprocessing and class labels, ready to predict.
+ * <a href="https://github.com/litenet/litenet/blob/main/docs/ZOO.md">docs/ZOO.md</a> for the others) with its preprocessing and class labels, ready to predict.
  *
  * <pre>{@code
  * ImageClassifier net = ImageClassifier.pretrained("mobilenet_v2_1.0_224_quant");
@@ -108,13 +111,17 @@ public final class ImageClassifier {
      * Pretrained ImageNet weights: a known name ({@code mobilenet_v2_1.0_224_quant}, {@code tf2_mobilenet_v2_1.0_224_ptq},
      * {@code IMAGENET1K_V1}, {@code IMAGENET1K_V2}, ...; {@code litenet predict --help} lists them all) or a
      * {@code .tflite}, {@code .pth} or {@code .safetensors} file, whose architecture is recognized from its keys and
-     * shapes. A name is looked up in the cache ({@code $LITENET_CACHE}, default {@code ~/.cache/litenet}), then in
-     * {@code $LITENET_SHARED/weights}, else downloaded from its published address and checked against its sha256.
+     * shapes. A name is looked up in the cache ({@code $LITENET_CACHE}, default {@code ~/.cache/litenet}), then on
+     * the class path (the artifact {@code dev.litenet:litenet-weights-mobilenet} holds Google's MobileNet files: with
+     * it, no network is needed), then in {@code $LITENET_SHARED/weights}, else downloaded from its published address;
+     * each is checked against its sha256.
      *
      * @param nameOrFile a known weights name or a path to a weights file
      * @return the classifier, with ImageNet labels
-     * @throws BadInputException if the name is unknown, or the file is unreadable or not weights of an architecture
-     *                           LiteNet knows (or fits several: then name one with {@link #pretrained(String, String)})
+     * @throws BadInputException           if the name is unknown, or the file is unreadable or not weights of an
+     *                                     architecture LiteNet knows (or fits several: then name one with
+     *                                     {@link #pretrained(String, String)})
+     * @throws WeightsUnavailableException if the weights had to be downloaded and the download failed
      */
     public static ImageClassifier pretrained(String nameOrFile) { return pretrained(nameOrFile, null); }
 
@@ -132,13 +139,67 @@ public final class ImageClassifier {
     }
 
     /**
-     * Pretrained weights from a file ({@code .tflite}, {@code .pth} or {@code .safetensors}).
+     * Pretrained weights from a file ({@code .tflite}, {@code .pth} or {@code .safetensors}) on any file system: the
+     * default one, or a zip or jar opened with {@link java.nio.file.FileSystems#newFileSystem(Path)} (then copied to a
+     * temp file first).
      *
      * @param weightsFile the file
      * @return the classifier, with ImageNet labels
      * @throws BadInputException if the file is unreadable or not weights of an architecture LiteNet knows
      */
     public static ImageClassifier pretrained(Path weightsFile) { return new ImageClassifier(Pretrained.load(weightsFile)); }
+
+    /**
+     * Pretrained weights read from a stream, such as a resource of the application's own jar
+     * ({@code getClass().getResourceAsStream("/model.tflite")}). The stream is read to its end (at most 1 GiB) into a
+     * temp file, which is deleted after reading; the format is told by its first bytes. The stream is not closed.
+     *
+     * @param weights the stream of a {@code .tflite}, {@code .pth} or {@code .safetensors} file
+     * @return the classifier, with ImageNet labels
+     * @throws BadInputException if the stream cannot be read, is larger than 1 GiB, or is not weights LiteNet knows
+     */
+    public static ImageClassifier pretrained(InputStream weights) {
+        Objects.requireNonNull(weights, "weights");
+        return new ImageClassifier(Pretrained.load(weights, "weights", null));
+    }
+
+    /**
+     * Pretrained weights from a URL: {@code file:}, {@code jar:} (a class path resource) or {@code http(s):} (30 s to
+     * connect, 60 s of silence at most while reading, at most 1 GiB). Nothing is cached: for a known name,
+     * {@link #pretrained(String)} caches and verifies the download.
+     *
+     * @param weights the URL of a {@code .tflite}, {@code .pth} or {@code .safetensors} file
+     * @return the classifier, with ImageNet labels
+     * @throws WeightsUnavailableException if an {@code http(s)} URL cannot be fetched (no connection, an HTTP error)
+     * @throws BadInputException           if the body is larger than 1 GiB or not weights LiteNet knows, or a local
+     *                                     URL does not exist
+     */
+    public static ImageClassifier pretrained(URL weights) {
+        Objects.requireNonNull(weights, "weights");
+        String path = weights.getPath() == null ? "" : weights.getPath();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        boolean remote = weights.getProtocol().startsWith("http");
+        InputStream in;
+        try {
+            URLConnection connection = weights.openConnection();
+            connection.setConnectTimeout(30_000);
+            connection.setReadTimeout(60_000);
+            long length = connection.getContentLengthLong();
+            in = connection.getInputStream();
+            if (length > dev.litenet.io.Budget.WEIGHTS_FILE_BYTES) {
+                in.close();
+                throw new BadInputException(weights + ": " + length + " bytes, more than the 1 GiB limit for a weights file");
+            }
+        } catch (IOException e) {
+            if (remote) throw new WeightsUnavailableException("cannot fetch " + weights + ": " + e, e);
+            throw new BadInputException(weights + ": cannot read: " + e.getMessage());
+        }
+        try (in) {
+            return new ImageClassifier(Pretrained.load(in, name, null));
+        } catch (IOException e) {
+            throw new BadInputException(weights + ": cannot read: " + e.getMessage());
+        }
+    }
 
     /**
      * The checked local file for a weights name or path: the cache, then {@code $LITENET_SHARED/weights}, else a
@@ -495,6 +556,49 @@ public final class ImageClassifier {
         return out;
     }
 
+    /**
+     * The raw scores (logits) of every class for each image, one batch: what {@link #probabilities} turns into
+     * probabilities with a softmax, for calibration, ensembling or another threshold.
+     *
+     * @param images images prepared by this classifier
+     * @return {@code [image][class]} logits, classes as in {@link #labels()}
+     */
+    public float[][] logits(List<PreparedImage> images) {
+        checkBatch(images);
+        Tensor logits = run(images, true);
+        int n = images.size(), outputs = logits.size() / Math.max(1, n);
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(logits.data, i * outputs + dropped, i * outputs + outputs);
+        Scratch.release(logits);
+        return out;
+    }
+
+    // ---- asynchronous, batched ---------------------------------------------------------------------------------
+
+    /**
+     * Asynchronous prediction with dynamic batching, for many threads asking one image each: up to
+     * {@value AsyncClassifier#DEFAULT_MAX_BATCH} images per forward pass, the oldest waiting at most 5 ms for
+     * others, {@value AsyncClassifier#DEFAULT_CAPACITY} queued at most. Close it when done.
+     *
+     * @return a new asynchronous front of this classifier, with its own worker threads
+     */
+    public AsyncClassifier async() {
+        return async(AsyncClassifier.DEFAULT_MAX_BATCH, AsyncClassifier.DEFAULT_MAX_DELAY, AsyncClassifier.DEFAULT_CAPACITY);
+    }
+
+    /**
+     * {@link #async()} with other limits.
+     *
+     * @param maxBatch most images per forward pass, 1 to {@value #MAX_BATCH_SIZE}
+     * @param maxDelay how long the oldest queued image waits for others, 0 to 10 s
+     * @param capacity most images queued before further ones are refused
+     * @return a new asynchronous front of this classifier, with its own worker threads
+     * @throws BadInputException if a limit is out of range
+     */
+    public AsyncClassifier async(int maxBatch, java.time.Duration maxDelay, int capacity) {
+        return new AsyncClassifier(this, maxBatch, maxDelay, capacity);
+    }
+
     // ---- embedding --------------------------------------------------------------------------------------------
 
     /**
@@ -840,16 +944,6 @@ public final class ImageClassifier {
         }
     }
 
-    /** Raw logits over {@link #labels()}, one row per image. */
-    private float[][] logits(List<PreparedImage> images) {
-        Tensor logits = run(images, true);
-        int n = images.size(), outputs = logits.size() / n;
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(logits.data, i * outputs + dropped, (i + 1) * outputs);
-        Scratch.release(logits);
-        return out;
-    }
-
     /** Predicting and explaining need a classifier: an embedding extractor's head is a placeholder. */
     private void requireHead() {
         if (model.headless()) {
@@ -915,7 +1009,7 @@ public final class ImageClassifier {
         return order < 0 || order == 0 && a < b;
     }
 
-    private void checkTop(int k) {
+    void checkTop(int k) {
         if (k < 1 || k > labels.size()) {
             throw new BadInputException("top-k must be 1 to " + labels.size() + " (the classes of this model), got " + k);
         }

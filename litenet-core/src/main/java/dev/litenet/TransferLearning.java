@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * ImageClassifier mine = TransferLearning.from("mobilenet_v2_1.0_224_quant")
  *         .data(Path.of("cats-dogs"))
  *         .epochs(5)
- *         .fit();
+ *         .fit()
+ *         .classifier();
  * }</pre>
  *
  * <p>The data folder holds {@code train/} and {@code val/}, each with one subfolder per class, or just the class
@@ -48,7 +50,7 @@ public final class TransferLearning {
     public static final int DEFAULT_EPOCHS = 10;
     /** Default photos per step. */
     public static final int DEFAULT_BATCH_SIZE = 32;
-    /** Default square input of the backbone, chosen by cross-validation (docs/ACCURACY.md). */
+    /** Default square input of the backbone, chosen by cross-validation (<a href="https://github.com/litenet/litenet/blob/main/docs/ACCURACY.md">docs/ACCURACY.md</a>). */
     public static final int DEFAULT_INPUT_SIZE = 288;
     /** Default epochs without improvement before early stopping. */
     public static final int DEFAULT_PATIENCE = 3;
@@ -217,7 +219,7 @@ public final class TransferLearning {
      * mirror, and the classifier scores a photo on the mean of both views (test-time flip, stored with the run so
      * predict, eval and serve apply it). Costs a second backbone pass per photo.
      *
-     * @param mirrored on (default; chosen by cross-validation, see docs/ACCURACY.md) or off
+     * @param mirrored on (default; chosen by cross-validation, see <a href="https://github.com/litenet/litenet/blob/main/docs/ACCURACY.md">docs/ACCURACY.md</a>) or off
      * @return this builder
      */
     public TransferLearning mirrored(boolean mirrored) {
@@ -297,7 +299,7 @@ public final class TransferLearning {
 
     /**
      * Square input size of the backbone, 32 to 1024, or 0 for the weights' own (224). The default, 288, was chosen by
-     * cross-validation: the frozen backbone's features of larger inputs tell cats from dogs better (docs/ACCURACY.md).
+     * cross-validation: the frozen backbone's features of larger inputs tell cats from dogs better (<a href="https://github.com/litenet/litenet/blob/main/docs/ACCURACY.md">docs/ACCURACY.md</a>).
      *
      * @param size square input size of the backbone, 32 to 1024, or 0 for the weights' own (default 288)
      * @return this builder
@@ -369,20 +371,18 @@ public final class TransferLearning {
     }
 
     /**
-     * Trains and returns the classifier.
-     *
-     * @return the trained classifier, with its history
-     * @throws BadInputException if the data or the weights are unusable
-     */
-    public ImageClassifier fit() { return train().classifier(); }
-
-    /**
-     * Trains and returns the classifier with how it did on the validation photos and which photos were skipped.
+     * Trains, and returns the classifier with how it did on the validation photos and which photos were skipped: the
+     * one way to finish this builder ({@code fit().classifier()} for the classifier alone). An interrupt of the
+     * training thread ({@code Future.cancel(true)}, an executor's {@code shutdownNow()}) stops it within a batch: it
+     * throws {@link CancellationException} with the thread's interrupt flag still set, and the run folder holds what
+     * it held before, or the checkpoint of the last finished epoch when fine-tuning (which {@link #resume} continues
+     * from); the model is only written at the end.
      *
      * @return the result of the run
-     * @throws BadInputException if the data or the weights are unusable
+     * @throws BadInputException     if the data or the weights are unusable
+     * @throws CancellationException if the thread was interrupted
      */
-    public Training train() {
+    public Training fit() {
         if (data == null) throw new BadInputException("no data folder: call data(folder) first");
         if (!Files.isDirectory(data)) throw new BadInputException(data, "data folder not found");
         if (resume && runFolder == null) throw new BadInputException("resume needs a run folder");
@@ -399,6 +399,7 @@ public final class TransferLearning {
         Trainer.Result r;
         try {
             r = new Trainer(options, e -> {
+                stopIfInterrupted();
                 if (e instanceof TrainEvent.Skipped s) skipped.add(s.image());
                 listener.accept(e);
             }).run();
@@ -425,7 +426,12 @@ public final class TransferLearning {
      */
     public record Training(ImageClassifier classifier, Evaluation validation, List<BadImage> skipped) {}
 
-    /** The options of this recipe, for {@link #train} and {@link CrossValidation} (no run folder there). */
+    /** Checked at every training event (each batch of photos, each epoch): an interrupted thread stops there. */
+    private static void stopIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) throw new CancellationException("training interrupted");
+    }
+
+    /** The options of this recipe, for {@link #fit} and {@link CrossValidation} (no run folder there). */
     TrainOptions options(Path weightsFile, Path runFolder, boolean resume) {
         return new TrainOptions(data, weightsFile, runFolder, epochs, batchSize, learningRate, weightDecay,
                 optimizer.name().toLowerCase(java.util.Locale.ROOT), unfreezeFrom, augment, seed, validationSplit, badImages,

@@ -120,7 +120,7 @@ class CrossValidationTest {
     void aMirroredRunStoresItsTestTimeFlipAndPredictsAsItWasScored() {
         Path run = tmp.resolve("mirrored-run");
         TransferLearning.Training t = TransferLearning.from(weights.toString()).data(data).inputSize(96).featureCache(cache)
-                .epochs(2).mirrored(true).runFolder(run).train();
+                .epochs(2).mirrored(true).runFolder(run).fit();
         assertThat(t.classifier().preprocess().flipAverage()).isTrue();
         ImageClassifier loaded = ImageClassifier.load(run);
         assertThat(loaded.preprocess().flipAverage()).isTrue();

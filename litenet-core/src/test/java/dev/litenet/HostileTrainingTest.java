@@ -26,14 +26,14 @@ class HostileTrainingTest {
 
     @Test void aRunFolderInsideTheDataFolderIsRefused() throws IOException {
         Path data = imageFolder("cat", "dog");
-        assertThatThrownBy(() -> TransferLearning.from("weights.tflite").data(data).runFolder(data.resolve("run")).train())
+        assertThatThrownBy(() -> TransferLearning.from("weights.tflite").data(data).runFolder(data.resolve("run")).fit())
                 .isInstanceOf(BadInputException.class).hasMessageContaining("the run folder is inside the data folder");
     }
 
     @Test void oneClassIsRefused() throws IOException {
         Path data = imageFolder("cat");
         String weights = Shared.path("weights/mobilenet_v2_1.0_224_quant/mobilenet_v2_1.0_224_quant.tflite").toString();
-        assertThatThrownBy(() -> TransferLearning.from(weights).data(data).runFolder(dir.resolve("run")).train())
+        assertThatThrownBy(() -> TransferLearning.from(weights).data(data).runFolder(dir.resolve("run")).fit())
                 .isInstanceOf(BadInputException.class).hasMessageContaining("at least 2 class folders, found 1 [cat]");
     }
 

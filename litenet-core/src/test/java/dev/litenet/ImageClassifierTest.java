@@ -139,7 +139,7 @@ class ImageClassifierTest {
         }
         List<TrainEvent> events = new ArrayList<>();
         ImageClassifier mine = TransferLearning.from(Shared.path("weights/mobilenet_v2_1.0_224_quant/mobilenet_v2_1.0_224_quant.tflite"))
-                .data(data).epochs(3).inputSize(96).featureCache(null).listener(events::add).fit();
+                .data(data).epochs(3).inputSize(96).featureCache(null).listener(events::add).fit().classifier();
         assertThat(mine.labels()).containsExactly("cat", "dog");
         assertThat(mine.history()).hasSize(3);
         assertThat(events).filteredOn(e -> e instanceof TrainEvent.EpochEnd).hasSize(3);

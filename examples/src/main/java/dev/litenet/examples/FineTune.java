@@ -24,7 +24,7 @@ public final class FineTune {
                         System.out.printf("epoch %d: val acc %.3f%n", end.stats().epoch(), end.stats().valAcc());
                     }
                 })
-                .train();
+                .fit();
         run.classifier().save(Path.of(args[2]));
 
         Evaluation test = ImageClassifier.load(Path.of(args[2])).evaluate(Path.of(args[1]));

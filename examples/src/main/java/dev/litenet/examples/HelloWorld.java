@@ -22,7 +22,8 @@ public final class HelloWorld {
         ImageClassifier mine = TransferLearning.from("mobilenet_v2_1.0_224_quant")
                 .data(data)                                            // train/ + val/, or class folders split by a seed
                 .epochs(5)
-                .fit();                                                // sensible defaults for everything not set
+                .fit()                                                 // sensible defaults for everything not set
+                .classifier();
         mine.save(runFolder);                                          // the same run folder the CLI writes and reads
         ImageClassifier again = ImageClassifier.load(runFolder);
 

@@ -1,5 +1,6 @@
 package dev.litenet.cli;
 
+import dev.litenet.eval.Warmup;
 import dev.litenet.io.Json;
 import dev.litenet.models.Model;
 import dev.litenet.models.Network;
@@ -10,6 +11,8 @@ import dev.litenet.summary.Summary;
 import dev.litenet.summary.SummaryOptions;
 import dev.litenet.summary.Style;
 import dev.litenet.tensor.Parallel;
+import dev.litenet.tensor.Scratch;
+import dev.litenet.tensor.Simd;
 import dev.litenet.tensor.Tensor;
 import dev.litenet.train.Adam;
 import picocli.CommandLine.Command;
@@ -62,8 +65,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "10", paramLabel = "<N>", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--warmup", defaultValue = "3", paramLabel = "<W>", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "3", paramLabel = "<W>", description = "Untimed iterations first, at least (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--warmup-until-compiled", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Inference: after --warmup, go on until the JIT has compiled nothing for 20 iterations and 1 s "
+                    + "(at most 60 s), on the Vector API kernels from the first iteration (default: ${DEFAULT-VALUE}).")
+    boolean untilCompiled;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
@@ -100,14 +108,16 @@ public final class BenchCommand implements Callable<Integer> {
         Tensor x = randomInput(batch, inputSize, new SplittableRandom(42));
         Step step = mode == Mode.infer ? inference(net, x) : trainingStep(net, x, randomLabels(batch, net.numClasses(), new SplittableRandom(7)));
 
-        for (int i = 0; i < warmup; i++) step.run();
+        Warmup w = warmUp(step);
         double[] ms = new double[iterations];
         double loss = Double.NaN;
+        long jitBefore = jitMillis(), gcBefore = gcCount();
         for (int i = 0; i < iterations; i++) {
             long t0 = System.nanoTime();
             loss = step.run();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
+        long jitWhileTimed = jitMillis() - jitBefore, gcsWhileTimed = gcCount() - gcBefore;
         Timings t = Timings.of(ms);
         double flopsPerIteration = 2.0 * macsPerImage * batch * (mode == Mode.train ? 3 : 1);
         double imagesPerS = batch / (t.medianMs() / 1e3);
@@ -124,6 +134,9 @@ public final class BenchCommand implements Callable<Integer> {
             j.put("input_size", inputSize);
             j.put("threads", Parallel.threads());
             j.put("warmup", warmup);
+            j.put("warmup_passes", w.passes());
+            j.put("warmup_s", w.seconds());
+            j.put("jit_quiet", w.quiet());
             j.put("iterations", iterations);
             j.put("median_ms", t.medianMs());
             j.put("min_ms", t.minMs());
@@ -134,6 +147,13 @@ public final class BenchCommand implements Callable<Integer> {
             j.put("gflop_per_iteration", flopsPerIteration / 1e9);
             j.put("gflops", gflops);
             j.put("peak_rss_mb", peakRssKb < 0 ? null : peakRssKb / 1024.0);
+            long huge = statusKb(Path.of("/proc/self/smaps_rollup"), "AnonHugePages:"), anon = statusKb(Path.of("/proc/self/smaps_rollup"), "Anonymous:");
+            j.put("anon_mb", anon < 0 ? null : anon / 1024.0);
+            j.put("anon_huge_pages_mb", huge < 0 ? null : huge / 1024.0);
+            j.put("jit_ms_while_timed", jitWhileTimed);
+            j.put("gcs_while_timed", gcsWhileTimed);
+            j.put("jvm_flags", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(f -> f.startsWith("-X")).toList());
             if (mode == Mode.train) j.put("loss", loss);
             j.put("samples_ms", Arrays.stream(t.samplesMs()).boxed().toList());
             out.println(Json.write(j));
@@ -149,11 +169,25 @@ public final class BenchCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** The fused eval model on x (B,S,S,3). */
+    /**
+     * The untimed iterations: --warmup of them; for inference with --warmup-until-compiled, on the Vector API kernels
+     * from the first (no scalar start whose profiles the JIT would compile, then throw away at the switch), and then
+     * on until the JIT is quiet (see {@link Warmup}), so that every process is timed on finished machine code.
+     */
+    private Warmup warmUp(Step step) {
+        if (mode != Mode.infer || !untilCompiled) return Warmup.untilCompiled(step::run, warmup, 1, 0, 0);
+        Simd.skipScalarStart();
+        return Warmup.untilCompiled(step::run, warmup, QUIET_ITERATIONS, QUIET_SECONDS, MAX_WARMUP_SECONDS);
+    }
+
+    static final int QUIET_ITERATIONS = 20;
+    static final double QUIET_SECONDS = 1, MAX_WARMUP_SECONDS = 60;
+
+    /** The fused eval model on x (B,S,S,3); the logits go back to the arena, so a steady pass allocates nothing. */
     private static Step inference(Network model, Tensor x) {
         Layer fused = model.fused();
         return () -> {
-            Inference.forward(fused, x);
+            Scratch.release(Inference.forward(fused, x));
             return Double.NaN;
         };
     }
@@ -188,16 +222,33 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** VmHWM of /proc/self/status in kB: the most memory this process ever had resident; -1 where unknown. */
-    static long peakRssKb() {
-        Path status = Path.of("/proc/self/status");
+    static long peakRssKb() { return statusKb(Path.of("/proc/self/status"), "VmHWM:"); }
+
+    /**
+     * The kB of one line of a /proc status file ({@code VmHWM:} of status, {@code AnonHugePages:} of smaps_rollup:
+     * how much of the process's memory the kernel backs with 2 MB pages, which varies from process to process);
+     * -1 where unknown.
+     */
+    static long statusKb(Path file, String key) {
         try {
-            if (!Files.isReadable(status)) return -1;
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            if (!Files.isReadable(file)) return -1;
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith(key)) return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
         return -1;
+    }
+
+    /** Milliseconds the JIT has spent compiling in this JVM so far (-1 where unknown). */
+    static long jitMillis() {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
+    /** Collections run in this JVM so far. */
+    static long gcCount() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionCount())).sum();
     }
 }

@@ -1,18 +1,22 @@
 package dev.litenet.cli;
 
 import dev.litenet.BadInputException;
+import dev.litenet.WeightsUnavailableException;
 import dev.litenet.io.Budget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 
-/** The {@code litenet} command: one subcommand per job. Exit codes: 0 ok, 1 failure, 2 bad input. */
+/**
+ * The {@code litenet} command: one subcommand per job. Exit codes: 0 ok, 1 failure, 2 bad input, 3 weights
+ * unavailable (a download that could not connect or complete: retry with a network, or work offline).
+ */
 @Command(name = Main.NAME, mixinStandardHelpOptions = true, version = Main.VERSION, description = Main.DESCRIPTION,
         subcommands = {CommandLine.HelpCommand.class, SummaryCommand.class, TrainCommand.class, EvalCommand.class,
                 PredictCommand.class, ExplainCommand.class, CvCommand.class, ServeCommand.class, ForwardCommand.class, ExportCommand.class, CompareCommand.class, BenchCommand.class})
 public final class Main {
-    public static final int OK = 0, FAILURE = 1, BAD_INPUT = 2;
+    public static final int OK = 0, FAILURE = 1, BAD_INPUT = 2, WEIGHTS_UNAVAILABLE = 3;
     static final String NAME = "litenet", VERSION = "LiteNet 0.1.0",
             DESCRIPTION = "Lightweight neural networks for the JVM: MobileNetV2, summaries, transfer learning.";
 
@@ -23,27 +27,34 @@ public final class Main {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
+    /** A command's exception as one line on {@code err}; returns the exit code it means. */
+    static int failed(Exception e, PrintWriter err) {
+        if (e instanceof BadInputException) {
+            err.println("litenet: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        if (e instanceof WeightsUnavailableException) {
+            err.println("litenet: weights unavailable: " + e.getMessage());
+            return WEIGHTS_UNAVAILABLE;
+        }
+        err.println("litenet: failed: " + e);
+        if (System.getenv("LITENET_DEBUG") != null) e.printStackTrace(err);
+        return FAILURE;
+    }
+
     /** Runs the command line with the given streams; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = commandLine(args);
         cli.setOut(out).setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? BAD_INPUT : FAILURE);
+        cli.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? BAD_INPUT : e instanceof WeightsUnavailableException ? WEIGHTS_UNAVAILABLE : FAILURE);
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("litenet: " + e.getMessage());
             if (e instanceof CommandLine.UnmatchedArgumentException u) CommandLine.UnmatchedArgumentException.printSuggestions(u, err);
             err.println("see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
             return BAD_INPUT;
         });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof BadInputException) {
-                err.println("litenet: " + e.getMessage());
-                return BAD_INPUT;
-            }
-            err.println("litenet: failed: " + e);
-            if (System.getenv("LITENET_DEBUG") != null) e.printStackTrace(err);
-            return FAILURE;
-        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failed(e, err));
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {

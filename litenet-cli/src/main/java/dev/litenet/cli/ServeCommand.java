@@ -49,6 +49,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body-mb", defaultValue = "" + Builder.DEFAULT_MAX_BODY_MB, paramLabel = "<MB>", description = "Largest request body; larger get 413 (default: ${DEFAULT-VALUE}).")
     int maxBodyMb;
 
+    @Option(names = "--warmup-seconds", defaultValue = "30", paramLabel = "<S>",
+            description = "Before listening, warm the model up until the JIT is quiet, at most this long; 0: three passes (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
     @Override public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         threads.apply();
@@ -74,7 +78,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private InferenceServer.Builder configure(InferenceServer.Builder b) {
-        return b.host(host).port(port).maxBatch(maxBatch).maxDelay(Duration.ofMillis(maxDelayMs)).queue(queue).maxBodyBytes((long) maxBodyMb << 20);
+        return b.host(host).port(port).maxBatch(maxBatch).maxDelay(Duration.ofMillis(maxDelayMs)).queue(queue).maxBodyBytes((long) maxBodyMb << 20)
+                .warmUp(Duration.ofSeconds(Args.range("--warmup-seconds", warmupSeconds, 0, 600)));
     }
 
     private InferenceServer start(InferenceServer.Builder b) {

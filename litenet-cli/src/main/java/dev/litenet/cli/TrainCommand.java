@@ -56,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         WeightsOption.resolve(this.recipe.weights, err);                   // a download shows its progress here
         long start = System.nanoTime();
-        TransferLearning.Training result = recipe.listener(this.recipe.printer(err)).train();
+        TransferLearning.Training result = recipe.listener(this.recipe.printer(err)).fit();
         var v = result.validation();
         double seconds = (System.nanoTime() - start) / 1e9;
         if (json) {

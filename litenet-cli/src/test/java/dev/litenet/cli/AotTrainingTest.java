@@ -21,6 +21,30 @@ class AotTrainingTest {
         assertThat(dir.resolve("photo.jpg")).isNotEmptyFile();
     }
 
+    /**
+     * The launcher checks the AOT cache against the sha256 recorded beside it before each use: a damaged cache (the
+     * JVM maps it and may crash on it) is removed and the command runs without it, with one line.
+     */
+    @Test void theLauncherNeverUsesADamagedCache(@TempDir Path dir) throws Exception {
+        String launcher = Files.readString(Path.of("..", "litenet"));
+        int from = launcher.indexOf("aot_intact() {"), to = launcher.indexOf("\n}\n", from) + 3;
+        Path aot = dir.resolve("litenet-predict.aot");
+        byte[] cache = new byte[100_000];
+        new java.util.Random(1).nextBytes(cache);
+        Files.write(aot, cache);
+        String script = launcher.substring(from, to) + "aot='" + aot + "'\n"
+                + "sha256sum <\"$aot\" >\"$aot.sha256\"; touch \"$aot.for\"\n"
+                + "aot_intact && echo intact\n"
+                + "printf '\\x00\\x01' | dd of=\"$aot\" bs=1 seek=5000 conv=notrunc status=none\n"
+                + "aot_intact || echo damaged\n"
+                + "[ -e \"$aot\" ] || [ -e \"$aot.for\" ] || echo removed\n";
+        Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out.lines().toList()).as(out).containsExactly("intact",
+                "litenet: the start-up cache " + aot + " is damaged; running without it (it is made again next time)", "damaged", "removed");
+    }
+
     /** few_photos in ./litenet skips the value after each of predict's options that take one; it must know them all. */
     @Test void theLauncherKnowsWhichPredictOptionsTakeAValue() throws Exception {
         String launcher = Files.readString(Path.of("..", "litenet"));

@@ -36,7 +36,7 @@ class ArgumentsUpFrontTest {
                 .featureCache(cache).augment(true).listener(e -> {
                     if (e instanceof TrainEvent.EpochEnd end && end.stats().epoch() == 2) throw new IllegalStateException("stopped");
                 });
-        assertThatThrownBy(recipe::train).hasMessage("stopped");
+        assertThatThrownBy(recipe::fit).hasMessage("stopped");
         assertThat(run.resolve(RunFolder.CHECKPOINT)).exists();
     }
 
@@ -123,6 +123,31 @@ class ArgumentsUpFrontTest {
         badInput(train("--out", run.toString(), "--resume", "--augment", "--lr", "0.01", "--epochs", "2"), "--lr 0.001, this run has 0.01");
         // and without --resume or --overwrite the unfinished run is not silently replaced
         badInput(train("--out", run.toString()), "--resume");
+    }
+
+    /** A PNG declaring 5120000x256 pixels (its data need not be real: the header is refused first) names its file. */
+    @Test void predictOfAnImageOverThePixelBudgetNamesTheFile() throws IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.writeBytes(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(png, "IHDR", java.nio.ByteBuffer.allocate(13).putInt(5_120_000).putInt(256).put((byte) 8).put((byte) 2).array());
+        chunk(png, "IDAT", new byte[200_000]);
+        chunk(png, "IEND", new byte[0]);
+        Path wide = tmp.resolve("wide 5120000x256.png");
+        Files.write(wide, png.toByteArray());
+        String[] r = run("predict", "--weights", weights.toString(), wide.toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("2");
+        assertThat(r[2].lines()).as(r[2]).hasSize(1);
+        assertThat(r[2]).contains(wide.toString()).contains("over the budget");
+    }
+
+    static void chunk(java.io.ByteArrayOutputStream png, String type, byte[] data) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.update(data);
+        png.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        png.writeBytes(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        png.writeBytes(data);
+        png.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     @Test void evalOnOnlyBadImagesIsOneClearError() throws IOException {

@@ -17,6 +17,18 @@ class CliConventionsTest {
         return new String[] {Integer.toString(code), out.toString(), err.toString()};
     }
 
+    /** A download that cannot connect is not bad input: its own line and exit code 3, no stack trace. */
+    @Test
+    void unavailableWeightsHaveTheirOwnExitCode() {
+        StringWriter err = new StringWriter();
+        int code = Main.failed(new dev.litenet.WeightsUnavailableException("download of x.tflite from https://example.org/x.tflite "
+                + "failed: cannot connect (ConnectException)", new java.net.ConnectException()), new PrintWriter(err, true));
+        assertThat(code).isEqualTo(Main.WEIGHTS_UNAVAILABLE).isEqualTo(3);
+        assertThat(err.toString()).isEqualTo("litenet: weights unavailable: download of x.tflite from https://example.org/x.tflite "
+                + "failed: cannot connect (ConnectException)" + System.lineSeparator());
+        assertThat(Main.failed(new dev.litenet.BadInputException("no"), new PrintWriter(new StringWriter()))).isEqualTo(Main.BAD_INPUT);
+    }
+
     @Test
     void aNamedSubcommandGetsARootOfItsOwnThatMatchesTheFullOne() {
         CommandLine full = new CommandLine(new Main());

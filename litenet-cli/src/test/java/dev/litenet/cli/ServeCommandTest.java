@@ -66,6 +66,18 @@ class ServeCommandTest {
         }
     }
 
+    /** An address that cannot be listened on (not this machine's, or not a host) is one line, exit code 2. */
+    @Test void aHostThatCannotBeBoundIsOneLine() {
+        for (String host : List.of("203.0.113.7", "no-such-host.invalid")) {
+            StringWriter out = new StringWriter(), err = new StringWriter();
+            int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "serve", "--weights",
+                    Shared.path(PredictCommandTest.WEIGHTS).toString(), "--host", host, "--port", "0");
+            assertThat(code).as(err.toString()).isEqualTo(Main.BAD_INPUT);
+            assertThat(err.toString().strip().lines()).as(err.toString()).hasSize(1);
+            assertThat(err.toString()).contains("cannot listen on " + host).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
     @Test void badOptionsAreBadInput() {
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "serve", "--weights",

@@ -1,6 +1,7 @@
 package dev.litenet.models;
 
 import dev.litenet.data.Preprocess;
+import dev.litenet.io.CacheMac;
 import dev.litenet.io.Locations;
 import dev.litenet.nn.Parameter;
 import dev.litenet.tensor.Padding;
@@ -14,14 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import java.util.zip.CRC32;
 
 /**
  * A pretrained network as a known checkpoint's file ({@link KnownWeights}) became one, kept in
  * {@code <cache>/prepared/<sha256>.lnpw}, named by the file's sha256, so a later process maps it and copies the
  * model's own arrays in one go instead of parsing, dequantizing and reordering the file again. Format (little-endian): "LNPW", version 3, the architecture's
  * name, its width, classes, padding, then every state entry of the model in its order: name, value count and the values
- * in the model's stored layout; a CRC-32 of everything before it ends the file. A file that is damaged, of another
+ * in the model's stored layout; a keyed MAC ({@link CacheMac}) of the sha256 the file is named by and everything
+ * before it ends the file, so a file of another model, renamed or linked in, is as unusable as a damaged one. A file that is damaged, of another
  * version or does not fit the model is ignored (and written again), never trusted.
  */
 final class PreparedWeights {
@@ -30,7 +31,7 @@ final class PreparedWeights {
      * prepared by an older release are ignored and prepared again. The preprocessing is not stored: it is the known
      * checkpoint's ({@link KnownWeights}), as current code states it.
      */
-    private static final int MAGIC = 0x57504e4c, VERSION = 3;      // "LNPW"
+    private static final int MAGIC = 0x57504e4c, VERSION = 4;      // "LNPW"
     private static final long MAX_BYTES = 256L << 20;
     private static final int MIN_HEAD_INPUTS = 8;                   // the narrowest embedding of any architecture
 
@@ -45,16 +46,16 @@ final class PreparedWeights {
     /** The model prepared from the file with this sha256, or null when there is none to trust. */
     static Prepared read(Path dir, String sha256) {
         Path file = dir.resolve(sha256 + ".lnpw");
-        if (!Files.isRegularFile(file)) return null;
+        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;      // a link to another model's file: not ours
         try (FileChannel channel = FileChannel.open(file)) {
             long size = channel.size();
-            if (size > MAX_BYTES || size < 12) return null;
+            if (size > MAX_BYTES || size < 8 + CacheMac.BYTES) return null;
             // mapped, not read: the values are copied once, from the page cache into the model
             ByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
-            int end = (int) size - 8;
-            CRC32 crc = new CRC32();
-            crc.update(b.slice(0, end));
-            if (b.getLong(end) != crc.getValue() || b.getInt() != MAGIC || b.getInt() != VERSION) return null;
+            int end = (int) size - CacheMac.BYTES;
+            byte[] stored = new byte[CacheMac.BYTES];
+            b.get(end, stored);
+            if (!CacheMac.verify(mac(sha256, b.slice(0, end)), stored) || b.getInt() != MAGIC || b.getInt() != VERSION) return null;
             Architecture architecture = Architectures.find(string(b, end)).orElse(null);
             float width = b.getFloat();
             int classes = b.getInt(), padding = b.getInt();
@@ -87,7 +88,7 @@ final class PreparedWeights {
             Network net = p.network();
             Map<String, Parameter> entries = net.stateEntries();
             byte[] arch = net.config().architecture().getBytes(StandardCharsets.UTF_8);
-            long size = 28L + arch.length + 8;
+            long size = 28L + arch.length + CacheMac.BYTES;
             for (var e : entries.entrySet()) size += 8L + e.getKey().getBytes(StandardCharsets.UTF_8).length + 4L * e.getValue().data.length;
             if (size > MAX_BYTES) return;
             ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
@@ -101,9 +102,7 @@ final class PreparedWeights {
                 b.asFloatBuffer().put(data);
                 b.position(b.position() + 4 * data.length);
             }
-            CRC32 crc = new CRC32();
-            crc.update(b.array(), 0, b.position());
-            b.putLong(crc.getValue());
+            b.put(mac(sha256, ByteBuffer.wrap(b.array(), 0, b.position())));
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "prepared", ".tmp");
             try {
@@ -115,6 +114,14 @@ final class PreparedWeights {
         } catch (IOException | RuntimeException ignored) {
             // not kept: the next process imports the file again
         }
+    }
+
+    /** The MAC of a file's content and the sha256 it is named by: a file of another checkpoint, renamed, fails. */
+    private static byte[] mac(String sha256, ByteBuffer content) {
+        javax.crypto.Mac mac = CacheMac.mac();
+        mac.update(("lnpw " + sha256 + "\n").getBytes(StandardCharsets.UTF_8));
+        mac.update(content.duplicate());
+        return mac.doFinal();
     }
 
     private static String string(ByteBuffer b, int end) {

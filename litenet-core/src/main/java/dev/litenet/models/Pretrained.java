@@ -9,8 +9,11 @@ import dev.litenet.io.TfliteModel;
 import dev.litenet.tensor.TorchTensor;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,10 +41,79 @@ public final class Pretrained {
      * @throws BadInputException if the file is unreadable, or not weights of that (or any known) architecture
      */
     public static Model load(Path file, String architecture) {
+        if (file.getFileSystem() != FileSystems.getDefault()) {      // a zip or jar file system, an in-memory one
+            if (!Files.isRegularFile(file)) throw new BadInputException(file, "no such weights file");
+            try (InputStream in = Files.newInputStream(file)) {
+                return load(in, file.getFileName().toString(), architecture);
+            } catch (IOException e) {
+                throw new BadInputException(file, "cannot read: " + e.getMessage(), e);
+            }
+        }
         try {
             return read(file, architecture);
         } catch (OutOfMemoryError e) {
             throw Budget.whileReading(file, e);
+        }
+    }
+
+    /**
+     * Reads weights from a stream (a file on another file system, a class path resource, a URL's body): copied to a
+     * temp file of at most {@link Budget#WEIGHTS_FILE_BYTES}, read as {@link #load(Path, String)} reads files, then
+     * deleted. The format is told by the name's extension when it has {@code .tflite}, else by the first bytes.
+     *
+     * @param in           the stream, read to its end and not closed
+     * @param name         the file name the weights go by (their origin in the model), without folders
+     * @param architecture as in {@link #load(Path, String)}
+     * @throws BadInputException if the stream cannot be read, is larger than the limit, or is not weights
+     */
+    public static Model load(InputStream in, String name, String architecture) {
+        String fileName = tempName(name);
+        Path dir = null, file = null;
+        try {
+            dir = Files.createTempDirectory("litenet-weights-");
+            file = dir.resolve(fileName);
+            long copied;
+            try (OutputStream out = Files.newOutputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                copied = 0;
+                for (int n; (n = in.read(buf)) != -1; ) {
+                    copied += n;
+                    if (copied > Budget.WEIGHTS_FILE_BYTES) {
+                        throw new BadInputException(fileName + ": larger than " + Budget.WEIGHTS_FILE_BYTES + " bytes, the limit for a weights file");
+                    }
+                    out.write(buf, 0, n);
+                }
+            }
+            if (!fileName.endsWith(".tflite") && isTflite(file)) {
+                Path renamed = dir.resolve(fileName + ".tflite");
+                Files.move(file, renamed);
+                file = renamed;
+            }
+            return load(file, architecture);
+        } catch (IOException e) {
+            throw new BadInputException(fileName + ": cannot read: " + e.getMessage());
+        } finally {
+            try {
+                if (file != null) Files.deleteIfExists(file);
+                if (dir != null) Files.deleteIfExists(dir);
+            } catch (IOException ignored) {
+                // a temp file left behind is harmless; the answer (or the first failure) is what matters
+            }
+        }
+    }
+
+    /** The last segment of a name, with only letters, digits, '.', '-' and '_' (others become '_'). */
+    private static String tempName(String name) {
+        String base = name == null ? "" : name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        base = base.replaceAll("[^A-Za-z0-9._-]", "_");
+        return base.isEmpty() || base.startsWith(".") || base.length() > 200 ? "weights" + (base.length() > 200 ? "" : base) : base;
+    }
+
+    /** A TFLite flatbuffer carries the identifier "TFL3" at bytes 4 to 7. */
+    private static boolean isTflite(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(8);
+            return head.length == 8 && head[4] == 'T' && head[5] == 'F' && head[6] == 'L' && head[7] == '3';
         }
     }
 

@@ -116,15 +116,24 @@ public final class ShuffleBlock extends Layer {
     static Tensor shuffledConcat(float[] a, int strideA, Tensor b, int half) {
         int M = b.size() / half, C = 2 * half;
         Tensor y = Scratch.uninitialized(b.dim(0), b.dim(1), b.dim(2), C);
-        float[] bv = b.data, out = y.data;
-        Parallel.range(M, 256, (from, to) -> {
-            for (int p = from; p < to; p++) {
-                for (int i = 0, o = p * C, ia = p * strideA, ib = p * half; i < half; i++) {
-                    out[o + 2 * i] = a[ia + i];
-                    out[o + 2 * i + 1] = bv[ib + i];
-                }
-            }
-        });
+        if (Parallel.serial(M, 256)) interleave(a, strideA, b.data, half, y.data, 0, M);
+        else Parallel.range(M, 256, Parallel.call(ShuffleBlock::interleave).objects(a, b.data, y.data, null, null).ints(strideA, half, 0, 0));
         return y;
+    }
+
+    // interleave with the operands of shuffledConcat's split call
+    private static void interleave(Parallel.Call c, int from, int to) {
+        interleave((float[]) c.o0, c.i0, (float[]) c.o1, c.i1, (float[]) c.o2, from, to);
+    }
+
+    // pixels [from, to) of shuffledConcat
+    private static void interleave(float[] a, int strideA, float[] b, int half, float[] out, int from, int to) {
+        int C = 2 * half;
+        for (int p = from; p < to; p++) {
+            for (int i = 0, o = p * C, ia = p * strideA, ib = p * half; i < half; i++) {
+                out[o + 2 * i] = a[ia + i];
+                out[o + 2 * i + 1] = b[ib + i];
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.litenet.models;
 
 import dev.litenet.BadInputException;
+import dev.litenet.WeightsUnavailableException;
 import dev.litenet.io.Locations;
 import dev.litenet.io.StallTimeoutBody;
 
@@ -25,8 +26,9 @@ import java.util.function.Supplier;
 
 /**
  * Turns a {@code --weights} value into a checked file on disk. A path that exists is used as given. A known name
- * ({@link KnownWeights}) is looked up in the cache folder, then in a local weights folder laid out as
- * {@code <dir>/<name>/<file>}, else downloaded into the cache. Files found by name are checked against their
+ * ({@link KnownWeights}) is looked up in the cache folder, then on the class path (a weights artifact such as
+ * {@code litenet-weights-mobilenet} holds {@code META-INF/litenet/weights/<name>/<file>}, copied into the cache on first
+ * use), then in a local weights folder laid out as {@code <dir>/<name>/<file>}, else downloaded into the cache. Files found by name are checked against their
  * sha256 (the full hash, or torch.hub's prefix rule) before use. A download is written to a temp file beside
  * its target, checked, then moved into place atomically; a failed download leaves no file behind.
  */
@@ -41,6 +43,11 @@ public final class WeightsCache {
     }
 
     private static final int BUFFER = 1 << 16;
+    /**
+     * Where a weights artifact keeps its files on the class path, laid out as the local weights folder:
+     * {@code META-INF/litenet/weights/<name>/<file name>}. Resources under {@code META-INF} are found across modules.
+     */
+    public static final String CLASS_PATH_FOLDER = "META-INF/litenet/weights/";
     private static final Duration DEFAULT_STALL = Duration.ofSeconds(60);
 
     private final Path dir;
@@ -109,13 +116,15 @@ public final class WeightsCache {
         return present(weights).orElseGet(() -> download(weights, progress));
     }
 
-    /** The checked file for these weights when the cache or the local weights folder has it; never downloads. */
+    /** The checked file for these weights when the cache, the class path or the local weights folder has it; never downloads. */
     public Optional<Path> present(WeightsInfo weights) {
         Path cached = cachedPath(weights);
         if (Files.exists(cached)) {
             check(cached, weights, "; delete it to download it again");
             return Optional.of(cached);
         }
+        Optional<Path> fromClassPath = fromClassPath(weights);
+        if (fromClassPath.isPresent()) return fromClassPath;
         if (localWeightsDir != null) {
             Path local = localWeightsDir.resolve(weights.name()).resolve(weights.fileName());
             if (Files.exists(local)) {
@@ -124,6 +133,52 @@ public final class WeightsCache {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The weights from a class path resource ({@link #CLASS_PATH_FOLDER}), copied into the cache (to a temp file,
+     * checked, moved into place), or empty when no class loader has them. The context class loader is asked first
+     * (application servers, Spring Boot's nested jars), then LiteNet's own.
+     */
+    private Optional<Path> fromClassPath(WeightsInfo weights) {
+        String resource = CLASS_PATH_FOLDER + weights.name() + "/" + weights.fileName();
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        java.net.URL url = context == null ? null : context.getResource(resource);
+        if (url == null && WeightsCache.class.getClassLoader() != null) url = WeightsCache.class.getClassLoader().getResource(resource);
+        if (url == null) url = ClassLoader.getSystemResource(resource);
+        if (url == null) return Optional.empty();
+        Path target = cachedPath(weights), temp = null;
+        try {
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, weights.fileName() + ".", ".part");
+            try (InputStream in = url.openStream(); OutputStream out = Files.newOutputStream(temp)) {
+                in.transferTo(new LimitedOutput(out, weights.sizeBytes() >= 0 ? weights.sizeBytes() : Long.MAX_VALUE));
+            }
+            check(temp, weights, " (from " + url + ")");
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            temp = null;
+            return Optional.of(target);
+        } catch (IOException e) {
+            throw new BadInputException(dir, "cannot copy " + url + " into the weights cache: " + describe(e), e);
+        } finally {
+            if (temp != null) deleteQuietly(temp);
+        }
+    }
+
+    /** Refuses to write more than {@code limit} bytes: a resource larger than its weights is not them. */
+    private static final class LimitedOutput extends OutputStream {
+        private final OutputStream out;
+        private long left;
+
+        LimitedOutput(OutputStream out, long limit) { this.out = out; this.left = limit; }
+
+        @Override public void write(int b) throws IOException { write(new byte[] {(byte) b}, 0, 1); }
+
+        @Override public void write(byte[] b, int off, int len) throws IOException {
+            if (len > left) throw new IOException("larger than the expected size");
+            left -= len;
+            out.write(b, off, len);
+        }
     }
 
     /** The sha256 of a file, in lower-case hex, computed once per version of the file ({@link FileHashes}). */
@@ -161,7 +216,7 @@ public final class WeightsCache {
             done = true;
             return target;
         } catch (IOException e) {
-            throw failed(weights, describe(e));
+            throw failed(weights, describe(e), e);
         } finally {
             if (!done) deleteQuietly(temp);
         }
@@ -175,7 +230,9 @@ public final class WeightsCache {
             response = client.get().send(request, StallTimeoutBody.handler(stallTimeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw failed(weights, "interrupted");
+            throw failed(weights, "interrupted", e);
+        } catch (IOException e) {
+            throw failed(weights, "cannot connect (" + describe(e) + ")", e);
         }
         MessageDigest sha = FileHashes.sha256();
         long total = response.headers().firstValueAsLong("content-length").orElse(-1);
@@ -191,7 +248,7 @@ public final class WeightsCache {
                 progress.update(received, total);
             }
         } catch (IOException e) {
-            throw failed(weights, "stopped after " + received + (total >= 0 ? " of " + total : "") + " bytes (" + describe(e) + ")");
+            throw failed(weights, "stopped after " + received + (total >= 0 ? " of " + total : "") + " bytes (" + describe(e) + ")", e);
         }
         if (total >= 0 && received != total) throw failed(weights, "truncated: got " + received + " of " + total + " bytes");
         if (weights.sizeBytes() >= 0 && received != weights.sizeBytes()) {
@@ -204,8 +261,12 @@ public final class WeightsCache {
         return "checksum mismatch for " + weights.fileName() + ": expected " + weights.expectedHash() + ", got " + actual;
     }
 
-    private static BadInputException failed(WeightsInfo weights, String why) {
-        return new BadInputException("download of " + weights.fileName() + " from " + weights.url() + " failed: " + why);
+    private static WeightsUnavailableException failed(WeightsInfo weights, String why) { return failed(weights, why, null); }
+
+    /** A download that did not give the verified file: a network problem, not bad input. */
+    private static WeightsUnavailableException failed(WeightsInfo weights, String why, Throwable cause) {
+        return new WeightsUnavailableException("download of " + weights.fileName() + " from " + weights.url() + " failed: " + why
+                + "; put the file in the cache (" + defaultDir() + ") or a weights artifact on the class path to work offline", cause);
     }
 
     private static String describe(IOException e) {

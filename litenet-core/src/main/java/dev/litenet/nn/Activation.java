@@ -34,11 +34,14 @@ abstract class Activation extends Layer {
         if (y != x) System.arraycopy(x.data, 0, y.data, 0, x.size());
         float[] v = y.data;
         if (Parallel.serial(v.length, CHUNK)) activate(v, 0, v.length);
-        else Parallel.range(v.length, CHUNK, (from, to) -> activate(v, from, to));
+        else Parallel.range(v.length, CHUNK, Parallel.call(Activation::activate).objects(this, v, null, null, null));
         if (recording && !derivativeReadsInput) saved = y;
         if (!recording) saved = null;
         return y;
     }
+
+    // activate with the operands of forward's split call
+    private static void activate(Parallel.Call c, int from, int to) { ((Activation) c.o0).activate((float[]) c.o1, from, to); }
 
     /** dy -> dx, the same shape. */
     @Override public final Tensor backward(Tensor dy) {

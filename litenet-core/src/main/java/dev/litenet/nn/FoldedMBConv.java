@@ -65,19 +65,32 @@ public final class FoldedMBConv extends Layer {
         Arrays.fill(rowSums, 0f);
         if (expand != null) {
             if (Parallel.serial(outH, 1)) expandedBands(x.data, xOff, H, W, g, 0, outH, d, rowSums);
-            else Parallel.range(outH, 1, (from, to) -> expandedBands(x.data, xOff, H, W, g, from, to, d, rowSums));
+            else Parallel.range(outH, 1, Parallel.call(FoldedMBConv::expandedBands).objects(this, x.data, g, d, rowSums).ints(xOff, H, W, 0));
         } else {
             float[] image = x.dim(0) == 1 ? x.data : Scratch.floats(H * W * in);
             if (image != x.data) System.arraycopy(x.data, xOff, image, 0, H * W * in);
             depthwise.depthwiseRows(image, g, d);
             if (image != x.data) Scratch.release(image);
             if (Parallel.serial(outH, 1)) activatedRows(d, g, 0, outH, rowSums);
-            else Parallel.range(outH, 1, (from, to) -> activatedRows(d, g, from, to, rowSums));
+            else Parallel.range(outH, 1, Parallel.call(FoldedMBConv::activatedRows).objects(this, d, g, rowSums, null));
         }
         Tensor scale = excitation(rowSums, outH, P);
         if (residual) System.arraycopy(x.data, xOff, y.data, yOff, P * out);
         project(d, scale.data, P, y.data, yOff);
         Scratch.release(scale);
+    }
+
+    // the split calls of the three methods below: the block, then their operands
+    private static void expandedBands(Parallel.Call c, int from, int to) {
+        ((FoldedMBConv) c.o0).expandedBands((float[]) c.o1, c.i0, c.i1, c.i2, (Padding.Geometry) c.o2, from, to, (float[]) c.o3, (float[]) c.o4);
+    }
+
+    private static void activatedRows(Parallel.Call c, int from, int to) {
+        ((FoldedMBConv) c.o0).activatedRows((float[]) c.o1, (Padding.Geometry) c.o2, from, to, (float[]) c.o3);
+    }
+
+    private static void scalePixels(Parallel.Call c, int from, int to) {
+        ((FoldedMBConv) c.o0).scalePixels((float[]) c.o1, (float[]) c.o2, (float[]) c.o3, from, to);
     }
 
     // output rows [from, to) of the depthwise output d: SiLU in place, then their channel sums
@@ -103,7 +116,7 @@ public final class FoldedMBConv extends Layer {
             float[] zero = Scratch.floats(hidden);
             Arrays.fill(zero, 0f);
             if (Parallel.serial(P, 64)) scalePixels(d, scale, zero, 0, P);
-            else Parallel.range(P, 64, (from, to) -> scalePixels(d, scale, zero, from, to));
+            else Parallel.range(P, 64, Parallel.call(FoldedMBConv::scalePixels).objects(this, d, scale, zero, null));
             Scratch.release(zero);
             Gemm.multiply(P, out, hidden, d, 0, hidden, 1, project.weight.data, 0, out, y, yOff, out, e);
         }

@@ -45,8 +45,13 @@ public final class FusedInvertedResidual extends Layer {
         Padding.Geometry g = dw.geometry(x.dim(1), x.dim(2));
         Tensor y = Scratch.uninitialized(N, g.outH(), g.outW(), project.out);
         if (Parallel.serial(g.outH(), 1)) rows(x, g, 0, g.outH(), y);
-        else Parallel.range(g.outH(), 1, (from, to) -> rows(x, g, from, to, y));
+        else Parallel.range(g.outH(), 1, Parallel.call(FusedInvertedResidual::rows).objects(this, x, g, y, null));
         return y;
+    }
+
+    // rows with the operands of forward's call
+    private static void rows(Parallel.Call c, int from, int to) {
+        ((FusedInvertedResidual) c.o0).rows((Tensor) c.o1, (Padding.Geometry) c.o2, from, to, (Tensor) c.o3);
     }
 
     // output rows [rowFrom, rowTo) of every image

@@ -49,11 +49,41 @@ public final class Inference {
             giveBack(one, out);
             first = 1;
         }
-        int from0 = first;
-        if (Parallel.serial(n - first, 1)) images(net, x, from0, n, y);
-        else Parallel.range(n - first, 1, (from, to) -> images(net, x, from0 + from, from0 + to, y));
+        if (Parallel.serial(n - first, 1)) {
+            images(net, x, first, n, y);
+        } else {
+            Images call = IMAGES.get().set(net, x, first, y);
+            try {
+                Parallel.range(n - first, 1, call);
+            } finally {
+                call.set(null, null, 0, null);
+            }
+        }
         return y;
     }
+
+    /**
+     * A batch split over threads, images [first + from, first + to) per chunk: one per calling thread, reused batch
+     * after batch (a lambda capturing the operands would be an object per batch). Chunks run serially inside, so a
+     * thread's call is never in flight twice.
+     */
+    private static final class Images implements Parallel.Body {
+        private Layer net;
+        private Tensor x, y;
+        private int first;
+
+        Images set(Layer net, Tensor x, int first, Tensor y) {
+            this.net = net;
+            this.x = x;
+            this.first = first;
+            this.y = y;
+            return this;
+        }
+
+        @Override public void run(int from, int to) { images(net, x, first + from, first + to, y); }
+    }
+
+    private static final ThreadLocal<Images> IMAGES = ThreadLocal.withInitial(Images::new);
 
     // images [from, to) of x through net into their rows of y, each image's buffers from this thread's Scratch
     private static void images(Layer net, Tensor x, int from, int to, Tensor y) {

@@ -35,10 +35,15 @@ public final class MaxPool2d extends Layer {
         int[] argmax = recording ? new int[y.size()] : null;
         int rows = N * g.outH();
         if (Parallel.serial(rows, 4)) rowsForward(x.data, C, g, 0, rows, y.data, argmax);
-        else Parallel.range(rows, 4, (from, to) -> rowsForward(x.data, C, g, from, to, y.data, argmax));
+        else Parallel.range(rows, 4, Parallel.call(MaxPool2d::rowsForward).objects(this, x.data, g, y.data, argmax).ints(C, 0, 0, 0));
         savedArgmax = argmax;
         savedInputShape = recording ? x.shape.clone() : null;
         return y;
+    }
+
+    // rowsForward with the operands of forward's split call
+    private static void rowsForward(Parallel.Call c, int from, int to) {
+        ((MaxPool2d) c.o0).rowsForward((float[]) c.o1, c.i0, (Padding.Geometry) c.o2, from, to, (float[]) c.o3, (int[]) c.o4);
     }
 
     // output rows [from, to) of the batch

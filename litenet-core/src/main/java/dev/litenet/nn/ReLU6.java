@@ -12,7 +12,7 @@ public final class ReLU6 extends Layer {
     @Override public Tensor forward(Tensor x) {
         float[] v = x.data;
         if (Parallel.serial(v.length, CHUNK)) clamp(v, 0, v.length);
-        else Parallel.range(v.length, CHUNK, (from, to) -> clamp(v, from, to));
+        else Parallel.range(v.length, CHUNK, Parallel.call((c, from, to) -> clamp((float[]) c.o0, from, to)).objects(v, null, null, null, null));
         savedY = recording ? x : null;
         return x;
     }

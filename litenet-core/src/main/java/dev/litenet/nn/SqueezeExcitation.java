@@ -47,11 +47,16 @@ public final class SqueezeExcitation extends Layer {
         Tensor y = recording ? Tensor.zeros(x.shape) : Scratch.like(x);
         int pixels = x.dim(0) * x.dim(1) * x.dim(2);
         if (Parallel.serial(pixels, PIXELS)) multiply(x, scale, y, 0, pixels);
-        else Parallel.range(pixels, PIXELS, (from, to) -> multiply(x, scale, y, from, to));
+        else Parallel.range(pixels, PIXELS, Parallel.call(SqueezeExcitation::multiply).objects(this, x, scale, y, null));
         savedX = recording ? x : null;
         savedScale = recording ? scale : null;
         if (!recording) Scratch.release(scale);
         return y;
+    }
+
+    // multiply with the operands of forward's split call
+    private static void multiply(Parallel.Call c, int from, int to) {
+        ((SqueezeExcitation) c.o0).multiply((Tensor) c.o1, (Tensor) c.o2, (Tensor) c.o3, from, to);
     }
 
     // y = scale·x over pixels [from, to) of the batch (torch: scale * input)

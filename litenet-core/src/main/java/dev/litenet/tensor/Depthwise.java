@@ -57,9 +57,8 @@ public final class Depthwise {
             taps[t] = Scratch.floats(C);
             System.arraycopy(w, t * C, taps[t], 0, C);
         }
-        float[][] tapsOfCall = taps;
-        if (Parallel.serial(rows, 4)) forwardScalarRows(0, rows, x, C, g, tapsOfCall, bias, lo, hi, y);
-        else Parallel.range(rows, 4, (from, to) -> forwardScalarRows(from, to, x, C, g, tapsOfCall, bias, lo, hi, y));
+        if (Parallel.serial(rows, 4)) forwardScalarRows(0, rows, x, C, g, taps, bias, lo, hi, y);
+        else Parallel.range(rows, 4, Parallel.call(Depthwise::forwardScalarRows).objects(x, g, taps, bias, y).ints(C, 0, 0, 0).floats(lo, hi));
         for (int t = 0; t < k * k; t++) {
             Scratch.release(taps[t]);
             taps[t] = null;
@@ -68,6 +67,11 @@ public final class Depthwise {
 
     /** The per-tap copies of the weights of forwardScalar's call in progress on this thread. */
     private static final ThreadLocal<float[][]> TAPS = ThreadLocal.withInitial(() -> new float[9][]);
+
+    // forwardScalarRows with the operands of forwardScalar's call
+    private static void forwardScalarRows(Parallel.Call c, int from, int to) {
+        forwardScalarRows(from, to, (float[]) c.o0, c.i0, (Padding.Geometry) c.o1, (float[][]) c.o2, (float[]) c.o3, c.f0, c.f1, (float[]) c.o4);
+    }
 
     // output rows [from, to) of forwardScalar (row r is image r / outH, row r % outH)
     private static void forwardScalarRows(int from, int to, float[] x, int C, Padding.Geometry g, float[][] taps, float[] bias,

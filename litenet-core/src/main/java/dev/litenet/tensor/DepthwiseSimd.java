@@ -32,7 +32,12 @@ final class DepthwiseSimd {
         }
         int rows = N * g.outH();
         if (Parallel.serial(rows, 4)) forwardRows(0, rows, x, C, g, w, bias, lo, hi, y);
-        else Parallel.range(rows, 4, (from, to) -> forwardRows(from, to, x, C, g, w, bias, lo, hi, y));
+        else Parallel.range(rows, 4, Parallel.call(DepthwiseSimd::forwardRows).objects(x, g, w, bias, y).ints(C, 0, 0, 0).floats(lo, hi));
+    }
+
+    // forwardRows with the operands of forward's call
+    private static void forwardRows(Parallel.Call c, int from, int to) {
+        forwardRows(from, to, (float[]) c.o0, c.i0, (Padding.Geometry) c.o1, (float[]) c.o2, (float[]) c.o3, c.f0, c.f1, (float[]) c.o4);
     }
 
     // output rows [from, to) of the batch (row r is image r / outH, row r % outH)

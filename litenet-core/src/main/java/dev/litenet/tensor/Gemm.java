@@ -99,7 +99,70 @@ public final class Gemm {
         int colTiles = (N + 3) / 4, tiles = (M + 3) / 4 * colTiles;
         int grain = (int) Math.max(1, 200_000 / Math.max(1, 32L * K));
         if (Parallel.serial(tiles, grain)) scalarTiles(0, tiles, colTiles, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
-        else Parallel.range(tiles, grain, (from, to) -> scalarTiles(from, to, colTiles, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e));
+        else Split.of(Split.SCALAR_TILES, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e).tiles(0, colTiles, false).over(tiles, grain);
+    }
+
+    /**
+     * One GEMM kernel call split over the thread pool: its operands, set by the calling thread before
+     * {@link Parallel#range} and let go after, in one object per thread reused call after call (a lambda capturing
+     * the seventeen operands would be an object per call, and inference makes none once warm). A thread has at
+     * most one call in flight: chunks run their kernels serially.
+     */
+    static final class Split implements Parallel.Body {
+        static final int SCALAR_TILES = 0, TILES = 1, NARROW = 2, ROWS = 3;
+        private static final ThreadLocal<Split> OF_THREAD = ThreadLocal.withInitial(Split::new);
+        private int kind, M, N, K, aOff, rsA, csA, bOff, ldb, cOff, ldc, rowTiles, colTiles;
+        private boolean columnsFirst;
+        private float[] a, b, c;
+        private Epilogue e;
+
+        static Split of(int kind, int M, int N, int K, float[] a, int aOff, int rsA, int csA,
+                        float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+            Split s = OF_THREAD.get();
+            s.kind = kind;
+            s.M = M;
+            s.N = N;
+            s.K = K;
+            s.a = a;
+            s.aOff = aOff;
+            s.rsA = rsA;
+            s.csA = csA;
+            s.b = b;
+            s.bOff = bOff;
+            s.ldb = ldb;
+            s.c = c;
+            s.cOff = cOff;
+            s.ldc = ldc;
+            s.e = e;
+            return s;
+        }
+
+        /** The tile grid of the tiled kinds. */
+        Split tiles(int rowTiles, int colTiles, boolean columnsFirst) {
+            this.rowTiles = rowTiles;
+            this.colTiles = colTiles;
+            this.columnsFirst = columnsFirst;
+            return this;
+        }
+
+        /** Runs the call over [0, n) in chunks of at least grain, then lets the operands go. */
+        void over(int n, int grain) {
+            try {
+                Parallel.range(n, grain, this);
+            } finally {
+                a = b = c = null;
+                e = null;
+            }
+        }
+
+        @Override public void run(int from, int to) {
+            switch (kind) {
+                case SCALAR_TILES -> scalarTiles(from, to, colTiles, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
+                case TILES -> GemmSimd.tileRange(from, to, rowTiles, colTiles, columnsFirst, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
+                case NARROW -> GemmSimd.narrowRange(from, to, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
+                default -> GemmSimd.rowChunks(from, to, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
+            }
+        }
     }
 
     // tiles [from, to) of C in row-major order of 4×4 tiles, colTiles to a row

@@ -45,15 +45,15 @@ final class GemmSimd {
         boolean columnsFirst = (long) N > M;
         int a0 = aOff + done * rsA, c0 = cOff + done * ldc;
         if (Parallel.serial(tiles, grain)) tileRange(0, tiles, rowTiles, colTiles, columnsFirst, N, K, a, a0, rsA, csA, b, bOff, ldb, c, c0, ldc, e);
-        else Parallel.range(tiles, grain, (from, to) -> tileRange(from, to, rowTiles, colTiles, columnsFirst, N, K, a, a0, rsA, csA, b, bOff, ldb, c, c0, ldc, e));
+        else Gemm.Split.of(Gemm.Split.TILES, M, N, K, a, a0, rsA, csA, b, bOff, ldb, c, c0, ldc, e).tiles(rowTiles, colTiles, columnsFirst).over(tiles, grain);
         done += rowTiles * MR;
         if (done < M) rows(M - done, N, K, a, aOff + done * rsA, rsA, csA, b, bOff, ldb, c, cOff + done * ldc, ldc, e);
     }
 
     // 4×(4V) tiles [from, to) of C, in the order tiles() chose
-    private static void tileRange(int from, int to, int rowTiles, int colTiles, boolean columnsFirst, int N, int K,
-                                  float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
-                                  float[] c, int cOff, int ldc, Epilogue e) {
+    static void tileRange(int from, int to, int rowTiles, int colTiles, boolean columnsFirst, int N, int K,
+                          float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                          float[] c, int cOff, int ldc, Epilogue e) {
         for (int t = from; t < to; t++) {
             int i0 = (columnsFirst ? t % rowTiles : t / colTiles) * MR, j0 = (columnsFirst ? t / rowTiles : t % colTiles) * NR;
             tile4(K, a, aOff + i0 * rsA, rsA, csA, b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, N - j0, e, j0);
@@ -70,12 +70,12 @@ final class GemmSimd {
         int tiles = M / NARROW_ROWS;
         int grain = (int) Math.max(1, 200_000 / Math.max(1, 2L * NARROW_ROWS * N * K));
         if (Parallel.serial(tiles, grain)) narrowRange(0, tiles, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
-        else Parallel.range(tiles, grain, (from, to) -> narrowRange(from, to, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e));
+        else Gemm.Split.of(Gemm.Split.NARROW, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e).over(tiles, grain);
     }
 
     // 8-row tiles [from, to) of a narrow C: its whole vector of columns (when N > V), then its partial one
-    private static void narrowRange(int from, int to, int N, int K, float[] a, int aOff, int rsA, int csA,
-                                    float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
+    static void narrowRange(int from, int to, int N, int K, float[] a, int aOff, int rsA, int csA,
+                            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
         float[] sums = SPILL.get();
         for (int t = from; t < to; t++) {
             int ai = aOff + t * NARROW_ROWS * rsA, ci = cOff + t * NARROW_ROWS * ldc, j0 = N > V ? V : 0;
@@ -159,14 +159,14 @@ final class GemmSimd {
                              float[] c, int cOff, int ldc, Epilogue e) {
         int chunks = (N + ROW_CHUNK - 1) / ROW_CHUNK;
         if (Parallel.serial(chunks, 1)) rowChunks(0, chunks, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
-        else Parallel.range(chunks, 1, (from, to) -> rowChunks(from, to, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e));
+        else Gemm.Split.of(Gemm.Split.ROWS, M, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e).over(chunks, 1);
     }
 
     private static final int ROW_CHUNK = 16 * V;
 
     // columns [from·ROW_CHUNK, to·ROW_CHUNK) ∩ [0, N) of rows()
-    private static void rowChunks(int from, int to, int M, int N, int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
-                                  float[] c, int cOff, int ldc, Epilogue e) {
+    static void rowChunks(int from, int to, int M, int N, int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                          float[] c, int cOff, int ldc, Epilogue e) {
         int j0 = from * ROW_CHUNK, cols = Math.min(N, to * ROW_CHUNK) - j0;
         float[] sum = Scratch.floats(cols);
         for (int i = 0; i < M; i++) {

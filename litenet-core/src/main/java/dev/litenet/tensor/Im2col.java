@@ -20,7 +20,12 @@ public final class Im2col {
     public static void unfold(float[] x, int N, int C, Padding.Geometry g, float[] cols) {
         int rows = N * g.outH();
         if (Parallel.serial(rows, 8)) unfoldRows(x, C, g, cols, 0, rows);
-        else Parallel.range(rows, 8, (from, to) -> unfoldRows(x, C, g, cols, from, to));
+        else Parallel.range(rows, 8, Parallel.call(Im2col::unfoldRows).objects(x, g, cols, null, null).ints(C, 0, 0, 0));
+    }
+
+    // unfoldRows with the operands of unfold's call
+    private static void unfoldRows(Parallel.Call c, int from, int to) {
+        unfoldRows((float[]) c.o0, c.i0, (Padding.Geometry) c.o1, (float[]) c.o2, from, to);
     }
 
     // patch rows of output rows [from, to) of the batch

@@ -40,6 +40,72 @@ public final class Parallel {
         workers.run(n, chunks(n, grain), body);
     }
 
+    /**
+     * A kernel split over threads with its operands in a {@link Call} rather than captured: a static method or a
+     * lambda that captures nothing, which Java makes once, not per call.
+     */
+    @FunctionalInterface
+    public interface Kernel { void run(Call call, int from, int to); }
+
+    /**
+     * The operands of one split kernel call, in slots by type, one per thread and reused call after call: a lambda
+     * capturing its operands is an object per call, and an inference pass on two threads makes a hundred such calls.
+     * Take it with {@link #call}, fill the slots its kernel reads, hand it to {@link #range(int, int, Call)}, which
+     * lets the operands go afterwards. A thread has at most one call in flight: the chunks of a call run their own
+     * kernels serially.
+     */
+    public static final class Call implements Body {
+        private static final ThreadLocal<Call> OF_THREAD = ThreadLocal.withInitial(Call::new);
+        public Object o0, o1, o2, o3, o4;
+        public int i0, i1, i2, i3;
+        public float f0, f1;
+        private Kernel kernel;
+
+        private Call() {}
+
+        public Call objects(Object o0, Object o1, Object o2, Object o3, Object o4) {
+            this.o0 = o0;
+            this.o1 = o1;
+            this.o2 = o2;
+            this.o3 = o3;
+            this.o4 = o4;
+            return this;
+        }
+
+        public Call ints(int i0, int i1, int i2, int i3) {
+            this.i0 = i0;
+            this.i1 = i1;
+            this.i2 = i2;
+            this.i3 = i3;
+            return this;
+        }
+
+        public Call floats(float f0, float f1) {
+            this.f0 = f0;
+            this.f1 = f1;
+            return this;
+        }
+
+        @Override public void run(int from, int to) { kernel.run(this, from, to); }
+    }
+
+    /** This thread's {@link Call}, for kernel k, its slots empty. */
+    public static Call call(Kernel k) {
+        Call c = Call.OF_THREAD.get();
+        c.kernel = k;
+        return c;
+    }
+
+    /** Runs the call's kernel over [0, n) in chunks of at least grain, as {@link #range(int, int, Body)}, then empties its slots. */
+    public static void range(int n, int grain, Call call) {
+        try {
+            range(n, grain, (Body) call);
+        } finally {
+            call.objects(null, null, null, null, null);
+            call.kernel = null;
+        }
+    }
+
     /** Runs body over [0, n) with one index per task unit. */
     public static void range(int n, Body body) { range(n, 1, body); }
 

@@ -17,8 +17,11 @@ import java.util.function.Supplier;
  * on the thread that took it: each thread keeps its own, so the buffers a thread reuses stay in its core's caches.
  */
 public final class Scratch {
-    /** Free tensors kept per shape (and arrays per length): more than a pass ever holds of one shape at once. */
-    private static final int KEEP = 8;
+    /**
+     * Free tensors kept per shape (and arrays per length): more than a pass ever holds of one at once (the scalar
+     * depthwise kernel holds k·k + 2 buffers of C floats: 27 for a 5×5 filter).
+     */
+    private static final int KEEP = 32;
     private static final ThreadLocal<SoftReference<Pool>> POOLS = new ThreadLocal<>();
 
     private Scratch() {}

@@ -1,5 +1,7 @@
 package dev.litenet.tensor;
 
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -10,6 +12,10 @@ import java.util.concurrent.atomic.LongAdder;
  * its scalar path and one line on the {@code dev.litenet} logger says how to get the fast one.
  * {@code -Dlitenet.simd=false} chooses the scalar kernels even when the module is there (tests, benchmarks, the
  * launcher's one-shot {@code predict} of a few photos), and says so only at {@code DEBUG}.
+ * A JVM that cannot run the optimizing compiler C2 ({@code -Xint}, or {@code -XX:TieredStopAtLevel} below 4, as
+ * Spring Boot's {@code spring-boot:run} sets by default) runs the scalar kernels too: Vector API code is only
+ * fast once C2 has compiled it, and about 70 times slower than the scalar loops without it. Both cases are one
+ * {@code WARNING} line that names the cause, the cost and the fix.
  * The {@code *Simd} classes hold every reference to the Vector API; nothing loads them unless this is true.
  */
 public final class Simd {
@@ -18,10 +24,12 @@ public final class Simd {
 
     static {
         String property = System.getProperty(PROPERTY);
-        String reason = scalarReason(vectorModulePresent(), property);
+        boolean module = vectorModulePresent();
+        boolean asked = "false".equalsIgnoreCase(property);
+        String reason = scalarReason(module, property, asked || !module ? null : compilerLimit());
         ENABLED = reason == null;
         if (reason != null) {                       // said only when it was not asked for
-            System.getLogger("dev.litenet").log("false".equalsIgnoreCase(property) ? System.Logger.Level.DEBUG : System.Logger.Level.INFO, reason);
+            System.getLogger("dev.litenet").log(asked ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, reason);
         }
     }
 
@@ -47,6 +55,9 @@ public final class Simd {
      * {@link #SCALAR_FLOPS} rather than {@link #SCALAR_FLOPS_ONE_BY_ONE}.
      */
     public static void batchComing() { batched = true; }
+
+    /** Whether kernel calls run the Vector API kernels now: enabled, and past the scalar start (see {@link #SCALAR_FLOPS}). */
+    public static boolean vectorKernelsRunning() { return ENABLED && warm; }
 
     /**
      * For timing the steady state (latency measurements, benchmarks): the Vector API kernels from now on, without the
@@ -82,12 +93,52 @@ public final class Simd {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").filter(Simd.class.getModule()::canRead).isPresent();
     }
 
-    /** Why the scalar kernels run, or null when the Vector API kernels do. */
-    static String scalarReason(boolean vectorModule, String property) {
+    /**
+     * The flag that keeps this JVM from compiling with C2 ({@code -Xint}, {@code -XX:TieredStopAtLevel=N} with N below
+     * 4 while tiered compilation is on), or null. Read from HotSpot's diagnostic bean (which also sees flags from
+     * {@code JDK_JAVA_OPTIONS}, {@code JAVA_TOOL_OPTIONS} and options files), else from the command line.
+     */
+    static String compilerLimit() {
+        String tiered = null, level = null;
+        try {
+            var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            tiered = bean.getVMOption("TieredCompilation").getValue();
+            level = bean.getVMOption("TieredStopAtLevel").getValue();
+        } catch (RuntimeException | LinkageError notHotSpot) {   // no jdk.management, or another VM: the command line
+            List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+            for (String a : args) {
+                if (a.equals("-XX:-TieredCompilation")) tiered = "false";
+                if (a.equals("-XX:+TieredCompilation")) tiered = "true";
+                if (a.startsWith("-XX:TieredStopAtLevel=")) level = a.substring("-XX:TieredStopAtLevel=".length());
+            }
+        }
+        return compilerLimit(System.getProperty("java.vm.info", ""), tiered, level);
+    }
+
+    /** {@link #compilerLimit()} from the VM's info string ({@code java.vm.info}) and its two tiered-compilation flags. */
+    static String compilerLimit(String vmInfo, String tieredCompilation, String tieredStopAtLevel) {
+        if (vmInfo.contains("interpreted mode")) return "-Xint";
+        if ("false".equals(tieredCompilation) || tieredStopAtLevel == null) return null;
+        try {
+            return Integer.parseInt(tieredStopAtLevel.trim()) < 4 ? "-XX:TieredStopAtLevel=" + tieredStopAtLevel.trim() : null;
+        } catch (NumberFormatException unknown) {
+            return null;
+        }
+    }
+
+    /** Why the scalar kernels run, or null when the Vector API kernels do; {@code compilerLimit} as {@link #compilerLimit()}. */
+    static String scalarReason(boolean vectorModule, String property, String compilerLimit) {
         if ("false".equalsIgnoreCase(property)) return "LiteNet: -D" + PROPERTY + "=false; running scalar kernels.";
         if (!vectorModule) {
-            return "LiteNet: jdk.incubator.vector not found; running scalar kernels. "
-                    + "Add --add-modules jdk.incubator.vector for the fast path.";
+            return "LiteNet: jdk.incubator.vector not found; running scalar kernels, about 4.5x slower than the Vector API "
+                    + "ones once warm. Add --add-modules jdk.incubator.vector to the java command (or to JDK_JAVA_OPTIONS) "
+                    + "for the fast path.";
+        }
+        if (compilerLimit != null) {
+            return "LiteNet: this JVM runs with " + compilerLimit + ", so it never compiles with C2, without which the "
+                    + "Vector API kernels run about 70x slower; running scalar kernels, about 4.5x slower than the Vector "
+                    + "API ones once warm. Remove " + compilerLimit + " for the fast path (Spring Boot's spring-boot:run and "
+                    + "bootRun add -XX:TieredStopAtLevel=1 unless optimizedLaunch is false).";
         }
         return null;
     }

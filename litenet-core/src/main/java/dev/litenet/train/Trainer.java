@@ -85,6 +85,7 @@ public final class Trainer {
         if (o.unfreezeFrom() < 0 && !o.augment()) {
             // Cached features: the head trains in seconds and writes no checkpoint; an interrupted run trains it again.
             List<FeatureCache> caches = View.caches(o.cacheDir(), pre, preprocess, o.mirrored());
+            for (FeatureCache c : caches) if (c != null && c.note() != null) events.accept(new TrainEvent.Note(c.note()));
             View train = View.of("features train", split.train(), preprocess, backbone, loading, caches, events);
             View val = View.of("features val", split.val(), preprocess, backbone, loading, caches, events);
             readable("train", train.plain());

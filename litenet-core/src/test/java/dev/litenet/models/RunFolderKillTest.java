@@ -60,7 +60,7 @@ class RunFolderKillTest {
         weights = Shared.quantWeights();
         cache = tmp.resolve("cache");
         oldRun = tmp.resolve("old-run");
-        recipe(oldData, oldRun).epochs(1).train();
+        recipe(oldData, oldRun).epochs(1).fit();
     }
 
     @AfterEach void noMoreKills() { RunManifest.beforeWrite = step -> {}; }
@@ -80,7 +80,7 @@ class RunFolderKillTest {
         Path straight = copyOfOldRun("straight-" + augment);
         List<String> steps = new ArrayList<>();
         RunManifest.beforeWrite = steps::add;
-        recipe(data, straight, augment).train();
+        recipe(data, straight, augment).fit();
         RunManifest.beforeWrite = step -> {};
         assertThat(steps).hasSizeGreaterThan(augment ? 10 : 5).contains("rename manifest.json", "move model.json");
         if (augment) assertThat(steps).contains("stage checkpoint.safetensors");
@@ -94,7 +94,7 @@ class RunFolderKillTest {
             int[] count = {0};
             int at = n;
             RunManifest.beforeWrite = s -> { if (++count[0] == at) throw new Killed(s); };
-            assertThatThrownBy(() -> recipe(data, run, augment).train()).as(step).isInstanceOf(Killed.class);
+            assertThatThrownBy(() -> recipe(data, run, augment).fit()).as(step).isInstanceOf(Killed.class);
             RunManifest.beforeWrite = s -> {};
 
             ImageClassifier after = ImageClassifier.load(run);
@@ -102,7 +102,7 @@ class RunFolderKillTest {
             if (after.labels().equals(OLD)) assertThat(same(loaded, oldWeights)).as(step + ": old classes, old weights").isTrue();
             else assertThat(after.labels().equals(NEW) && same(loaded, newWeights)).as(step + ": new classes, new weights").isTrue();
 
-            recipe(data, run, augment).resume(true).train();
+            recipe(data, run, augment).resume(true).fit();
             assertThat(same(Safetensors.read(run.resolve(RunFolder.MODEL)), newWeights)).as(step + ": resumed = uninterrupted").isTrue();
             assertThat(ImageClassifier.load(run).labels()).isEqualTo(NEW);
             try (Stream<Path> left = Files.list(run)) {
@@ -141,9 +141,9 @@ class RunFolderKillTest {
     @Test void resumeWithOtherTrainingOptionsIsRefusedBeforeAnyWork() throws IOException {
         Path run = tmp.resolve("other-options");
         RunManifest.beforeWrite = s -> { if (s.equals("stage model.safetensors")) throw new Killed(s); };
-        assertThatThrownBy(() -> recipe(data, run).train()).isInstanceOf(Killed.class);
+        assertThatThrownBy(() -> recipe(data, run).fit()).isInstanceOf(Killed.class);
         RunManifest.beforeWrite = s -> {};
-        assertThatThrownBy(() -> recipe(data, run).resume(true).learningRate(0.01).train()).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> recipe(data, run).resume(true).learningRate(0.01).fit()).isInstanceOf(BadInputException.class)
                 .hasMessageContaining(RunFolder.CHECKPOINT).hasMessageContaining("--lr 0.001, this run has 0.01");
         assertThatThrownBy(() -> ImageClassifier.load(run)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("only the checkpoint of an unfinished training");

@@ -3,6 +3,7 @@ package dev.litenet.models;
 import dev.litenet.data.Preprocess;
 
 import dev.litenet.BadInputException;
+import dev.litenet.WeightsUnavailableException;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -161,6 +162,26 @@ class WeightsCacheTest {
         assertThat(filesIn(cacheDir)).containsExactly(cacheDir.resolve(fileName));
     }
 
+    /** A weights artifact on the class path: copied into the cache, checked, and no request is made. */
+    @Test
+    void weightsOnTheClassPathNeedNoNetwork(@TempDir Path jarRoot) throws IOException {
+        WeightsInfo w = served("/good.bin", "good.bin", sha256(GOOD), null);
+        Path resource = jarRoot.resolve(WeightsCache.CLASS_PATH_FOLDER + w.name() + "/good.bin");
+        Files.createDirectories(resource.getParent());
+        Files.write(resource, GOOD);
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {jarRoot.toUri().toURL()}, null)) {
+            Thread.currentThread().setContextClassLoader(loader);
+            Path file = cache().fetch(w, WeightsCache.Progress.NONE);
+            assertThat(file).isEqualTo(cacheDir.resolve("good.bin"));
+            assertThat(Files.readAllBytes(file)).isEqualTo(GOOD);
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+        assertThat(requests.get()).isZero();
+        assertThat(filesIn(cacheDir)).containsExactly(cacheDir.resolve("good.bin"));
+    }
+
     @Test
     void secondFetchIsServedFromTheCacheWithoutARequest() {
         WeightsInfo w = served("/good.bin", "good.bin", sha256(GOOD), null);
@@ -176,7 +197,7 @@ class WeightsCacheTest {
         WeightsInfo w = new WeightsInfo("test_truncated", "mobilenet_v2", 1f, url, sha256(GOOD), null, "truncated.bin", WeightsFormat.PTH, -1, 10, -1,
                 Preprocess.torchvision(256, 224), "none", Map.of());
         assertThatThrownBy(() -> cache().fetch(w, WeightsCache.Progress.NONE))
-                .isInstanceOf(BadInputException.class)
+                .isInstanceOf(WeightsUnavailableException.class)
                 .hasMessageStartingWith("download of truncated.bin from " + url + " failed: stopped after 70000 of 200000 bytes");
         assertThat(filesIn(cacheDir)).isEmpty();
         assertThat(requests.get()).isEqualTo(1);
@@ -188,8 +209,8 @@ class WeightsCacheTest {
         WeightsCache impatient = new WeightsCache(cacheDir, null, WeightsCache.defaultClient(), Duration.ofMillis(500));
         long start = System.nanoTime();
         assertThatThrownBy(() -> impatient.fetch(w, WeightsCache.Progress.NONE))
-                .isInstanceOf(BadInputException.class)
-                .hasMessage("download of stalled.bin from " + w.url() + " failed: stopped after 1000 of " + GOOD.length
+                .isInstanceOf(WeightsUnavailableException.class)
+                .hasMessageStartingWith("download of stalled.bin from " + w.url() + " failed: stopped after 1000 of " + GOOD.length
                         + " bytes (HttpTimeoutException: no data received for 500 ms)");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(filesIn(cacheDir)).isEmpty();
@@ -199,8 +220,8 @@ class WeightsCacheTest {
     void wrongBytesAreAChecksumMismatchAndLeaveNothingBehind() {
         WeightsInfo w = served("/wrong.bin", "wrong-" + sha256(GOOD).substring(0, 8) + ".pth", null, sha256(GOOD).substring(0, 8));
         assertThatThrownBy(() -> cache().fetch(w, WeightsCache.Progress.NONE))
-                .isInstanceOf(BadInputException.class)
-                .hasMessageEndingWith("failed: checksum mismatch for " + w.fileName() + ": expected "
+                .isInstanceOf(WeightsUnavailableException.class)
+                .hasMessageContaining("failed: checksum mismatch for " + w.fileName() + ": expected "
                         + sha256(GOOD).substring(0, 8) + "..., got " + sha256(WRONG));
         assertThat(filesIn(cacheDir)).isEmpty();
     }
@@ -209,8 +230,8 @@ class WeightsCacheTest {
     void httpErrorLeavesNothingBehind() {
         WeightsInfo w = served("/missing.bin", "missing.bin", sha256(GOOD), null);
         assertThatThrownBy(() -> cache().fetch(w, WeightsCache.Progress.NONE))
-                .isInstanceOf(BadInputException.class)
-                .hasMessage("download of missing.bin from " + w.url() + " failed: HTTP 404");
+                .isInstanceOf(WeightsUnavailableException.class)
+                .hasMessageStartingWith("download of missing.bin from " + w.url() + " failed: HTTP 404");
         assertThat(filesIn(cacheDir)).isEmpty();
     }
 
@@ -220,7 +241,7 @@ class WeightsCacheTest {
         WeightsInfo w = new WeightsInfo("test_refused", "mobilenet_v2", 1f, URI.create("http://127.0.0.1:" + closedPort + "/x.bin"), sha256(GOOD), null,
                 "x.bin", WeightsFormat.PTH, -1, 10, -1, Preprocess.torchvision(256, 224), "none", Map.of());
         assertThatThrownBy(() -> cache().fetch(w, WeightsCache.Progress.NONE))
-                .isInstanceOf(BadInputException.class)
+                .isInstanceOf(WeightsUnavailableException.class)
                 .hasMessageContaining("download of x.bin from http://127.0.0.1:" + closedPort + "/x.bin failed: ")
                 .hasMessageContaining("ConnectException");
         assertThat(filesIn(cacheDir)).isEmpty();

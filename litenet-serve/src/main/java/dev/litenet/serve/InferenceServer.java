@@ -1,12 +1,16 @@
 package dev.litenet.serve;
 
 import dev.litenet.BadInputException;
+import dev.litenet.Batcher;
+import dev.litenet.WeightsUnavailableException;
 import dev.litenet.Explanation;
 import dev.litenet.ExportOptions;
 import dev.litenet.ImageClassifier;
 import dev.litenet.Prediction;
 import dev.litenet.PreparedImage;
+import dev.litenet.eval.Warmup;
 import dev.litenet.io.Json;
+import dev.litenet.tensor.Simd;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -31,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * HTTP inference for one {@link ImageClassifier}, with dynamic batching:
@@ -46,9 +51,11 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code GET /}: a page to drop a photo on; {@code GET /healthz}; {@code GET /metrics} (Prometheus)</li>
  * </ul>
  * Images are decoded and preprocessed on the request threads, in parallel; a {@link Batcher} then runs the
- * requests that arrive within {@code maxDelay} as one batch. Every error is {@code {"error":"..."}}: 400 missing
- * image, 413 body too large, 415 not an image type, 422 unreadable image, 503 queue full (with
- * {@code Retry-After}) or shutting down.
+ * requests that arrive within {@code maxDelay} as one batch. Every error is {@code {"error":"..."}}, Jetty's and
+ * Javalin's own included ({@link JsonErrors}): 400 missing image or malformed form ({@link Multipart}), 404, 405,
+ * 408 body too slow, 413 body too large, 415 not an image type, 422 unreadable image, 431 headers too large, 503
+ * (with {@code Retry-After}) when the request bodies in flight, the decoders or the queue are full, or shutting
+ * down. docs/SECURITY.md lists the budgets.
  *
  * <pre>{@code
  * try (InferenceServer server = InferenceServer.builder(ImageClassifier.pretrained("mobilenet_v2_1.0_224_quant"))
@@ -62,13 +69,29 @@ public final class InferenceServer implements AutoCloseable {
             "/v1/embed", "/v1/explain", "/v1/model.tflite", "/v1/model.onnx");
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
     private static final long DRAIN_MILLIS = 30_000;
+    private static final Duration DECODE_WAIT = Duration.ofSeconds(10);
+    /** Bytes a second a client must send its body at (Jetty's minimum request data rate). */
+    static final long MIN_BODY_BYTES_PER_SECOND = 4096;
+    /** Bytes of a request line and headers; more is a 431. */
+    static final int HEADER_BYTES = 8192;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InferenceServer.class);
 
     private record Ask(PreparedImage image, int k) {}
 
     private final ImageClassifier net;
     private final Map<String, byte[]> exports = new java.util.HashMap<>();
     private final long maxBodyBytes;
-    private final Semaphore decoders = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private static final int DECODERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private final Semaphore decoders = new Semaphore(DECODERS);
+    /**
+     * Decodes and explanations run here, on platform threads, never on the request's virtual thread: a virtual thread
+     * that computes holds its carrier until it is done, and with every carrier computing, /healthz would wait.
+     */
+    private final java.util.concurrent.ExecutorService compute = java.util.concurrent.Executors.newFixedThreadPool(DECODERS + 1,
+            Thread.ofPlatform().name("litenet-decode-", 0).daemon(true).factory());
+    private final long bodyBytesInFlight;
+    private final AtomicLong bodyBytes = new AtomicLong();      // reserved by the requests reading or decoding a body
+    private final Duration idleTimeout;
     private final Semaphore explaining;                        // explanations running or waiting for the network
     private final Batcher<Ask, List<Prediction>> predictions;
     private final Batcher<PreparedImage, float[]> embeddings;
@@ -80,18 +103,53 @@ public final class InferenceServer implements AutoCloseable {
     private InferenceServer(Builder b) {
         this.net = b.net;
         this.maxBodyBytes = b.maxBodyBytes;
+        this.bodyBytesInFlight = Math.max(b.maxBodyBytes, b.bodyBytesInFlight > 0 ? b.bodyBytesInFlight : defaultBodyBytesInFlight());
+        this.idleTimeout = b.idleTimeout;
         this.explaining = new Semaphore(b.queue);
         this.metrics = new Metrics(this::queued);
         long delay = b.maxDelay.toNanos();
         this.predictions = new Batcher<>("litenet-predict", this::predictBatch, b.maxBatch, delay, b.queue, metrics::recordBatch);
         this.embeddings = new Batcher<>("litenet-embed", images -> Arrays.asList(net.embedBatch(images)), b.maxBatch, delay, b.queue, metrics::recordBatch);
         try {
-            warmUp();
-            this.app = javalin(b);
+            warmUp(b.warmUp);
+            this.app = listen(b);
         } catch (RuntimeException e) {
             predictions.close();
             embeddings.close();
+            compute.shutdownNow();
             throw e;
+        }
+    }
+
+    /** Starts Javalin; an address that cannot be listened on is a {@link BadInputException} naming it. */
+    private Javalin listen(Builder b) {
+        try {
+            return javalin(b);
+        } catch (RuntimeException e) {
+            boolean bind = e instanceof io.javalin.util.JavalinBindException;
+            for (Throwable t = e; t != null && !bind; t = t.getCause()) {
+                bind = t instanceof java.net.SocketException || t instanceof java.nio.channels.UnresolvedAddressException
+                        || t instanceof java.net.UnknownHostException;
+            }
+            if (bind) throw new BadInputException("cannot listen on " + b.host + ":" + b.port + ": " + whyNotListening(b.host, b.port));
+            throw e;
+        }
+    }
+
+    /** Why an address cannot be listened on, in the operating system's words (Javalin says "port in use" for all). */
+    private static String whyNotListening(String host, int port) {
+        java.net.InetAddress address;
+        try {
+            address = java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            return "unknown host";
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, address)) {
+            return "the address cannot be bound";
+        } catch (IOException e) {
+            String m = e.getMessage();
+            return m == null || m.isBlank() ? "the address cannot be bound" : JsonErrors.text(0, m).toLowerCase(java.util.Locale.ROOT)
+                    + (m.contains("assign") ? " (not an address of this machine)" : "");
         }
     }
 
@@ -99,6 +157,14 @@ public final class InferenceServer implements AutoCloseable {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = true;          // a slow client holds no platform thread
+            config.http.prefer405over404 = true;
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setIdleTimeout(idleTimeout.toMillis());       // a client that stops sending
+                http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);   // a client that sends a byte now and then
+                http.setRequestHeaderSize(HEADER_BYTES);
+            });
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrors.Servlet()));
             config.http.maxRequestSize = maxBodyBytes;
             config.jetty.multipartConfig.maxFileSize(maxBodyBytes, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(maxBodyBytes, SizeUnit.BYTES);
@@ -106,6 +172,7 @@ public final class InferenceServer implements AutoCloseable {
             config.jetty.modifyServer(server -> {                 // stop: refuse new connections, finish what is in flight
                 server.setHandler(new GracefulHandler());
                 server.setStopTimeout(DRAIN_MILLIS);
+                server.setErrorHandler(new JsonErrors.Server());
             });
             config.requestLogger.http((ctx, ms) ->
                     metrics.recordRequest(ROUTES.contains(ctx.path()) ? ctx.path() : "other", ctx.statusCode(), ms / 1000.0));
@@ -122,8 +189,22 @@ public final class InferenceServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.text()));
             config.routes.exception(HttpError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
-            config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
-            config.routes.error(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path()));
+            config.routes.exception(WeightsUnavailableException.class, (e, ctx) -> error(ctx, 503, e.getMessage()));
+            config.routes.exception(org.eclipse.jetty.http.BadMessageException.class, (e, ctx) -> error(ctx, e.getCode(), e.getCode() == 408
+                    ? "request body too slow: under " + MIN_BODY_BYTES_PER_SECOND + " bytes a second, or stopped for " + idleTimeout.toSeconds() + " s"
+                    : JsonErrors.text(e.getCode(), e.getReason())));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.warn("{} {}: internal error", ctx.method(), BadInputException.printable(ctx.path()), e);
+                error(ctx, 500, "internal error");
+            });
+            config.routes.error(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.method() + " " + BadInputException.printable(ctx.path())));
+            config.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed on " + BadInputException.printable(ctx.path())));
+            for (int status : new int[]{400, 408, 413, 414, 431, 500, 503}) {
+                config.routes.error(status, ctx -> {
+                    String body = ctx.result();
+                    if (body == null || !body.startsWith("{\"error\"")) error(ctx, status, JsonErrors.text(status, null));
+                });
+            }
         }).start(b.host, b.port);
     }
 
@@ -149,9 +230,12 @@ public final class InferenceServer implements AutoCloseable {
         }
         try {
             app.stop();
+        } catch (RuntimeException e) {           // a drain cut short (a decode still running at the stop timeout): no trace
+            LOG.warn("stopped before every request in flight was answered: {}", JsonErrors.text(500, e.getMessage()));
         } finally {
             predictions.close();
             embeddings.close();
+            compute.shutdownNow();
             closed.countDown();
         }
     }
@@ -211,7 +295,11 @@ public final class InferenceServer implements AutoCloseable {
         if (!explaining.tryAcquire()) throw new HttpError(503, "server busy: too many explanations waiting; try again shortly");
         Explanation e;
         try {
-            e = net.explain(image, cls, layer);
+            int target = cls;
+            e = computed(() -> net.explain(image, target, layer));
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "server is shutting down");
         } finally {
             explaining.release();
         }
@@ -290,17 +378,71 @@ public final class InferenceServer implements AutoCloseable {
         throw new HttpError(400, "top must be a whole number from 1 to " + classes + ", got '" + s + "'");
     }
 
-    /** Reads and decodes the upload on this request's thread; at most one decode per core at a time. */
+    /**
+     * Reads and decodes the upload on this request's thread. The body's bytes are reserved before any is read (its
+     * Content-Length, or the largest body when it has none) out of {@link Builder#bodyBytesInFlight}, and held
+     * until its image is decoded: past that a 503. At most one decode per core runs at a time; a request waits
+     * for one at most {@link #DECODE_WAIT}, then a 503.
+     */
     private PreparedImage prepare(Context ctx) throws InterruptedException {
-        Upload upload = Upload.read(ctx, maxBodyBytes);
-        decoders.acquire();
-        try {
-            return net.prepare(upload.name(), upload.bytes());
-        } catch (BadInputException e) {
-            throw new HttpError(422, e.getMessage());
-        } finally {
-            decoders.release();
+        Upload.checkLength(ctx, maxBodyBytes);
+        long length = ctx.req().getContentLengthLong();
+        long reserved = length >= 0 ? Math.max(length, 1) : maxBodyBytes;
+        if (!reserve(reserved)) {
+            throw new HttpError(503, "server busy: " + bodyBytesInFlight + " bytes of request bodies in flight; try again shortly");
         }
+        try {
+            Upload upload = Upload.read(ctx, maxBodyBytes);
+            if (!decoders.tryAcquire(DECODE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new HttpError(503, "server busy: every decoder busy for " + DECODE_WAIT.toSeconds() + " s; try again shortly");
+            }
+            try {
+                return computed(() -> net.prepare(upload.name(), upload.bytes()));
+            } catch (BadInputException e) {
+                throw new HttpError(422, e.getMessage());
+            } catch (OutOfMemoryError e) {
+                throw new HttpError(503, "not enough memory to decode " + upload.name() + " now; try again shortly");
+            } finally {
+                decoders.release();
+            }
+        } catch (OutOfMemoryError e) {
+            throw new HttpError(503, "not enough memory to read the request body now; try again shortly");
+        } finally {
+            bodyBytes.addAndGet(-reserved);
+        }
+    }
+
+    /** Runs work on the compute threads and waits for it; its exceptions and errors are thrown here as they were. */
+    private <T> T computed(java.util.concurrent.Callable<T> work) throws InterruptedException {
+        java.util.concurrent.Future<T> f;
+        try {
+            f = compute.submit(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new HttpError(503, "server is shutting down");
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Reserves {@code n} bytes of request bodies in flight, or returns false if that would pass the budget. */
+    private boolean reserve(long n) {
+        for (long now = bodyBytes.get(); ; now = bodyBytes.get()) {
+            if (now + n > bodyBytesInFlight) return false;
+            if (bodyBytes.compareAndSet(now, now + n)) return true;
+        }
+    }
+
+    /** A quarter of the heap for request bodies in flight, at least one body of the default largest size. */
+    static long defaultBodyBytesInFlight() {
+        return Math.max((long) Builder.DEFAULT_MAX_BODY_MB << 20, Runtime.getRuntime().maxMemory() / 4);
     }
 
     private <I, O> CompletableFuture<O> submit(Batcher<I, O> batcher, I input) {
@@ -319,7 +461,8 @@ public final class InferenceServer implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new HttpError(503, "no answer from the model within " + ANSWER_TIMEOUT.toSeconds() + " s");
         } catch (ExecutionException e) {
-            throw new HttpError(500, "inference failed: " + e.getCause());
+            LOG.warn("inference failed", e.getCause());
+            throw new HttpError(500, "inference failed");
         }
     }
 
@@ -332,11 +475,22 @@ public final class InferenceServer implements AutoCloseable {
         return out;
     }
 
-    /** A few forward passes before the first request, so that it does not pay for class loading and JIT. */
-    private void warmUp() {
+    /**
+     * Forward passes before the first request, so that it does not pay for class loading and JIT: three, or with a
+     * warm-up time, passes on the Vector API kernels (no scalar start, whose compiled code the switch would throw
+     * away under traffic) until the JIT has compiled nothing for 20 passes and 1 s, at most that long, so that
+     * requests meet finished machine code whatever the process drew (docs/BENCHMARKS.md, "Process-to-process spread").
+     */
+    private void warmUp(Duration max) {
         int s = net.inputSize();
         PreparedImage blank = new PreparedImage("warm-up", s, new float[s * s * 3]);
-        for (int i = 0; i < 3; i++) net.predictBatch(List.of(blank), 1);
+        Runnable pass = () -> net.predictBatch(List.of(blank), 1);
+        if (max.isZero()) {
+            for (int i = 0; i < 3; i++) pass.run();
+            return;
+        }
+        Simd.skipScalarStart();
+        Warmup.untilCompiled(pass, 3, 20, 1, max.toMillis() / 1e3);
     }
 
     // ---- answers ----------------------------------------------------------------------------------------------
@@ -357,13 +511,17 @@ public final class InferenceServer implements AutoCloseable {
         /** The defaults, which {@code litenet serve} shows as its own. */
         public static final String DEFAULT_HOST = "127.0.0.1";
         /** The defaults, which {@code litenet serve} shows as its own. */
-        public static final int DEFAULT_PORT = 8080, DEFAULT_MAX_BATCH = 32, DEFAULT_QUEUE = 256, DEFAULT_MAX_DELAY_MS = 5, DEFAULT_MAX_BODY_MB = 20;
+        public static final int DEFAULT_PORT = 8080, DEFAULT_MAX_BATCH = 32, DEFAULT_QUEUE = 256, DEFAULT_MAX_DELAY_MS = 5, DEFAULT_MAX_BODY_MB = 20,
+                DEFAULT_IDLE_TIMEOUT_S = 10;
 
         private final ImageClassifier net;
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT, maxBatch = DEFAULT_MAX_BATCH, queue = DEFAULT_QUEUE;
         private Duration maxDelay = Duration.ofMillis(DEFAULT_MAX_DELAY_MS);
         private long maxBodyBytes = (long) DEFAULT_MAX_BODY_MB << 20;
+        private Duration warmUp = Duration.ZERO;
+        private long bodyBytesInFlight;
+        private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_S);
 
         private Builder(ImageClassifier net) { this.net = Objects.requireNonNull(net, "net"); }
 
@@ -436,10 +594,49 @@ public final class InferenceServer implements AutoCloseable {
         }
 
         /**
+         * How long the model may warm up before the server listens: passes on the Vector API kernels until the JIT
+         * has compiled nothing for 20 passes and 1 s, at most this long (default 0: three passes, and the kernels
+         * start scalar, switching under traffic; {@code litenet serve} gives 30 s).
+         *
+         * @param warmUp the value, 0 to 10 minutes
+         * @return this builder
+         */
+        public Builder warmUp(Duration warmUp) {
+            if (warmUp.isNegative() || warmUp.toSeconds() > 600) throw new BadInputException("warm-up must be 0 to 600 s, got " + warmUp.toSeconds() + " s");
+            this.warmUp = warmUp;
+            return this;
+        }
+
+        /**
+         * Bytes of request bodies the server holds at once, read or being decoded (default a quarter of the heap);
+         * a request whose body would pass it gets a 503 with {@code Retry-After} before any of its body is read.
+         *
+         * @param bytes the value, at least the largest body
+         * @return this builder
+         */
+        public Builder bodyBytesInFlight(long bytes) {
+            if (bytes < 1 || bytes > (1L << 40)) throw new BadInputException("body bytes in flight must be 1 byte to 1 TB, got " + bytes);
+            this.bodyBytesInFlight = bytes;
+            return this;
+        }
+
+        /**
+         * How long a connection may send nothing, in its headers or its body, before it is closed (default 10 s).
+         *
+         * @param timeout the value, 100 ms to 10 minutes
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            if (timeout.toMillis() < 100 || timeout.toMillis() > 600_000) throw new BadInputException("idle timeout must be 100 ms to 600 s, got " + timeout.toMillis() + " ms");
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
          * Warms the model up and starts listening.
          *
          * @return the running server
-         * @throws io.javalin.util.JavalinException if the port cannot be bound
+         * @throws BadInputException if the address cannot be listened on
          */
         public InferenceServer start() { return new InferenceServer(this); }
     }

@@ -34,7 +34,7 @@ class Int8Test {
     @Test void aTrainedClassifierKeepsItsAnswers() throws Exception {
         Path data = Shared.catsDogs(tmp.resolve("data"), 150, 1);
         ImageClassifier run = TransferLearning.from(Shared.quantWeights()).data(data).epochs(5).batchSize(16)
-                .inputSize(160).featureCache(tmp.resolve("cache")).fit();
+                .inputSize(160).featureCache(tmp.resolve("cache")).fit().classifier();
         Path fp = tmp.resolve("cats-dogs.tflite"), q = tmp.resolve("cats-dogs-int8.tflite");
         run.export(fp, ExportOptions.tflite());
         Exporter.Result r = run.export(q, ExportOptions.tflite().int8(Shared.path("data/cats-dogs/train")).calibrationImages(100));

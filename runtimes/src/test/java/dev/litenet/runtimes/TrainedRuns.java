@@ -15,7 +15,7 @@ final class TrainedRuns {
     static ImageClassifier fineTuned(Path tmp) throws IOException {
         Path data = Shared.catsDogs(tmp.resolve("fine-tune-data"), 6, 2);
         ImageClassifier run = TransferLearning.from(Shared.quantWeights()).data(data).epochs(1).batchSize(4)
-                .inputSize(96).unfreezeFrom(16).featureCache(tmp.resolve("cache")).fit();
+                .inputSize(96).unfreezeFrom(16).featureCache(tmp.resolve("cache")).fit().classifier();
         if (run.preprocess().flipAverage()) throw new IllegalStateException("a fine-tuned run with test-time flip");
         return run;
     }
@@ -24,7 +24,7 @@ final class TrainedRuns {
     static ImageClassifier frozenWithFlip(Path tmp) throws IOException {
         Path data = Shared.catsDogs(tmp.resolve("frozen-data"), 12, 2);
         ImageClassifier run = TransferLearning.from(Shared.quantWeights()).data(data).epochs(2).batchSize(8)
-                .inputSize(128).featureCache(tmp.resolve("cache")).fit();
+                .inputSize(128).featureCache(tmp.resolve("cache")).fit().classifier();
         if (!run.preprocess().flipAverage()) throw new IllegalStateException("expected test-time flip");
         return run;
     }

@@ -23,7 +23,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
- * One partition of {@code (path, content)} rows through one classifier, a batch at a time: each image is
+ * One partition of input rows ({@link ImageFiles#SCHEMA}) through one classifier, a batch at a time: each image is
  * decoded and preprocessed with {@link ImageClassifier#prepare(String, byte[])}, the readable ones go through the
  * network as one batch, and every input row gives exactly one output row, in input order. An image that cannot
  * be read gives a row with its {@code error}; it never fails the task. Rows are produced lazily, so a partition
@@ -135,11 +135,12 @@ abstract class BatchedPartition implements MapPartitionsFunction<Row, Row> {
         return out;
     }
 
-    /** Decodes one row's bytes; any failure to read the image becomes the row's error. */
+    /** Reads and decodes one row's image; any failure to read it becomes the row's error. */
     private static Item prepare(ImageClassifier net, Row row) {
         String path = row.getString(0);
-        byte[] bytes = row.isNullAt(1) ? new byte[0] : (byte[]) row.get(1);
+        if (!row.isNullAt(3)) return new Item(path, null, row.getString(3));
         try {
+            byte[] bytes = !row.isNullAt(2) ? (byte[]) row.get(2) : !row.isNullAt(1) ? LocalImages.read(path, row.getString(1)) : new byte[0];
             return new Item(path, net.prepare(path, bytes), null);
         } catch (RuntimeException e) {   // BadInputException names the file and the problem; anything else too
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

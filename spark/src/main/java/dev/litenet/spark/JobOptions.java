@@ -66,6 +66,13 @@ final class JobOptions {
     @Option(names = "--conf", paramLabel = "<KEY=VALUE>", description = "A Spark setting, e.g. --conf spark.task.cpus=2 (repeatable).")
     Map<String, String> conf = new LinkedHashMap<>();
 
+    /** Threads per task at most. */
+    static final int MAX_THREADS = 256;
+    /** The master URLs Spark takes. */
+    static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local(\\[(\\*|[1-9][0-9]{0,3})(,[0-9]{1,4})?])?|local-cluster\\[[1-9][0-9]{0,3},[1-9][0-9]{0,3},[1-9][0-9]{0,6}]"
+                    + "|(spark|mesos|k8s)://[^\\s]+|yarn");
+
     /** What one run wrote. */
     record Outcome(long images, long errors, double seconds) {}
 
@@ -81,9 +88,19 @@ final class JobOptions {
      */
     Outcome run(String what, StructType schema, PartitionMaker partition, PrintWriter out) {
         if (batchSize < 1 || batchSize > 4096) throw new BadInputException("--batch-size must be 1 to 4096, got " + batchSize);
-        if (threads < 0) throw new BadInputException("--threads must be 0 (spark.task.cpus) or more, got " + threads);
+        if (threads < 0 || threads > MAX_THREADS) throw new BadInputException("--threads must be 0 (spark.task.cpus) to " + MAX_THREADS + ", got " + threads);
+        if (input.isBlank()) throw new BadInputException("--input is empty");
+        if (master != null && !MASTER.matcher(master).matches()) {
+            throw new BadInputException("--master " + master + " is not a Spark master (local, local[N], local[*], spark://HOST:PORT, yarn, k8s://URL)");
+        }
+        if (LocalImages.isLocal(input) && !java.nio.file.Files.exists(LocalImages.base(input), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new BadInputException("--input " + input + ": no such file or folder");
+        }
+        boolean localOutput = LocalImages.isLocal(output);
+        if (localOutput) OutputCheck.check(input, output, overwrite, null);        // before Spark starts (and logs)
         ModelBundle bundle = model.bundle(arch);
         SparkSession spark = session();
+        if (!localOutput) OutputCheck.check(input, output, overwrite, spark.sparkContext().hadoopConfiguration());
         int perTask = threads > 0 ? threads : Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<ModelBundle> shared = jsc.broadcast(bundle);

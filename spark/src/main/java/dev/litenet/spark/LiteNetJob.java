@@ -32,6 +32,8 @@ import java.util.concurrent.Callable;
         description = "LiteNet on Apache Spark: predict or embed every image under a path, written as Parquet.")
 public final class LiteNetJob implements Callable<Integer> {
     public static final int OK = 0, FAILURE = 1, BAD_INPUT = 2;
+    /** Classes of the top column at most; a model with fewer classes gives all of its classes. */
+    static final int MAX_TOP = 1000;
 
     @Spec CommandSpec spec;
 
@@ -50,7 +52,7 @@ public final class LiteNetJob implements Callable<Integer> {
         int top;
 
         @Override public Integer call() {
-            if (top < 1) throw new BadInputException("--top must be at least 1, got " + top);
+            if (top < 1 || top > MAX_TOP) throw new BadInputException("--top must be 1 to " + MAX_TOP + " (fewer when the model has fewer classes), got " + top);
             job.run("predict", Schemas.PREDICT, (model, threads, counters) ->
                     new PredictPartition(model, top, job.batchSize, threads, counters), spec.commandLine().getOut());
             return OK;
@@ -83,15 +85,39 @@ public final class LiteNetJob implements Callable<Integer> {
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new LiteNetJob()).setOut(out).setErr(err);
+        cli.setParameterExceptionHandler((e, line) -> {
+            err.println("litenet-spark: " + BadInputException.printable(firstLine(e.getMessage())) + " (see --help)");
+            err.flush();
+            return BAD_INPUT;
+        });
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof BadInputException) {
-                err.println("litenet-spark: " + e.getMessage());
-                err.flush();
-                return BAD_INPUT;
-            }
-            throw e;
+            int code = e instanceof BadInputException || e instanceof org.apache.spark.sql.AnalysisException ? BAD_INPUT : FAILURE;
+            err.println("litenet-spark: " + oneLine(e));
+            err.flush();
+            return code;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * One line for an exception that reached the edge: its message, or for Spark's wrappers (a failed job, a task
+     * that failed) the message of the first cause that has one, without class names or stack traces.
+     */
+    static String oneLine(Throwable e) {
+        if (e instanceof BadInputException) return e.getMessage();
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t
+                && (t.getMessage() == null || t instanceof org.apache.spark.SparkException || t.getMessage().contains("Exception"))) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? "failed (" + t.getClass().getSimpleName() + ")" : firstLine(t.getMessage());
+        m = m.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*(?:Exception|Error))\\b:? ?", "");
+        return BadInputException.printable(m.isBlank() ? "failed" : m);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 
     public static void main(String[] args) {

@@ -10,7 +10,7 @@ import org.apache.spark.sql.RowFactory;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code predict}: rows of {@link Schemas#PREDICT}, the top {@code k} classes of each image (all of a model with fewer). */
+/** {@code predict}: rows of {@link Schemas#PREDICT}, the top {@code k} classes of each image (all of them when the model has fewer). */
 final class PredictPartition extends BatchedPartition {
     private final int k;
 

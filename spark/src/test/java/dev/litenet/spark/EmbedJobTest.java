@@ -75,7 +75,7 @@ class EmbedJobTest {
 
         Path run = tmp.resolve("run");
         TransferLearning.Training t = TransferLearning.from(Shared.path(LocalSpark.WEIGHTS)).data(data)
-                .featureCache(tmp.resolve("features")).runFolder(run).train();
+                .featureCache(tmp.resolve("features")).runFolder(run).fit();
         Evaluation litenet = t.validation();
         assertThat(valRows).isEqualTo(litenet.n()).isEqualTo(2L * VAL_PER_CLASS);
         assertThat(litenet.accuracy()).isGreaterThanOrEqualTo(0.9);

@@ -50,7 +50,10 @@ final class LocalSpark {
     static List<Row> read(Path parquet) { return session().read().parquet(parquet.toString()).collectAsList(); }
 
     /** The local file a Spark path ({@code file:/...}) names. */
-    static Path file(String sparkPath) { return Path.of(URI.create(sparkPath)); }
+    static Path file(String sparkPath) {
+        return sparkPath.startsWith("file:/") && !sparkPath.startsWith("file://") ? Path.of(sparkPath.substring("file:".length()))
+                : Path.of(URI.create(sparkPath));
+    }
 
     /** The first {@code n} photos (in name order) of each class of a cats-dogs split, copied to {@code to/<class>/}. */
     static void copyPhotos(String split, int n, Path to) {

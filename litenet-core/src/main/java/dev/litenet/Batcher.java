@@ -1,17 +1,19 @@
-package dev.litenet.serve;
+package dev.litenet;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
- * Dynamic batching, as Triton's and TorchServe's batchers do it: callers {@link #submit} one input each to a
+ * Dynamic batching, as Triton's and TorchServe's batchers do it (the machinery of {@link AsyncClassifier}, and of the
+ * HTTP server's predict and embed routes): callers {@link #submit} one input each to a
  * bounded queue; one worker thread takes the oldest input, waits at most {@code maxDelay} from its arrival for
  * more, and runs up to {@code maxBatch} of them through the batch function at once. A full queue refuses at
  * once ({@link QueueFullException}) instead of growing. If the batch function throws, every input of that batch
@@ -22,7 +24,7 @@ import java.util.function.IntConsumer;
  */
 public final class Batcher<I, O> implements AutoCloseable {
     /** The queue holds {@code capacity} inputs already; try again later. */
-    public static final class QueueFullException extends RuntimeException {
+    public static final class QueueFullException extends RejectedExecutionException {
         QueueFullException(int capacity) { super("queue full (" + capacity + " requests waiting)"); }
     }
 
@@ -77,7 +79,11 @@ public final class Batcher<I, O> implements AutoCloseable {
         return job.result();
     }
 
-    /** @return inputs submitted whose batch has not started yet (queued, or gathered into the next batch) */
+    /**
+     * Inputs submitted whose batch has not started yet (queued, or gathered into the next batch).
+     *
+     * @return inputs submitted whose batch has not started yet
+     */
     public int queued() { return waiting.get(); }
 
     /** Refuses new inputs, runs the ones already queued, and waits for the worker to finish them. */

@@ -1,4 +1,4 @@
-package dev.litenet.serve;
+package dev.litenet;
 
 import org.junit.jupiter.api.Test;
 

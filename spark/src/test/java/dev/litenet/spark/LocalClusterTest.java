@@ -91,7 +91,6 @@ class LocalClusterTest {
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.sql.files.maxPartitionBytes", String.valueOf(12 << 20))   // 3 files a task: 7 tasks
                 .getOrCreate();
         awaitExecutors(spark, spark.sparkContext().master().startsWith("local-cluster") ? 2 : 0);
         String weights = Shared.path(LocalSpark.WEIGHTS).toString();
@@ -111,7 +110,10 @@ class LocalClusterTest {
                 .sorted(Comparator.comparing((Row r) -> r.<String>getAs("path"))).toList();
     }
 
-    /** Waits until {@code n} executors besides the driver have registered, so that every one of them gets tasks. */
+    /**
+     * Waits until {@code n} executors besides the driver have registered, so that every one of them gets a task (the
+     * input makes as many partitions as the cluster has cores).
+     */
     private static void awaitExecutors(SparkSession spark, int n) {
         long deadline = System.nanoTime() + 150_000_000_000L;               // JVM starts are slow on a loaded machine
         while (spark.sparkContext().statusTracker().getExecutorInfos().length < n + 1) {

@@ -46,7 +46,8 @@ class LocalClusterTest {
         assertThat(sparkHome).as("SPARK_HOME, set by the build for the test JVM").isNotNull();
         Files.createDirectories(Path.of(sparkHome, "jars"));                 // Spark's jars come from the class path
 
-        LocalSpark.session().stop();                                        // one SparkContext per JVM
+        LocalSpark.stop();                                                  // one SparkContext per JVM
+        stopActive();
         Run local, cluster;
         try {
             local = run(SparkSession.builder().master("local[2]"), photos, root.resolve("local"));

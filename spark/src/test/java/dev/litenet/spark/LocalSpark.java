@@ -38,6 +38,11 @@ final class LocalSpark {
         return session;
     }
 
+    /** Stops the shared session if it is running; the next {@link #session()} starts a new one. */
+    static synchronized void stop() {
+        if (session != null) session.stop();
+    }
+
     /** Runs the job in the test session; fails with the job's own error output if it does not exit 0. */
     static String run(String... args) {
         session();

@@ -2,6 +2,8 @@ package dev.litenet.spark;
 
 import dev.litenet.ImageClassifier;
 import dev.litenet.PreparedImage;
+import dev.litenet.tensor.Simd;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -16,6 +18,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
@@ -25,15 +28,22 @@ import java.util.stream.IntStream;
  * network as one batch, and every input row gives exactly one output row, in input order. An image that cannot
  * be read gives a row with its {@code error}; it never fails the task. Rows are produced lazily, so a partition
  * holds one batch of images in memory whatever its size.
+ *
+ * <p>A task on a cold task slot loads its classifier on another thread while it reads its first images, and makes
+ * its first batch small ({@link #FIRST_BATCH}), so the first rows come early; what each task did (model loads,
+ * Vector API or scalar kernels, time to its first rows) goes to the job's {@link ExecutorStats}.
  */
 abstract class BatchedPartition implements MapPartitionsFunction<Row, Row> {
     /** Decoding for tasks that own more than one core; shared by the tasks of one JVM. */
     private static volatile ForkJoinPool decoders;
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    /** Images in the first batch of a task that loads its classifier. */
+    static final int FIRST_BATCH = 4;
 
     private final Broadcast<ModelBundle> model;
     private final int batchSize, threads;
     private final LongAccumulator images, errors, cpuNanos;
+    private final ExecutorStats executors;
 
     BatchedPartition(Broadcast<ModelBundle> model, int batchSize, int threads, JobOptions.Counters counters) {
         this.model = model;
@@ -42,6 +52,7 @@ abstract class BatchedPartition implements MapPartitionsFunction<Row, Row> {
         this.images = counters.images();
         this.errors = counters.errors();
         this.cpuNanos = counters.cpuNanos();
+        this.executors = counters.executors();
     }
 
     /** One input row and what became of it: the prepared image, or why it could not be prepared. */
@@ -58,17 +69,37 @@ abstract class BatchedPartition implements MapPartitionsFunction<Row, Row> {
     abstract List<Row> rows(ImageClassifier net, List<Item> items, List<PreparedImage> readable);
 
     @Override public Iterator<Row> call(Iterator<Row> input) {
+        long start = System.nanoTime(), vectorCallsBefore = Simd.vectorKernelCalls();
         ModelBundle bundle = model.value();
-        ImageClassifier net = ExecutorModels.borrow(bundle, threads);
+        CompletableFuture<ExecutorModels.Borrowed> borrowing = ExecutorModels.borrow(bundle, threads);
+        boolean cold = !borrowing.isDone();
         TaskContext task = TaskContext.get();
-        if (task != null) task.addTaskCompletionListener((TaskCompletionListener) done -> ExecutorModels.giveBack(bundle, net));
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) done ->
+                    borrowing.thenAccept(b -> ExecutorModels.giveBack(bundle, b.classifier())));
+        }
         return new Iterator<>() {
             Iterator<Row> batch = Collections.emptyIterator();
+            ExecutorModels.Borrowed borrowed;
+            long firstBatchNanos = -1;
+            boolean ended;
 
             @Override public boolean hasNext() {
-                while (!batch.hasNext() && input.hasNext()) batch = nextBatch(net, input).iterator();
+                while (!batch.hasNext() && input.hasNext()) {
+                    List<Row> raw = read(input, cold && firstBatchNanos < 0 ? Math.min(FIRST_BATCH, batchSize) : batchSize);
+                    if (borrowed == null) borrowed = borrowing.join();   // the first images were read meanwhile
+                    batch = nextBatch(borrowed.classifier(), raw).iterator();
+                    if (firstBatchNanos < 0) firstBatchNanos = System.nanoTime() - start;
+                }
                 boolean more = batch.hasNext();
-                if (!more && task == null) ExecutorModels.giveBack(bundle, net);
+                if (!more && !ended) {
+                    ended = true;
+                    if (borrowed == null) borrowed = borrowing.join();
+                    if (task == null) ExecutorModels.giveBack(bundle, borrowed.classifier());
+                    SparkEnv env = SparkEnv.get();
+                    executors.add(new ExecutorStats.Task(env == null ? "driver" : env.executorId(), Simd.ENABLED,
+                            Simd.vectorKernelCalls() > vectorCallsBefore, borrowed.loaded() ? 1 : 0, firstBatchNanos));
+                }
                 return more;
             }
 
@@ -79,10 +110,14 @@ abstract class BatchedPartition implements MapPartitionsFunction<Row, Row> {
         };
     }
 
-    private List<Row> nextBatch(ImageClassifier net, Iterator<Row> input) {
+    private static List<Row> read(Iterator<Row> input, int n) {
+        List<Row> raw = new ArrayList<>(n);
+        while (raw.size() < n && input.hasNext()) raw.add(input.next());
+        return raw;
+    }
+
+    private List<Row> nextBatch(ImageClassifier net, List<Row> raw) {
         long cpu = CPU.getCurrentThreadCpuTime();
-        List<Row> raw = new ArrayList<>(batchSize);
-        while (raw.size() < batchSize && input.hasNext()) raw.add(input.next());
         Item[] items = new Item[raw.size()];
         if (threads > 1 && raw.size() > 1) {
             decoders().submit(() -> IntStream.range(0, items.length).parallel().forEach(i -> items[i] = prepare(net, raw.get(i)))).join();

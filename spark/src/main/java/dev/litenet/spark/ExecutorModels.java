@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
@@ -24,13 +25,26 @@ final class ExecutorModels {
 
     private ExecutorModels() {}
 
-    /** An idle classifier of this model, or a newly loaded one; LiteNet's threads set to {@code threads}. */
-    static ImageClassifier borrow(ModelBundle bundle, int threads) {
+    /**
+     * A borrowed classifier.
+     *
+     * @param classifier the classifier
+     * @param loaded     true if it was loaded for this borrower, false if an idle one was reused
+     */
+    record Borrowed(ImageClassifier classifier, boolean loaded) {}
+
+    /**
+     * An idle classifier of this model (already done), or one being loaded on a thread of its own, so that the
+     * caller can read its first input meanwhile; LiteNet's threads set to {@code threads}.
+     */
+    static CompletableFuture<Borrowed> borrow(ModelBundle bundle, int threads) {
         synchronized (ExecutorModels.class) {
             if (LiteNet.threads() != threads) LiteNet.setThreads(threads);
         }
         ImageClassifier idle = IDLE.computeIfAbsent(bundle.key(), k -> new ConcurrentLinkedDeque<>()).pollFirst();
-        return idle != null ? idle : bundle.load(folder(bundle));
+        if (idle != null) return CompletableFuture.completedFuture(new Borrowed(idle, false));
+        return CompletableFuture.supplyAsync(() -> new Borrowed(bundle.load(folder(bundle)), true),
+                r -> Thread.ofPlatform().daemon().name("litenet-model-load").start(r));
     }
 
     /** Hands a classifier back for the next task. */

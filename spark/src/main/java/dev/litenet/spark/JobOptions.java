@@ -105,7 +105,9 @@ final class JobOptions {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<ModelBundle> shared = jsc.broadcast(bundle);
         Counters counters = new Counters(spark.sparkContext().longAccumulator("images"),
-                spark.sparkContext().longAccumulator("unreadable"), spark.sparkContext().longAccumulator("task CPU ns"));
+                spark.sparkContext().longAccumulator("unreadable"), spark.sparkContext().longAccumulator("task CPU ns"),
+                new ExecutorStats());
+        spark.sparkContext().register(counters.executors(), "litenet executors");
         long start = System.nanoTime();
         try {
             Dataset<Row> files = ImageFiles.read(spark, input);
@@ -116,8 +118,9 @@ final class JobOptions {
         }
         Outcome o = new Outcome(counters.images().value(), counters.errors().value(), (System.nanoTime() - start) / 1e9);
         double cpuMs = counters.cpuNanos().value() / 1e6 / Math.max(1, o.images());
-        out.printf("litenet-spark %s: %d images (%d unreadable) -> %s in %.1f s, %.1f images/s, %d thread(s) per task, %.1f ms of task-thread CPU per image%n",
-                what, o.images(), o.errors(), output, o.seconds(), o.images() / o.seconds(), perTask, cpuMs);
+        out.printf("litenet-spark %s: %d images (%d unreadable) -> %s in %.1f s, %.1f images/s, %d thread(s) per task, %.1f ms of task-thread CPU per image; %s%n",
+                what, o.images(), o.errors(), output, o.seconds(), o.images() / o.seconds(), perTask, cpuMs,
+                ExecutorStats.format(counters.executors().value()));
         out.flush();
         return o;
     }
@@ -131,9 +134,9 @@ final class JobOptions {
     /**
      * What the tasks count: images, unreadable images, and the CPU time of the task threads spent on batches
      * (decode, preprocess, network, rows; with one thread per task that is all of the work, so it gives the
-     * per-core rate whatever else the machine is doing).
+     * per-core rate whatever else the machine is doing), and what each executor did ({@link ExecutorStats}).
      */
-    record Counters(LongAccumulator images, LongAccumulator errors, LongAccumulator cpuNanos) implements java.io.Serializable {}
+    record Counters(LongAccumulator images, LongAccumulator errors, LongAccumulator cpuNanos, ExecutorStats executors) implements java.io.Serializable {}
 
     /** The running session (tests, spark-submit) or a new one; {@code --master} and {@code --conf} apply to a new one. */
     private SparkSession session() {

@@ -16,7 +16,10 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One local[2] Spark session for all the tests of this module (started once per JVM), and helpers. */
+/**
+ * One local[2] Spark session for the tests of this module (started once per JVM, and again after
+ * {@link LocalClusterTest} has stopped it for a session of its own), and helpers.
+ */
 final class LocalSpark {
     static final String WEIGHTS = "weights/mobilenet_v2_1.0_224_quant/mobilenet_v2_1.0_224_quant.tflite";
     private static SparkSession session;
@@ -24,7 +27,7 @@ final class LocalSpark {
     private LocalSpark() {}
 
     static synchronized SparkSession session() {
-        if (session == null) {
+        if (session == null || session.sparkContext().isStopped()) {     // LocalClusterTest stops it to start its own
             session = SparkSession.builder().master("local[2]").appName("litenet-test")
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "2")
@@ -33,6 +36,11 @@ final class LocalSpark {
                     .getOrCreate();
         }
         return session;
+    }
+
+    /** Stops the shared session if it is running; the next {@link #session()} starts a new one. */
+    static synchronized void stop() {
+        if (session != null) session.stop();
     }
 
     /** Runs the job in the test session; fails with the job's own error output if it does not exit 0. */

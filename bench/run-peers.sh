@@ -108,10 +108,12 @@ EOF
 
 run_engine() {   # ENGINE MODE BATCH THREADS ITERATIONS WARMUP [ARCH]
   local engine=$1 mode=$2 batch=$3 threads=$4 n=$5 w=$6 arch=${7:-}
+  local model="$onnx"
+  [ -n "$arch" ] && model="$out/onnx/$arch.onnx"
   case "$engine" in
     litenet) LITENET_JAVA_OPTS="$([ "$mode" = train ] && echo "$train_heap" || echo "$infer_heap") $litenet_opts" \
         "$repo/litenet" bench ${arch:+--arch "$arch"} --mode "$mode" --batch-size "$batch" --threads "$threads" --iterations "$n" --warmup "$w" --json ;;
-    onnxruntime) "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.litenet.bench.OrtBench --model "${arch:+$out/onnx/$arch.onnx}${arch:-$onnx}" \
+    onnxruntime) "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.litenet.bench.OrtBench --model "$model" \
         --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$w" ;;
     torch) "$python" "$here/peers/torch_bench.py" --mode "$mode" --batch "$batch" --threads "$threads" --iterations "$n" --warmup "$((w < 2 || batch == 1 ? w : 2))" ;;
   esac

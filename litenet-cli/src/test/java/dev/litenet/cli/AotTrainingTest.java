@@ -22,7 +22,7 @@ class AotTrainingTest {
     }
 
     /**
-     * The launcher checks the AOT cache against the sha256 recorded beside it before each use: a damaged cache (the
+     * The launcher checks the AOT cache against the checksum (cksum) recorded beside it before each use: a damaged cache (the
      * JVM maps it and may crash on it) is removed and the command runs without it, with one line.
      */
     @Test void theLauncherNeverUsesADamagedCache(@TempDir Path dir) throws Exception {
@@ -33,7 +33,7 @@ class AotTrainingTest {
         new java.util.Random(1).nextBytes(cache);
         Files.write(aot, cache);
         String script = launcher.substring(from, to) + "aot='" + aot + "'\n"
-                + "sha256sum <\"$aot\" >\"$aot.sha256\"; touch \"$aot.for\"\n"
+                + "cksum <\"$aot\" >\"$aot.cksum\"; touch \"$aot.for\"\n"
                 + "aot_intact && echo intact\n"
                 + "printf '\\x00\\x01' | dd of=\"$aot\" bs=1 seek=5000 conv=notrunc status=none\n"
                 + "aot_intact || echo damaged\n"

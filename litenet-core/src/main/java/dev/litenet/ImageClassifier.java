@@ -1,5 +1,6 @@
 package dev.litenet;
 
+import dev.litenet.data.BadImage;
 import dev.litenet.data.ImageDecoder;
 import dev.litenet.data.ImageFolder;
 import dev.litenet.data.Pipeline;
@@ -7,6 +8,7 @@ import dev.litenet.data.Preprocess;
 import dev.litenet.data.RgbImage;
 import dev.litenet.explain.GradCam;
 import dev.litenet.export.Exporter;
+import dev.litenet.io.Budget;
 import dev.litenet.io.Locations;
 import dev.litenet.models.Model;
 import dev.litenet.models.Network;
@@ -18,6 +20,9 @@ import dev.litenet.nn.Inference;
 import dev.litenet.nn.Layer;
 import dev.litenet.tensor.Scratch;
 import dev.litenet.tensor.Tensor;
+import dev.litenet.train.FeatureCache;
+import dev.litenet.train.Features;
+import dev.litenet.train.Trainer;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -186,7 +191,7 @@ public final class ImageClassifier {
             connection.setReadTimeout(60_000);
             long length = connection.getContentLengthLong();
             in = connection.getInputStream();
-            if (length > dev.litenet.io.Budget.WEIGHTS_FILE_BYTES) {
+            if (length > Budget.WEIGHTS_FILE_BYTES) {
                 in.close();
                 throw new BadInputException(weights + ": " + length + " bytes, more than the 1 GiB limit for a weights file");
             }
@@ -882,17 +887,17 @@ public final class ImageClassifier {
         if (!data.classes().equals(labels)) {
             throw new BadInputException(folder, "classes " + data.classes() + " differ from the model's " + labels);
         }
-        List<dev.litenet.train.FeatureCache> caches = featureCaches(featureCache);
+        List<FeatureCache> caches = featureCaches(featureCache);
         List<Path> files = data.samples().stream().map(s -> s.path()).toList();
         List<Path> read = new ArrayList<>();
         List<Integer> truth = new ArrayList<>();
-        List<dev.litenet.data.BadImage> skipped = new ArrayList<>();
+        List<BadImage> skipped = new ArrayList<>();
         List<float[]> rows = new ArrayList<>();
         int[] index = {0};
         ScoredBatch collect = (batch, logits, errors) -> {
             for (int i = 0; i < batch.size(); i++, index[0]++) {
                 if (logits[i] == null) {
-                    skipped.add(new dev.litenet.data.BadImage(batch.get(i), errors[i]));
+                    skipped.add(new BadImage(batch.get(i), errors[i]));
                     continue;
                 }
                 rows.add(logits[i]);
@@ -910,7 +915,7 @@ public final class ImageClassifier {
                 List<float[]> ok = Arrays.stream(features).filter(f -> f != null).toList();
                 collect.accept(batch, spread(ok.isEmpty() ? new float[0][] : headLogits(ok), Arrays.asList(features)), errors);
             });
-            for (dev.litenet.train.FeatureCache cache : caches) {
+            for (FeatureCache cache : caches) {
                 try {
                     cache.save();
                 } catch (IOException | RuntimeException e) {        // best effort: the next evaluation computes them again
@@ -985,9 +990,9 @@ public final class ImageClassifier {
      * test-time flip, the mirrors' (keyed as training keys them); none when the backbone may differ from the
      * weights its checksum names, or without a folder or a head.
      */
-    private List<dev.litenet.train.FeatureCache> featureCaches(Path dir) {
+    private List<FeatureCache> featureCaches(Path dir) {
         if (dir == null || !model.backboneUnchanged() || model.sha256().isEmpty() || model.headless()) return List.of();
-        return dev.litenet.train.Trainer.View.caches(dir, model, preprocess, preprocess.flipAverage());
+        return Trainer.View.caches(dir, model, preprocess, preprocess.flipAverage());
     }
 
     private interface ScoredBatch { void accept(List<Path> files, float[][] logits, String[] errors); }
@@ -1006,7 +1011,7 @@ public final class ImageClassifier {
      * has it, else prepared and run through the backbone, and then cached. Hands over each batch's head inputs
      * (N, dim), the views averaged as {@link #run} averages them (null where a file was bad).
      */
-    private void forEachCachedBatch(List<Path> images, int batchSize, List<dev.litenet.train.FeatureCache> caches, FeatureBody body) {
+    private void forEachCachedBatch(List<Path> images, int batchSize, List<FeatureCache> caches, FeatureBody body) {
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) throw new BadInputException("batch size must be 1 to " + MAX_BATCH_SIZE + ", got " + batchSize);
         int views = caches.size();
         for (int from = 0; from < images.size(); from += batchSize) {
@@ -1071,7 +1076,7 @@ public final class ImageClassifier {
         network.lock();
         try {
             for (int v = 0; v < views; v++) {
-                Tensor m = v == 0 ? x : dev.litenet.train.Features.mirrored(x, Scratch.like(x));
+                Tensor m = v == 0 ? x : Features.mirrored(x, Scratch.like(x));
                 Tensor f = Inference.forward(backbone, m);
                 int dim = f.size() / n;
                 for (int i = 0; i < n; i++) out[v][i] = Arrays.copyOfRange(f.data, i * dim, (i + 1) * dim);
@@ -1128,7 +1133,7 @@ public final class ImageClassifier {
         try {
             Tensor f = Inference.forward(backbone, x);
             if (preprocess.flipAverage()) {                       // test-time flip: the mean of both views' features
-                Tensor m = dev.litenet.train.Features.mirrored(x, Scratch.like(x));
+                Tensor m = Features.mirrored(x, Scratch.like(x));
                 Tensor g = Inference.forward(backbone, m);
                 for (int i = 0; i < f.data.length; i++) f.data[i] = 0.5f * (f.data[i] + g.data[i]);
                 Scratch.release(g);

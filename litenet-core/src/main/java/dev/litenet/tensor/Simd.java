@@ -3,7 +3,6 @@ package dev.litenet.tensor;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Whether the Vector API kernels run, decided once when this class loads. They need the incubating module
@@ -46,7 +45,6 @@ public final class Simd {
     static final long SCALAR_FLOPS = 2_000_000_000L, SCALAR_FLOPS_ONE_BY_ONE = 20_000_000_000L, BATCH_CALL_FLOPS = 200_000_000L;
     private static final AtomicLong scalarFlops = new AtomicLong();
     private static volatile boolean warm, batched;
-    private static final LongAdder vectorCalls = new LongAdder();
 
     private Simd() {}
 
@@ -75,18 +73,8 @@ public final class Simd {
             if (done <= SCALAR_FLOPS || !batched && done <= SCALAR_FLOPS_ONE_BY_ONE) return false;
             warm = true;
         }
-        vectorCalls.increment();
         return true;
     }
-
-    /**
-     * Kernel calls this process has run on the Vector API kernels so far (0 while it is on the scalar start, and
-     * always 0 without the module). A caller that reads it before and after some work knows whether the fast
-     * kernels took part in it, which a log line cannot tell where the log is off (inside Spark tasks, say).
-     *
-     * @return the count, growing for the life of the process
-     */
-    public static long vectorKernelCalls() { return vectorCalls.sum(); }
 
     /** The module is in the boot layer and this class's module reads it (always, from the class path). */
     private static boolean vectorModulePresent() {

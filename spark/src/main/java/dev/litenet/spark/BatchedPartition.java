@@ -69,7 +69,7 @@ abstract class BatchedPartition implements MapPartitionsFunction<Row, Row> {
     abstract List<Row> rows(ImageClassifier net, List<Item> items, List<PreparedImage> readable);
 
     @Override public Iterator<Row> call(Iterator<Row> input) {
-        long start = System.nanoTime(), vectorCallsBefore = Simd.vectorKernelCalls();
+        long start = System.nanoTime();
         ModelBundle bundle = model.value();
         CompletableFuture<ExecutorModels.Borrowed> borrowing = ExecutorModels.borrow(bundle, threads);
         boolean cold = !borrowing.isDone();
@@ -98,7 +98,7 @@ abstract class BatchedPartition implements MapPartitionsFunction<Row, Row> {
                     if (task == null) ExecutorModels.giveBack(bundle, borrowed.classifier());
                     SparkEnv env = SparkEnv.get();
                     executors.add(new ExecutorStats.Task(env == null ? "driver" : env.executorId(), Simd.ENABLED,
-                            Simd.vectorKernelCalls() > vectorCallsBefore, borrowed.loaded() ? 1 : 0, firstBatchNanos));
+                            Simd.vectorKernelsRunning(), borrowed.loaded() ? 1 : 0, firstBatchNanos));
                 }
                 return more;
             }

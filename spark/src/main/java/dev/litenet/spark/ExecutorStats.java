@@ -21,9 +21,9 @@ final class ExecutorStats extends AccumulatorV2<ExecutorStats.Task, Map<String, 
      *
      * @param executor        the executor's id ({@code driver} in local mode)
      * @param vectorApi       whether the JVM has the Vector API kernels at all ({@code jdk.incubator.vector})
-     * @param vector          whether any Vector API kernel ran while the task did (with several task slots in a
-     *                        JVM, a kernel of a concurrent task counts too; the switch from the scalar start is
-     *                        per JVM anyway)
+     * @param vector          whether the JVM's kernels were on the Vector API when the task ended (the switch from
+     *                        the scalar start is per JVM and one-way, so a task that ended on them ran its last
+     *                        batches on them)
      * @param modelLoads      classifiers the task loaded (0 when it reused one, 1 on a cold task slot)
      * @param firstBatchNanos from the task's start to its first batch of rows, or -1 for a task without rows
      */

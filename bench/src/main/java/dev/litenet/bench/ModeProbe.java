@@ -18,13 +18,15 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Whether a process's speed is fixed when it starts or moves inside it: after the warm-up, rounds of timed batches,
- * each followed by one traced batch (the time of every block) and a full collection (which moves every array, the
- * arena's too). A process whose rounds differ by more than the noise, before and after a collection, points at
- * where its arrays lie; one that is slow in every round at its machine code.
+ * Whether a process's speed is fixed when it starts or moves inside it, and where its time goes: after the warm-up,
+ * rounds of timed passes, each followed by traced passes (the time of every block of the fused network, named as
+ * torchvision names them: {@code 0.3} is {@code features.3}, {@code 2} the classifier), the CPU the thread was on
+ * and, with {@code --gc}, a full collection (which moves every array, the arena's too). A process whose rounds
+ * change with a collection points at where its arrays lie, one whose rounds change with the CPU at the machine, one
+ * slow in every round on every CPU at its machine code.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.litenet.bench.ModeProbe
- *     [--arch mobilenet_v2] [--batch 32] [--threads 1] [--rounds 8] [--iterations 5] [--gc]</pre>
+ *     [--arch mobilenet_v2] [--batch 32] [--threads 1] [--rounds 8] [--iterations 5] [--traced 1] [--gc]</pre>
  */
 public final class ModeProbe {
     private ModeProbe() {}
@@ -32,6 +34,7 @@ public final class ModeProbe {
     public static void main(String[] argv) {
         Args a = Args.parse(argv);
         int batch = a.integer("batch", 32), rounds = a.integer("rounds", 8), iterations = a.integer("iterations", 5);
+        int traced = a.integer("traced", batch == 1 ? 200 : 1);
         Parallel.setThreads(a.integer("threads", 1));
         Layer fused = Architectures.get(a.string("arch", "mobilenet_v2")).build(1000).fused();
         Tensor x = Tensor.zeros(batch, 224, 224, 3);
@@ -46,7 +49,6 @@ public final class ModeProbe {
             @Override public Tensor forward(Tensor in) { return Inference.forward(fused, in); }
             @Override public Tensor backward(Tensor dy) { throw new UnsupportedOperationException(); }
         };
-        List<double[]> perRound = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             double[] ms = new double[iterations];
             for (int i = 0; i < iterations; i++) {
@@ -56,9 +58,8 @@ public final class ModeProbe {
             }
             Arrays.sort(ms);
             blocks.clear();
-            Scratch.release(whole.traced(x, blocks));
-            perRound.add(blocks.ms());
-            System.out.printf("round %d: cpu %d median %.1f ms  blocks %s%n", round, cpu(), ms[iterations / 2], blocks.line());
+            for (int i = 0; i < traced; i++) Scratch.release(whole.traced(x, blocks));
+            System.out.printf("round %d: cpu %d median %.2f ms  blocks (ms a pass) %s%n", round, cpu(), ms[iterations / 2], blocks.line(traced));
             if (a.flag("gc")) System.gc();
         }
     }
@@ -108,11 +109,9 @@ public final class ModeProbe {
             if (i != null) nanos[i] += System.nanoTime() - started[i];
         }
 
-        double[] ms() { return Arrays.stream(nanos).mapToDouble(n -> n / 1e6).toArray(); }
-
-        String line() {
+        String line(int passes) {
             StringBuilder s = new StringBuilder();
-            for (int i = 0; i < nanos.length; i++) s.append(String.format("%s=%.1f ", names.get(i).replace("features.", "f"), nanos[i] / 1e6));
+            for (int i = 0; i < nanos.length; i++) s.append(String.format("%s=%.2f ", names.get(i), nanos[i] / 1e6 / passes));
             return s.toString();
         }
     }

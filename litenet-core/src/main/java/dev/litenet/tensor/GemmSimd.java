@@ -34,7 +34,7 @@ final class GemmSimd {
     static void tiles(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                       float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
         int done = 0;
-        if (N <= 2 * V && N % V != 0 && M >= NARROW_ROWS) {
+        if (N <= 2 * V && M >= NARROW_ROWS) {
             done = M - M % NARROW_ROWS;
             narrow(done, N, K, a, aOff, rsA, csA, b, bOff, ldb, c, cOff, ldc, e);
         }
@@ -61,9 +61,10 @@ final class GemmSimd {
     }
 
     /**
-     * C[M,N] = epilogue(A·B) for M a multiple of 8 and a narrow C that ends in a partial vector (N ≤ 2V, not a
-     * multiple of V: a projection to 24 channels): four rows of one partial vector would leave few sums to run at
-     * once, so tiles are eight rows tall, one vector of columns at a time.
+     * C[M,N] = epilogue(A·B) for M a multiple of 8 and a narrow C (N ≤ 2V: the stem's 32 channels, a projection to
+     * 16 or 24): four rows of one or two vectors would leave 4 or 8 sums to run at once, fewer than the FMA units
+     * keep in flight, and load a row of A per one or two FMAs; tiles eight rows tall keep 8 or 16 sums going. Two
+     * whole vectors of columns go at once, fewer one vector at a time, a partial one last.
      */
     private static void narrow(int M, int N, int K, float[] a, int aOff, int rsA, int csA,
                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, Epilogue e) {
@@ -79,6 +80,15 @@ final class GemmSimd {
         float[] sums = SPILL.get();
         for (int t = from; t < to; t++) {
             int ai = aOff + t * NARROW_ROWS * rsA, ci = cOff + t * NARROW_ROWS * ldc, j0 = N > V ? V : 0;
+            if (N == 2 * V) {
+                narrow8x2(K, a, ai, rsA, csA, b, bOff, ldb, c, ci, ldc, e);
+                continue;
+            }
+            if (N == V) {
+                narrow8(K, a, ai, rsA, csA, b, bOff, ldb, sums);
+                storeWhole(NARROW_ROWS, sums, c, ci, ldc, e, 0);
+                continue;
+            }
             if (N > V) {
                 narrow8(K, a, ai, rsA, csA, b, bOff, ldb, sums);
                 storeWhole(NARROW_ROWS, sums, c, ci, ldc, e, 0);
@@ -105,6 +115,55 @@ final class GemmSimd {
         }
         c0.intoArray(sums, 0); c1.intoArray(sums, V); c2.intoArray(sums, 2 * V); c3.intoArray(sums, 3 * V);
         c4.intoArray(sums, 4 * V); c5.intoArray(sums, 5 * V); c6.intoArray(sums, 6 * V); c7.intoArray(sums, 7 * V);
+    }
+
+    // c[8, 2V] (+)= a[8, K] · b[K, 2V], then the epilogue: sixteen sums in registers
+    private static void narrow8x2(int K, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, int ldc, Epilogue e) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00,
+                c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0, bp = bOff, ap = aOff; p < K; p++, bp += ldb, ap += csA) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + V);
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ap + rsA]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ap + 2 * rsA]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ap + 3 * rsA]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ap + 4 * rsA]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ap + 5 * rsA]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ap + 6 * rsA]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ap + 7 * rsA]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        // the epilogue written out here: vector values handed to a helper method would not stay in registers
+        FloatVector b0 = e.bias() == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias(), 0);
+        FloatVector b1 = e.bias() == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.bias(), V);
+        float lo = e.lo(), hi = e.hi();
+        int r1 = cOff + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        if (e.accumulate()) {
+            c00 = c00.add(FloatVector.fromArray(S, c, cOff)); c01 = c01.add(FloatVector.fromArray(S, c, cOff + V));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + V));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + V));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + V));
+            c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + V));
+            c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + V));
+            c60 = c60.add(FloatVector.fromArray(S, c, r6)); c61 = c61.add(FloatVector.fromArray(S, c, r6 + V));
+            c70 = c70.add(FloatVector.fromArray(S, c, r7)); c71 = c71.add(FloatVector.fromArray(S, c, r7 + V));
+        }
+        c00.add(b0).max(lo).min(hi).intoArray(c, cOff); c01.add(b1).max(lo).min(hi).intoArray(c, cOff + V);
+        c10.add(b0).max(lo).min(hi).intoArray(c, r1); c11.add(b1).max(lo).min(hi).intoArray(c, r1 + V);
+        c20.add(b0).max(lo).min(hi).intoArray(c, r2); c21.add(b1).max(lo).min(hi).intoArray(c, r2 + V);
+        c30.add(b0).max(lo).min(hi).intoArray(c, r3); c31.add(b1).max(lo).min(hi).intoArray(c, r3 + V);
+        c40.add(b0).max(lo).min(hi).intoArray(c, r4); c41.add(b1).max(lo).min(hi).intoArray(c, r4 + V);
+        c50.add(b0).max(lo).min(hi).intoArray(c, r5); c51.add(b1).max(lo).min(hi).intoArray(c, r5 + V);
+        c60.add(b0).max(lo).min(hi).intoArray(c, r6); c61.add(b1).max(lo).min(hi).intoArray(c, r6 + V);
+        c70.add(b0).max(lo).min(hi).intoArray(c, r7); c71.add(b1).max(lo).min(hi).intoArray(c, r7 + V);
     }
 
     // c[i, j0 .. j0+V) = clamp(sums[i] (+ c) + bias) for rows [0, rows): whole vectors of columns

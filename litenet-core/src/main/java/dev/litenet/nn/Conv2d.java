@@ -1,6 +1,7 @@
 package dev.litenet.nn;
 
 import dev.litenet.tensor.Depthwise;
+import dev.litenet.tensor.DirectConv;
 import dev.litenet.tensor.Gemm;
 import dev.litenet.tensor.Im2col;
 import dev.litenet.tensor.Padding;
@@ -118,6 +119,8 @@ public final class Conv2d extends Layer {
         if (recording && reuseOutput) kept = y.data;
         if (depthwise()) {
             Depthwise.forward(x.data, N, C, g, weight.data, bias == null ? null : bias.data, lo, hi, y.data);
+        } else if (!recording && !pointwise(g) && DirectConv.runs(in, k, out)) {
+            DirectConv.forward(x.data, N, C, g, weight.data, out, storing, y.data);
         } else {
             int M = N * g.outH() * g.outW();
             Tensor cols = pointwise(g) ? x : Scratch.uninitialized(M, k * k * in);

@@ -105,6 +105,28 @@ class KernelsTest {
         }
     }
 
+    /**
+     * The direct convolution of a few-channel input gives the bits of unfolding it and multiplying: borders, both
+     * paddings, strides 1 and 2, rows whose four-pixel groups leave pixels over, two images, clamped or not.
+     */
+    @ParameterizedTest
+    @CsvSource({"1,224,224,3,3,2,TORCH,2", "2,9,13,3,3,2,TF_SAME,2", "1,8,11,3,3,1,TORCH,4", "1,7,7,1,5,1,TF_SAME,2",
+            "2,10,9,2,3,2,TORCH,2", "1,4,3,3,3,1,TF_SAME,2", "1,2,2,3,3,2,TORCH,4"})
+    void directConvolutionGivesTheBitsOfUnfoldAndGemm(int N, int H, int W, int C, int k, int stride, Padding padding, int vectors) {
+        assumeTrue(Simd.ENABLED, "the Vector API module is not present");
+        int out = vectors * DirectConvSimd.V;
+        Padding.Geometry g = padding.geometry(H, W, k, stride);
+        float[] x = random(N * H * W * C, 11), w = random(k * k * C * out, 12), bias = random(out, 13);
+        int M = N * g.outH() * g.outW();
+        for (Gemm.Epilogue e : new Gemm.Epilogue[] {Gemm.Epilogue.STORE, new Gemm.Epilogue(false, bias, 0f, 6f),
+                new Gemm.Epilogue(false, bias, -0.25f, 0.25f)}) {
+            float[] direct = random(M * out, 14), unfolded = new float[M * out];
+            DirectConv.forward(x, N, C, g, w, out, e, direct);
+            Gemm.multiply(M, out, k * k * C, Im2col.unfold(x, N, C, g), w, unfolded, e);
+            assertThat(direct).as("%s", e).isEqualTo(unfolded);
+        }
+    }
+
     static void checkGemm(GemmKernel kernel, int M, int N, int K) {
         float[] a = random(M * K, 1), b = random(K * N, 2), c0 = random(M * N, 3);
         float scale = 0f;                                                  // of C + A·B, unclamped

@@ -40,11 +40,7 @@ public final class OrtBench {
             System.exit(2);
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession.SessionOptions options = options(threads)) {
             try (OrtSession session = env.createSession(model.toString(), options)) {
                 String input = session.getInputNames().iterator().next();
                 NodeInfo info = session.getInputInfo().get(input);
@@ -73,6 +69,19 @@ public final class OrtBench {
                 }
             }
         }
+    }
+
+    /**
+     * The session every ORT peer runs: {@code threads} intra-op threads, one inter-op, sequential execution, all
+     * graph optimizations (ORT folds Conv + BatchNorm + Clip as LiteNet's fused model does).
+     */
+    static OrtSession.SessionOptions options(int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(threads);
+        options.setInterOpNumThreads(1);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        return options;
     }
 
     static Map<String, Object> report(Path model, String input, long[] declared, int batch, int size, int threads,

@@ -39,11 +39,7 @@ public final class OrtBlocks {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Path prefix = Files.createTempDirectory("ort-blocks").resolve("profile");
         Map<String, Double> micros = new TreeMap<>((x, y) -> key(x) - key(y) != 0 ? key(x) - key(y) : x.compareTo(y));
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession.SessionOptions options = OrtBench.options(threads)) {
             options.enableProfiling(prefix.toString());
             try (OrtSession session = env.createSession(a.string("model", "mobilenet_v2_calib.onnx"), options)) {
                 float[] x = new float[batch * 3 * 224 * 224];

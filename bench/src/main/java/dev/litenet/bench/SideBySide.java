@@ -43,11 +43,7 @@ public final class SideBySide {
         Runnable litenet = () -> Scratch.release(Inference.forward(net, x));
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession.SessionOptions options = OrtBench.options(threads)) {
             try (OrtSession session = env.createSession(a.string("model", "mobilenet_v2_calib.onnx"), options);
                  OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(Arrays.copyOf(x.data, x.data.length)),
                          new long[]{batch, 3, 224, 224})) {
